@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { api } from "./helpers.ts";
+
+describe("health and docs", () => {
+  it("GET /health answers 200 without auth", async () => {
+    const res = await api("/health");
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ status: "ok" });
+  });
+
+  it("serves an OpenAPI 3.1 document covering every route group", async () => {
+    const res = await api("/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.json.openapi).toBe("3.1.0");
+    const paths = Object.keys(res.json.paths);
+    for (const p of ["/api/v1/auth/register", "/api/v1/glucose/readings", "/api/v1/glucose/bulk", "/api/v1/meals", "/api/v1/body-metrics/{id}"]) {
+      expect(paths).toContain(p);
+    }
+  });
+
+  it("serves the interactive docs page", async () => {
+    const res = await api("/docs");
+    expect(res.status).toBe(200);
+    expect(String(res.json)).toContain("swagger-ui");
+  });
+
+  it("answers unknown routes with the error envelope", async () => {
+    const res = await api("/api/v1/nope");
+    expect(res.status).toBe(404);
+    expect(res.json.error.code).toBe("not_found");
+  });
+});

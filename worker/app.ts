@@ -1,0 +1,88 @@
+/**
+ * @module worker/app
+ * Wires the API together: middleware, the one error handler, routes, OpenAPI docs.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "./env.ts";
+import { ApiError, errorBody, zodFields } from "./lib/errors.ts";
+import { requireAuth } from "./middleware/auth.ts";
+import { recordKinds } from "./records/index.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { registerDocs } from "./routes/docs.ts";
+import { glucoseRoutes } from "./routes/glucose.ts";
+import { recordRoutes } from "./routes/records.ts";
+
+/** Bulk uploads carry up to 10,000 items; everything else is small. */
+const BULK_BODY_LIMIT = 8 * 1024 * 1024;
+const BODY_LIMIT = 256 * 1024;
+
+function tooLarge(limit: number): never {
+  throw new ApiError(413, "payload_too_large", `Request body is larger than ${limit / 1024} KiB`);
+}
+
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
+    // Every request-validation failure becomes the error envelope (422, naming the fields).
+    defaultHook: (result) => {
+      if (!result.success) {
+        throw new ApiError(422, "validation_failed", "Some fields are invalid", zodFields(result.error, result.target === "json" ? "" : result.target === "query" ? "" : result.target));
+      }
+    },
+  });
+
+  app.use("*", requestId());
+  app.use("*", secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use("/api/*", async (c, next) =>
+    cors({
+      origin: (origin) => (origin === c.env.WEB_ORIGIN ? origin : null),
+      allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+      maxAge: 600,
+    })(c, next),
+  );
+  app.use("/api/*", async (c, next) => {
+    const limit = c.req.path.endsWith("/bulk") ? BULK_BODY_LIMIT : BODY_LIMIT;
+    return bodyLimit({ maxSize: limit, onError: () => tooLarge(limit) })(c, next);
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) {
+      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+      return c.json(errorBody(err.code, err.message, err.fields), err.status);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code = status === 400 ? "bad_request" : status === 415 ? "unsupported_media_type" : `http_${status}`;
+      const message = status === 400 && /json/i.test(err.message) ? "Request body is not valid JSON" : err.message || "Request refused";
+      return c.json(errorBody(code, message, status === 400 ? [{ path: "body", message }] : []), status);
+    }
+    // A token of a deleted account: its user row is gone, so the foreign key refuses the write.
+    if (String(err).includes("FOREIGN KEY constraint failed")) {
+      return c.json(errorBody("unauthorized", "Account no longer exists"), 401);
+    }
+    console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), path: c.req.path, error: String(err), stack: (err as Error).stack }));
+    return c.json(errorBody("internal_error", "Something went wrong on our side; it has been logged"), 500);
+  });
+
+  app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
+
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.get("/", (c) => c.redirect("/docs"));
+
+  app.route("/api/v1/auth", authRoutes);
+  app.use("/api/v1/glucose/*", requireAuth);
+  app.route("/api/v1/glucose", glucoseRoutes);
+  for (const kind of recordKinds) {
+    app.use(`/api/v1/${kind.path}`, requireAuth);
+    app.use(`/api/v1/${kind.path}/*`, requireAuth);
+    app.route(`/api/v1/${kind.path}`, recordRoutes(kind));
+  }
+
+  registerDocs(app);
+  return app;
+}

@@ -1,0 +1,266 @@
+/**
+ * @module worker/db/schema
+ * The D1 schema, source of truth for `drizzle-kit generate` (SQL lands in migrations/).
+ *
+ * Conventions: integer primary keys; times are epoch milliseconds (UTC) in INTEGER columns;
+ * every user-owned table has `user_id` referencing users(id) ON DELETE CASCADE and an index
+ * that starts with (user_id, time) so every query is a range scan within one user's rows.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () =>
+  integer("created_at")
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+const updatedAt = () =>
+  integer("updated_at")
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+const owner = () =>
+  integer("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" });
+
+export const users = sqliteTable("users", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  /** Public identifier (UUID) used in tokens, URLs and the Durable Object name. */
+  publicId: text("public_id").notNull().unique(),
+  /** Lower-cased. */
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  timezone: text("timezone").notNull(),
+  unit: text("unit", { enum: ["mg/dL", "mmol/L"] }).notNull(),
+  /** PBKDF2-SHA256 hash, salt (base64) and iteration count, so the cost can grow later. */
+  passwordHash: text("password_hash").notNull(),
+  passwordSalt: text("password_salt").notNull(),
+  passwordIterations: integer("password_iterations").notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const refreshTokens = sqliteTable(
+  "refresh_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: owner(),
+    /** All tokens descending from one login share a family; reuse of a rotated token revokes it. */
+    familyId: text("family_id").notNull(),
+    /** SHA-256 of the opaque token (hex); the token itself is never stored. */
+    tokenHash: text("token_hash").notNull().unique(),
+    expiresAt: integer("expires_at").notNull(),
+    rotatedAt: integer("rotated_at"),
+    revokedAt: integer("revoked_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("refresh_tokens_family").on(t.familyId), index("refresh_tokens_user").on(t.userId)],
+);
+
+export const magicLinks = sqliteTable(
+  "magic_links",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: owner(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("magic_links_user").on(t.userId)],
+);
+
+/** Mail that would be sent when no SEND_EMAIL binding is configured (local runs and tests read it). */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("outbox_to").on(t.toAddress)],
+);
+
+/** Failed-login counters keyed by "account:<email>" or "ip:<address>" (fixed window). */
+export const loginThrottle = sqliteTable("login_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  windowStart: integer("window_start").notNull(),
+  lockedUntil: integer("locked_until"),
+});
+
+/** Per-user dictionary of reading sources ("dexcom-g7", "xdrip", …) so readings store a small integer. */
+export const glucoseSources = sqliteTable(
+  "glucose_sources",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: owner(),
+    name: text("name").notNull(),
+  },
+  (t) => [uniqueIndex("glucose_sources_user_name").on(t.userId, t.name)],
+);
+
+/**
+ * CGM readings, the one table that grows by ~105,000 rows per user-year. Kept compact: the
+ * migration declares it WITHOUT ROWID, so the primary key (user_id, time, source_id) is the
+ * table itself (no rowid, no separate unique index), and the value is stored in tenths of mg/dL
+ * (a 2-byte integer instead of an 8-byte REAL). The reading's public id is derived from
+ * (time, source_id); see worker/repositories/readings.ts. drizzle-kit cannot express
+ * WITHOUT ROWID, so the generated migration was edited by hand (see its header comment).
+ */
+export const glucoseReadings = sqliteTable(
+  "glucose_readings",
+  {
+    userId: owner(),
+    time: integer("time").notNull(),
+    sourceId: integer("source_id").notNull(),
+    valueTenths: integer("value_tenths").notNull(),
+    /** Dexcom-style direction as a small code (worker/lib/trend.ts); NULL when unknown. */
+    trend: integer("trend"),
+    /** Bit flags: 1 = below the sensor's range ("Low"), 2 = above it ("High"). */
+    flags: integer("flags"),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.time, t.sourceId] })],
+);
+
+export const sleepSessions = sqliteTable(
+  "sleep_sessions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: owner(),
+    start: integer("start").notNull(),
+    end: integer("end").notNull(),
+    quality: integer("quality"),
+    awakenings: integer("awakenings"),
+    deepMinutes: real("deep_minutes"),
+    lightMinutes: real("light_minutes"),
+    remMinutes: real("rem_minutes"),
+    awakeMinutes: real("awake_minutes"),
+    source: text("source"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("sleep_sessions_user_start").on(t.userId, t.start)],
+);
+
+export const meals = sqliteTable(
+  "meals",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: owner(),
+    time: integer("time").notNull(),
+    carbs: real("carbs"),
+    protein: real("protein"),
+    fat: real("fat"),
+    fibre: real("fibre"),
+    calories: real("calories"),
+    glycemicIndex: real("glycemic_index"),
+    glycemicLoad: real("glycemic_load"),
+    description: text("description"),
+    /** JSON array of strings. */
+    tags: text("tags"),
+    source: text("source"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("meals_user_time").on(t.userId, t.time)],
+);
+
+export const activities = sqliteTable(
+  "activities",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: owner(),
+    start: integer("start").notNull(),
+    end: integer("end").notNull(),
+    type: text("type").notNull(),
+    intensity: text("intensity", { enum: ["low", "moderate", "high"] }),
+    steps: integer("steps"),
+    calories: real("calories"),
+    avgHeartRate: real("avg_heart_rate"),
+    source: text("source"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("activities_user_start").on(t.userId, t.start)],
+);
+
+export const insulinDoses = sqliteTable(
+  "insulin_doses",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: owner(),
+    time: integer("time").notNull(),
+    units: real("units").notNull(),
+    kind: text("kind", { enum: ["rapid", "long", "basal", "bolus"] }).notNull(),
+    insulin: text("insulin"),
+    source: text("source"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("insulin_doses_user_time").on(t.userId, t.time)],
+);
+
+export const medications = sqliteTable(
+  "medications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: owner(),
+    time: integer("time").notNull(),
+    name: text("name").notNull(),
+    dose: real("dose"),
+    unit: text("unit"),
+    source: text("source"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("medications_user_time").on(t.userId, t.time)],
+);
+
+export const hba1cResults = sqliteTable(
+  "hba1c_results",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: owner(),
+    /** Midnight UTC of the test date (the API speaks YYYY-MM-DD). */
+    date: integer("date").notNull(),
+    percent: real("percent").notNull(),
+    source: text("source"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("hba1c_results_user_date").on(t.userId, t.date)],
+);
+
+export const bloodPressure = sqliteTable(
+  "blood_pressure",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: owner(),
+    time: integer("time").notNull(),
+    systolic: real("systolic").notNull(),
+    diastolic: real("diastolic").notNull(),
+    pulse: real("pulse"),
+    source: text("source"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("blood_pressure_user_time").on(t.userId, t.time)],
+);
+
+export const bodyMetrics = sqliteTable(
+  "body_metrics",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: owner(),
+    time: integer("time").notNull(),
+    weightKg: real("weight_kg"),
+    bodyFatPercent: real("body_fat_percent"),
+    waistCm: real("waist_cm"),
+    source: text("source"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("body_metrics_user_time").on(t.userId, t.time)],
+);
