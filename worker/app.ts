@@ -25,6 +25,14 @@ function tooLarge(limit: number): never {
   throw new ApiError(413, "payload_too_large", `Request body is larger than ${limit / 1024} KiB`);
 }
 
+/** Whether the error or any of its causes (drizzle wraps D1 errors) mentions `text`. */
+function errorChainIncludes(err: unknown, text: string): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (String((e as Error).message ?? e).includes(text)) return true;
+  }
+  return false;
+}
+
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
     // Every request-validation failure becomes the error envelope (422, naming the fields).
@@ -62,7 +70,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
       return c.json(errorBody(code, message, status === 400 ? [{ path: "body", message }] : []), status);
     }
     // A token of a deleted account: its user row is gone, so the foreign key refuses the write.
-    if (String(err).includes("FOREIGN KEY constraint failed")) {
+    if (errorChainIncludes(err, "FOREIGN KEY constraint failed")) {
       return c.json(errorBody("unauthorized", "Account no longer exists"), 401);
     }
     console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), path: c.req.path, error: String(err), stack: (err as Error).stack }));

@@ -37,7 +37,13 @@ export const hba1cKind = defineRecordKind({
     })
     .strict(),
   output: z.object({ date: z.string(), percent: z.number(), mmol_mol: z.number(), source: z.string().nullable() }),
-  check: (v) => (v.percent == null && v.mmol_mol == null ? [{ path: "percent", message: "give percent or mmol_mol" }] : []),
+  check: (v) => {
+    if (v.percent == null && v.mmol_mol == null) return [{ path: "percent", message: "give percent or mmol_mol" }];
+    if (v.percent != null && v.mmol_mol != null && Math.abs(v.percent - hba1cPercentFromMmolMol(v.mmol_mol)) > 0.15) {
+      return [{ path: "mmol_mol", message: "disagrees with percent; give one of them" }];
+    }
+    return [];
+  },
   toRow: (v) => ({ date: v.date, percent: v.percent ?? hba1cPercentFromMmolMol(v.mmol_mol!), source: v.source ?? null }),
   fromRow: (r) => ({
     date: new Date(r.date as number).toISOString().slice(0, 10),
@@ -46,5 +52,7 @@ export const hba1cKind = defineRecordKind({
     mmol_mol: Math.round(((r.percent as number) - 2.152) / 0.09148),
     source: r.source,
   }),
+  // A new value in either unit replaces the stored one (which is kept as percent).
+  merge: (current, patch) => ("mmol_mol" in patch && !("percent" in patch) ? { ...current, percent: undefined, ...patch } : { ...current, ...patch }),
   toInput: (r) => ({ date: new Date(r.date as number).toISOString().slice(0, 10), percent: r.percent, source: r.source }),
 });

@@ -43,6 +43,8 @@ export interface RecordKind<Input extends z.ZodObject = z.ZodObject> {
    * into it and validate the result as a whole. Defaults to `fromRow`.
    */
   toInput?: (row: Record<string, unknown>) => Record<string, unknown>;
+  /** Merges a PATCH body into the stored record's input document. Defaults to `{...current, ...patch}`. */
+  merge?: (current: Record<string, unknown>, patch: Record<string, unknown>) => Record<string, unknown>;
 }
 
 export const defineRecordKind = <Input extends z.ZodObject>(kind: RecordKind<Input>) => kind as unknown as RecordKind;

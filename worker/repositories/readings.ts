@@ -4,7 +4,7 @@
  * A reading's public id is `<time base36>.<source_id base36>`: unique within a user, stable,
  * and it needs no extra column or index.
  */
-import { and, eq, gt, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, gt, gte, inArray, lt, or } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { glucoseReadings as r, glucoseSources } from "../db/schema.ts";
 import { trendFromCode, trendToCode, type TrendDirection } from "../lib/trend.ts";
@@ -86,19 +86,21 @@ const ROWS_PER_STATEMENT = 5_000;
 export async function insertReadings(db: Db, userId: number, readings: NewReading[]): Promise<number> {
   if (!readings.length) return 0;
   const ids = await sourceIds(db, userId, readings.map((x) => x.source));
-  const statements: SQL[] = [];
+  // Raw D1 statements here: drizzle cannot batch a plain `sql` INSERT … SELECT FROM json_each.
+  const d1 = db.$client;
+  const insert = d1.prepare(`INSERT OR IGNORE INTO glucose_readings (user_id, time, source_id, value_tenths, trend, flags)
+    SELECT ?1, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'),
+           json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]')
+    FROM json_each(?2) AS j`);
+  const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < readings.length; i += ROWS_PER_STATEMENT) {
     const rows = readings
       .slice(i, i + ROWS_PER_STATEMENT)
       .map((x) => [x.time, ids.get(x.source)!, toTenths(x.value), trendToCode(x.trend), x.flags ?? null]);
-    statements.push(sql`INSERT OR IGNORE INTO glucose_readings (user_id, time, source_id, value_tenths, trend, flags)
-      SELECT ${userId}, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'),
-             json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]')
-      FROM json_each(${JSON.stringify(rows)}) AS j`);
+    statements.push(insert.bind(userId, JSON.stringify(rows)));
   }
-  const [first, ...rest] = statements.map((s) => db.run(s));
-  const results = await db.batch([first!, ...rest]);
-  return results.reduce((n, res) => n + (res as D1Result).meta.changes, 0);
+  const results = await d1.batch(statements);
+  return results.reduce((n, res) => n + res.meta.changes, 0);
 }
 
 export interface ReadingQuery {

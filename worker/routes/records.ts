@@ -162,7 +162,8 @@ export function recordRoutes(kind: RecordKind): OpenAPIHono<AppEnv> {
       if (!current) throw notFound(kind.label);
       // Merge the raw patch into the stored record and validate the result as a whole.
       const patch = (await c.req.json()) as Record<string, unknown>;
-      const result = validateItem(kind, { ...(kind.toInput ?? kind.fromRow)(current), ...patch });
+      const stored = (kind.toInput ?? kind.fromRow)(current);
+      const result = validateItem(kind, kind.merge ? kind.merge(stored, patch) : { ...stored, ...patch });
       if (!result.ok) throw invalid(result.fields);
       const row = await updateRecord(db, userId, kind, id, result.values);
       if (!row) throw notFound(kind.label);
