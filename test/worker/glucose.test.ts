@@ -153,3 +153,16 @@ describe("listing readings", () => {
     expect(left.json.items).toHaveLength(7);
   });
 });
+
+describe("series", () => {
+  it("answers a range as columns in time order", async () => {
+    const a = await register();
+    await api("/api/v1/glucose/bulk", { token: a.access, body: { readings: [2, 0, 1].map((i) => ({ time: base + i * 5 * MIN, value: 100 + i + 0.5 })) } });
+    const res = await api(`/api/v1/glucose/series?start=${base}&end=${base + 3600_000}`, { token: a.access });
+    expect(res.json).toEqual({ unit: "mg/dL", count: 3, t: [0, 1, 2].map((i) => (base + i * 5 * MIN) / 1000), v: [100.5, 101.5, 102.5] });
+    const empty = await api(`/api/v1/glucose/series?start=${base - 3600_000}&end=${base}`, { token: a.access });
+    expect(empty.json).toEqual({ unit: "mg/dL", count: 0, t: [], v: [] });
+    expectFieldError(await api(`/api/v1/glucose/series?start=${base}`, { token: a.access }), 422, "end");
+    expectFieldError(await api(`/api/v1/glucose/series?start=${base}&end=${base + 500 * 86_400_000}`, { token: a.access }), 422, "end");
+  });
+});

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { TREND_DIRECTIONS } from "../lib/trend.ts";
 import { MGDL_PER_MMOL } from "../lib/units.ts";
-import { TimeInput } from "./common.ts";
+import { TimeInput, TimeQuery } from "./common.ts";
 import { Unit } from "./auth.ts";
 
 /** Plausible glucose range in mg/dL (CGMs read 40–400, meters up to 600). */
@@ -77,3 +77,23 @@ export const DeleteRangeQuery = z.object({
   end: z.string().openapi({ description: "Exclusive upper bound" }),
   source: z.string().max(64).optional(),
 });
+
+/** Longest range one series request may cover. */
+export const MAX_SERIES_DAYS = 400;
+
+export const SeriesQuery = z
+  .object({
+    start: TimeQuery.openapi({ description: "Inclusive lower bound (ISO 8601 with offset or epoch ms)" }),
+    end: TimeQuery.openapi({ description: "Exclusive upper bound" }),
+  })
+  .refine((q) => q.start < q.end, { message: "must be after start", path: ["end"] })
+  .refine((q) => q.end - q.start <= MAX_SERIES_DAYS * 86_400_000, { message: `must be within ${MAX_SERIES_DAYS} days of start`, path: ["end"] });
+
+export const Series = z
+  .object({
+    unit: z.literal("mg/dL"),
+    count: z.number().int(),
+    t: z.array(z.number().int()).openapi({ description: "Epoch seconds, ascending (uPlot's x axis)" }),
+    v: z.array(z.number()).openapi({ description: "mg/dL, one per entry of t" }),
+  })
+  .openapi("GlucoseSeries");
