@@ -3,8 +3,7 @@ import { z } from "@hono/zod-openapi";
 
 function isTimeZone(tz: string): boolean {
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
+    return new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone !== "";
   } catch {
     return false;
   }

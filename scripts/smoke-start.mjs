@@ -1,0 +1,52 @@
+// Smoke test of the README's start command (CI runs it): `npm start` must bring up the API, its
+// docs, the web site and the seeded demo account. Stops the platform afterwards.
+import { spawn } from "node:child_process";
+
+const API_PORT = process.env.SMOKE_API_PORT ?? "8797";
+const WEB_PORT = process.env.SMOKE_WEB_PORT ?? "8798";
+const api = `http://127.0.0.1:${API_PORT}`;
+const web = `http://127.0.0.1:${WEB_PORT}`;
+
+const child = spawn("npm", ["start"], { env: { ...process.env, API_PORT, WEB_PORT }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+let log = "";
+child.stdout.on("data", (c) => (log += c));
+child.stderr.on("data", (c) => (log += c));
+
+function stop() {
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {}
+}
+
+function fail(message) {
+  console.error(`✗ start smoke test: ${message}\n--- npm start output ---\n${log.slice(-6000)}`);
+  stop();
+  process.exit(1);
+}
+
+const started = Date.now();
+while (!log.includes("GlucoLens is running")) {
+  if (child.exitCode !== null) fail(`npm start exited with ${child.exitCode}`);
+  if (Date.now() - started > 300_000) fail("not running after 300 s");
+  await new Promise((r) => setTimeout(r, 500));
+}
+const seconds = ((Date.now() - started) / 1000).toFixed(0);
+
+const check = async (url, init) => {
+  const res = await fetch(url, init);
+  if (!res.ok) fail(`${url} answered ${res.status}`);
+  return res;
+};
+await check(`${api}/health`);
+await check(`${api}/docs`);
+await check(`${api}/docs/swagger-ui-bundle.js`);
+await check(`${web}/login`);
+const login = await (
+  await check(`${api}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "demo@glucolens.local", password: "glucolens-demo" }) })
+).json();
+const now = Date.now();
+const series = await (await check(`${api}/api/v1/glucose/series?start=${now - 91 * 86_400_000}&end=${now + 60_000}`, { headers: { authorization: `Bearer ${login.access_token}` } })).json();
+if (series.count < 24_000) fail(`demo account has only ${series.count} readings`);
+console.log(`✓ npm start came up in ${seconds} s: API, docs, web site and a demo account with ${series.count} readings`);
+stop();
+process.exit(0);

@@ -1,0 +1,43 @@
+// `npm test`: every test suite, one after another, then one summary line
+// ("tests: N passed, N failed") that CI reads. Suites:
+//   analytics  plain Node (the library is runtime-free)
+//   worker     inside workerd: real local D1, Durable Objects, WebSockets, queues
+//   web        the web site's data-shaping units (plain Node)
+//   e2e        real Chromium against the locally started platform (when present)
+// `npm test -- worker` runs only the named suites.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+
+const suites = [
+  { name: "analytics", args: ["--config", "vitest.analytics.config.ts"] },
+  { name: "worker", args: ["--config", "vitest.worker.config.ts"] },
+  { name: "web", args: ["--config", "vitest.web.config.ts"], optional: "vitest.web.config.ts" },
+  { name: "e2e", args: ["--config", "vitest.e2e.config.ts"], optional: "vitest.e2e.config.ts" },
+];
+
+const wanted = process.argv.slice(2);
+mkdirSync(".tmp", { recursive: true });
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const broken = [];
+for (const suite of suites) {
+  if (wanted.length && !wanted.includes(suite.name)) continue;
+  if (suite.optional && !existsSync(suite.optional)) continue;
+  console.log(`\n━━ ${suite.name} ━━`);
+  const report = `.tmp/test-${suite.name}.json`;
+  const r = spawnSync("npx", ["vitest", "run", ...suite.args, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], {
+    stdio: "inherit",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  if (existsSync(report)) {
+    const json = JSON.parse(readFileSync(report, "utf8"));
+    passed += json.numPassedTests;
+    failed += json.numFailedTests;
+    skipped += json.numPendingTests + json.numTodoTests;
+  }
+  if (r.status !== 0) broken.push(suite.name);
+}
+console.log(`\nSuites failing: ${broken.length ? broken.join(", ") : "none"}`);
+console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(broken.length ? 1 : 0);
