@@ -22,6 +22,10 @@ describe("health and docs", () => {
     const res = await api("/docs");
     expect(res.status).toBe(200);
     expect(String(res.json)).toContain("swagger-ui");
+    // Swagger UI's own files come from the Worker's assets, not from a CDN.
+    const bundle = await api("/docs/swagger-ui-bundle.js");
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
   it("answers unknown routes with the error envelope", async () => {

@@ -42,5 +42,10 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
     servers: [{ url: new URL(c.req.url).origin, description: "This server" }],
   }));
   app.get("/docs", (c) => c.html(page));
-  app.get("/docs/*", (c) => c.env.ASSETS.fetch(c.req.raw));
+  // Responses from the assets binding have immutable headers; copy them so middleware
+  // (security headers, request id) can still add to them.
+  app.get("/docs/*", async (c) => {
+    const res = await c.env.ASSETS.fetch(c.req.raw);
+    return new Response(res.body, res);
+  });
 }
