@@ -35,8 +35,8 @@ const options = Object.freeze({
 
 /** p-value comparison of the case file: 1e-8 relative; an expected 0 accepts up to 1e-15. */
 function expectP(actual: number, expected: number): void {
-  if (expected === 0) expect(Math.abs(actual)).toBeLessThanOrEqual(1e-15);
-  else expect(Math.abs(actual - expected) / Math.abs(expected)).toBeLessThanOrEqual(1e-8);
+  const error = expected === 0 ? Math.abs(actual) : Math.abs(actual - expected) / Math.abs(expected);
+  expect(error).toBeLessThanOrEqual(expected === 0 ? 1e-15 : 1e-8);
 }
 
 function flat(m: number[][][]): Float64Array {
