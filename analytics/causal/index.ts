@@ -36,3 +36,6 @@ export type {
   ResolvedPcmciOptions,
   SignificantLink,
 } from "./types.ts";
+
+// PCMCI with the lagged-correlation fallback for short histories
+export { causalOrLagged, PCMCI_MIN_DAYS, type CausalOrLagged, type LaggedLink } from "./causal-or-lagged.ts";
