@@ -1,0 +1,332 @@
+/**
+ * @module api.server
+ * The only module that talks to the API Worker. Every call sends and receives JSON, carries a
+ * Bearer token when given one, and turns the API's error envelope
+ * `{"error":{"code","message","fields":[{"path","message"}]}}` into a typed `ApiError`.
+ *
+ * Transport: in production the `API` service binding (no public hop, no CORS) when the Pages
+ * project has one, else `fetch(API_URL)`. In development always `fetch(API_URL)`: the vite dev
+ * proxy also creates the binding, but it only works when the API runs under `wrangler dev`
+ * with the dev registry, while API_URL works with anything listening on :8787.
+ *
+ * Token refresh is not done here; see `requireAuth` in session.server.ts.
+ */
+import { z } from "zod";
+import type { ServerEnv } from "./env.server.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+export interface ApiFieldError {
+  /** Dotted path of the offending input, e.g. "password" or "body.email". */
+  path: string;
+  message: string;
+}
+
+/** Any failed API call. `code` is the API's machine-readable code (e.g. "invalid_credentials"). */
+export class ApiError extends Error {
+  override readonly name: string = "ApiError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: readonly ApiFieldError[] = [],
+  ) {
+    super(message);
+  }
+
+  /**
+   * Field errors keyed by the last path segment, so "body.password" lands on the form's
+   * "password" input. The API writes some messages as fragments ("is already registered",
+   * "must be an email address"); those get the field's name in front so they read as sentences.
+   */
+  fieldErrors(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const f of this.fields) {
+      const key = f.path.split(/[.[\]]/).filter(Boolean).pop() ?? "";
+      const fragment = /^[a-z]/.test(f.message);
+      (out[key] ??= []).push(fragment && key ? `${humanizeField(key)} ${f.message}` : f.message);
+    }
+    return out;
+  }
+}
+
+/** "refresh_token" → "Refresh token". */
+function humanizeField(key: string): string {
+  const words = key.replace(/[_-]+/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** 401: the token is missing, expired or revoked, or the credentials are wrong. */
+export class ApiUnauthorizedError extends ApiError {
+  override readonly name = "ApiUnauthorizedError";
+}
+
+/** 400 or 422 with per-field messages. */
+export class ApiValidationError extends ApiError {
+  override readonly name = "ApiValidationError";
+}
+
+/** The API could not be reached, timed out, answered 5xx, or answered something unparseable. */
+export class ApiUnavailableError extends ApiError {
+  override readonly name = "ApiUnavailableError";
+}
+
+const errorEnvelope = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z
+      .array(
+        z.object({
+          path: z.union([z.string(), z.array(z.union([z.string(), z.number()]))]),
+          message: z.string(),
+        }),
+      )
+      .optional(),
+  }),
+});
+
+function toApiError(status: number, body: unknown): ApiError {
+  const parsed = errorEnvelope.safeParse(body);
+  const code = parsed.success ? parsed.data.error.code : `http_${status}`;
+  const message = parsed.success ? parsed.data.error.message : `The API answered ${status}.`;
+  const fields = parsed.success
+    ? (parsed.data.error.fields ?? []).map((f) => ({
+        path: Array.isArray(f.path) ? f.path.join(".") : f.path,
+        message: f.message,
+      }))
+    : [];
+  if (status === 401) return new ApiUnauthorizedError(status, code, message, fields);
+  if (status === 400 || status === 422) return new ApiValidationError(status, code, message, fields);
+  if (status >= 500) return new ApiUnavailableError(status, code, message, fields);
+  return new ApiError(status, code, message, fields);
+}
+
+/**
+ * For loaders: rethrows an ApiError as a thrown Response with the same status, so the route's
+ * ErrorBoundary shows "temporarily unavailable" (503) or "not found" (404) instead of a 500.
+ * Other errors are rethrown unchanged.
+ *
+ * @example
+ * const page = await auth.call(fetchReadings).catch(rethrowAsResponse);
+ */
+export function rethrowAsResponse(err: unknown): never {
+  if (err instanceof ApiError) {
+    const status = err instanceof ApiUnavailableError ? 503 : err.status;
+    throw new Response(err.message, { status });
+  }
+  throw err;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transport
+
+export interface ApiRequest<T> {
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Query parameters; undefined values are left out. */
+  query?: Record<string, string | number | undefined>;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Access token, sent as `Authorization: Bearer …`. */
+  token?: string;
+  /** Validates the success body. Without it the body is returned unchecked (or null for 204). */
+  schema?: z.ZodType<T>;
+  signal?: AbortSignal;
+}
+
+const TIMEOUT_MS = 10_000;
+
+/**
+ * Performs one API call.
+ *
+ * @throws ApiError (or a subclass) for any non-2xx answer, a network failure or a body that
+ *   does not match `schema`.
+ * @example
+ * const me = await apiRequest(env, "/api/v1/auth/me", { token, schema: userSchema });
+ */
+export async function apiRequest<T = unknown>(
+  env: ServerEnv,
+  path: string,
+  { method = "GET", query, body, token, schema, signal }: ApiRequest<T> = {},
+): Promise<T> {
+  const url = new URL(path, `${env.apiUrl}/`);
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v !== undefined) url.searchParams.set(k, String(v));
+  }
+  const headers = new Headers({ Accept: "application/json" });
+  if (body !== undefined) headers.set("Content-Type", "application/json");
+  if (token) headers.set("Authorization", `Bearer ${token}`);
+
+  const init: RequestInit = {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: signal ?? AbortSignal.timeout(TIMEOUT_MS),
+  };
+
+  let res: Response;
+  try {
+    const binding = env.isProduction ? env.apiBinding : undefined;
+    res = binding
+      ? ((await binding.fetch(url.toString(), init as never)) as unknown as Response)
+      : await fetch(url, init);
+  } catch (cause) {
+    console.error(`api: ${method} ${url.pathname} failed`, cause);
+    throw new ApiUnavailableError(503, "api_unreachable", "The GlucoLens API could not be reached.");
+  }
+
+  const text = await res.text();
+  let json: unknown = null; // 202 and 204 answers have no body
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    if (res.ok) {
+      throw new ApiUnavailableError(502, "bad_response", "The API answered something that is not JSON.");
+    }
+  }
+
+  if (!res.ok) {
+    const err = toApiError(res.status, json);
+    if (err instanceof ApiUnavailableError) {
+      console.error(`api: ${method} ${url.pathname} → ${res.status} ${err.code}`);
+    }
+    throw err;
+  }
+  if (!schema) return json as T;
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    console.error(`api: ${method} ${url.pathname}: unexpected body`, z.prettifyError(parsed.error));
+    throw new ApiUnavailableError(502, "bad_response", "The API answered in an unexpected shape.");
+  }
+  return parsed.data;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas of what the site consumes. Loose objects: the API may add fields.
+
+export const userSchema = z.looseObject({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  timezone: z.string(),
+  unit: z.enum(["mg/dL", "mmol/L"]),
+});
+export type ApiUser = z.infer<typeof userSchema>;
+
+export const authResponseSchema = z.looseObject({
+  user: userSchema,
+  access_token: z.string(),
+  refresh_token: z.string(),
+  token_type: z.string(),
+  /** Seconds. */
+  expires_in: z.number(),
+});
+export type AuthResponse = z.infer<typeof authResponseSchema>;
+
+const page = <T extends z.ZodType>(item: T) =>
+  z.looseObject({ items: z.array(item), next_cursor: z.string().nullish() });
+
+export const readingSchema = z.looseObject({
+  id: z.union([z.string(), z.number()]).transform(String),
+  time: z.string(),
+  value: z.number(),
+  unit: z.string().optional(),
+  source: z.string().nullish(),
+  trend: z.string().nullish(),
+});
+export type Reading = z.infer<typeof readingSchema>;
+
+const id = z.union([z.string(), z.number()]).transform(String);
+export const mealSchema = z.looseObject({ id, time: z.string(), carbs: z.number().nullish() });
+export const insulinSchema = z.looseObject({
+  id,
+  time: z.string(),
+  units: z.number(),
+  kind: z.string().nullish(),
+});
+export const activitySchema = z.looseObject({
+  id,
+  start: z.string(),
+  end: z.string(),
+  type: z.string().nullish(),
+  intensity: z.union([z.string(), z.number()]).nullish().transform((v) => (v == null ? v : String(v))),
+});
+export const sleepSchema = z.looseObject({
+  id,
+  start: z.string(),
+  end: z.string(),
+  quality: z.union([z.string(), z.number()]).nullish(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints
+
+export const authApi = {
+  register(
+    env: ServerEnv,
+    body: { email: string; password: string; name: string; timezone: string; unit: "mg/dL" | "mmol/L" },
+  ) {
+    return apiRequest(env, "/api/v1/auth/register", { method: "POST", body, schema: authResponseSchema });
+  },
+  login(env: ServerEnv, body: { email: string; password: string }) {
+    return apiRequest(env, "/api/v1/auth/login", { method: "POST", body, schema: authResponseSchema });
+  },
+  refresh(env: ServerEnv, refreshToken: string) {
+    return apiRequest(env, "/api/v1/auth/refresh", {
+      method: "POST",
+      body: { refresh_token: refreshToken },
+      schema: authResponseSchema,
+    });
+  },
+  logout(env: ServerEnv, refreshToken: string) {
+    return apiRequest(env, "/api/v1/auth/logout", { method: "POST", body: { refresh_token: refreshToken } });
+  },
+  /** Answers 202 whether or not the address has an account. */
+  requestMagicLink(env: ServerEnv, email: string) {
+    return apiRequest(env, "/api/v1/auth/magic-link", { method: "POST", body: { email } });
+  },
+  verifyMagicLink(env: ServerEnv, token: string) {
+    return apiRequest(env, "/api/v1/auth/magic-link/verify", {
+      method: "POST",
+      body: { token },
+      schema: authResponseSchema,
+    });
+  },
+  /** Accepts either `{"user":{…}}` or the bare user object. */
+  async me(env: ServerEnv, token: string): Promise<ApiUser> {
+    const body = await apiRequest(env, "/api/v1/auth/me", {
+      token,
+      schema: z.union([z.looseObject({ user: userSchema }), userSchema]),
+    });
+    return "user" in body ? (body.user as ApiUser) : (body as ApiUser);
+  },
+};
+
+export interface TimeWindow {
+  /** ISO 8601. */
+  start: string;
+  end: string;
+}
+
+export const dataApi = {
+  readings(env: ServerEnv, token: string, { start, end }: TimeWindow, limit = 10_000) {
+    return apiRequest(env, "/api/v1/glucose/readings", {
+      token,
+      query: { start, end, limit },
+      schema: page(readingSchema),
+    });
+  },
+  meals(env: ServerEnv, token: string, window: TimeWindow) {
+    return apiRequest(env, "/api/v1/meals", { token, query: { ...window }, schema: page(mealSchema) });
+  },
+  insulin(env: ServerEnv, token: string, window: TimeWindow) {
+    return apiRequest(env, "/api/v1/insulin", { token, query: { ...window }, schema: page(insulinSchema) });
+  },
+  activities(env: ServerEnv, token: string, window: TimeWindow) {
+    return apiRequest(env, "/api/v1/activities", { token, query: { ...window }, schema: page(activitySchema) });
+  },
+  sleep(env: ServerEnv, token: string, window: TimeWindow) {
+    return apiRequest(env, "/api/v1/sleep", { token, query: { ...window }, schema: page(sleepSchema) });
+  },
+};
