@@ -1,6 +1,7 @@
 // `npm test`: every test suite, one after another, then one summary line
 // ("tests: N passed, N failed") that CI reads. Suites:
 //   analytics  plain Node (the library is runtime-free)
+//   interop    import-file parsers on the real export files in ../shared/data (plain Node)
 //   worker     inside workerd: real local D1, Durable Objects, WebSockets, queues
 //   web        the web site's data-shaping units (plain Node)
 //   e2e        real Chromium against the locally started platform (when present)
@@ -10,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 
 const suites = [
   { name: "analytics", args: ["--config", "vitest.analytics.config.ts"] },
+  { name: "interop", args: ["--config", "vitest.interop.config.ts"] },
   { name: "worker", args: ["--config", "vitest.worker.config.ts"] },
   { name: "web", args: ["--config", "vitest.web.config.ts"], optional: "vitest.web.config.ts" },
   { name: "e2e", args: ["--config", "vitest.e2e.config.ts"], optional: "vitest.e2e.config.ts" },
