@@ -1,52 +1,783 @@
 /**
  * @module durable/glucose-monitor
- * One SQLite-backed Durable Object per user (addressed by `idFromName(user public id)`), holding
- * the rolling 24-hour window of readings in its own storage so it survives eviction and restarts.
- * The live alert engine and the WebSocket feed build on this window.
+ * One SQLite-backed Durable Object per user (addressed by `idFromName(user public id)`): the
+ * live monitor. It holds the rolling 24-hour window of readings, the active alerts, snoozes and a
+ * copy of the user's alert rules in its own storage, so all of it survives eviction and restarts;
+ * it serves the user's WebSocket feed with the Hibernation API, so idle sockets cost nothing.
+ *
+ * Flow of a reading: the Worker stores it in D1, then calls {@link GlucoseMonitor.ingest} (RPC).
+ * The object adds it to the window, decides which alerts to raise or resolve, sends the messages
+ * to every socket of the user, and only then writes the alert history: first into a local outbox
+ * table, then to D1 in the background (retried by the alarm until D1 takes it).
+ *
+ * Only a reading newer than the newest seen, and at most 10 minutes old by the object's clock,
+ * can raise an alert: backfills, uploader retries and duplicates update the window and never
+ * alert about the past. No-data alerts and repeats come from the object's alarm, with no request.
+ *
+ * Rules (durable/rules.ts), trend (durable/trend.ts), the placeholder forecast
+ * (durable/forecast.ts) and the wire shapes (worker/schemas/alerts.ts) live apart from the
+ * bookkeeping here.
  */
 import { DurableObject } from "cloudflare:workers";
-import { MONITOR_WINDOW_MS, type MonitorReading, type MonitorState } from "./monitor-types.ts";
+import { getDb } from "../worker/db/client.ts";
+import type { TrendDirection } from "../worker/lib/trend.ts";
+import type { GlucoseUnit } from "../worker/lib/units.ts";
+import { getMonitorConfig, insertAlertEvents, type NewAlertEvent } from "../worker/repositories/alerts.ts";
+import {
+  ALERT_LABEL,
+  ALERT_LEVEL,
+  ClientMessage,
+  DEFAULT_ALERT_RULES,
+  glucoseIn,
+  PING,
+  PONG,
+  rateIn,
+  SnoozeRequest,
+  type Alert,
+  type AlertEventType,
+  type AlertKind,
+  type AlertRules,
+  type LiveReading,
+  type MonitorSnapshot,
+  type ServerMessage,
+  type Trend,
+} from "../worker/schemas/alerts.ts";
+import { GRID_MS, minutesUntilBelow } from "./forecast.ts";
+import { MONITOR_WINDOW_MS, type AckResult, type IngestSummary, type MonitorOwner, type MonitorReading, type SnoozeResult } from "./monitor-types.ts";
+import { formatGlucose, READING_KINDS, readingConditions, sentence, STALE_KINDS, staleKind } from "./rules.ts";
+import { directionOf, slopePerMinute, TREND_SPAN_MS, type Point } from "./trend.ts";
+
+/** Only a reading at most this old (by the object's clock) can raise an alert. */
+export const RAISE_WINDOW_MS = 10 * 60_000;
+/** Readings further ahead of the clock (a wrong device clock) are kept but never count as newest. */
+export const FUTURE_SKEW_MS = 5 * 60_000;
+/** The copy of the rules is refreshed from D1 in the background when older than this (a unit change in the profile). */
+const RULES_TTL_MS = 10 * 60_000;
+/** When D1 refuses the history, the alarm tries again after this long. */
+const HISTORY_RETRY_MS = 30_000;
+/** How much of the window the forecast looks at (its grid goes back 2 hours). */
+const FORECAST_HISTORY_MS = 2 * 3600_000 + GRID_MS;
+const MAX_CLIENT_MESSAGE_BYTES = 4096;
+const SOCKET_TAG = "feed";
+/** Headers by which the Worker (after checking the ticket) tells the object whose socket this is. */
+export const OWNER_ID_HEADER = "x-glucolens-user-id";
+export const OWNER_PUBLIC_ID_HEADER = "x-glucolens-public-id";
+
+/** An active alert as the object keeps it: mg/dL, epoch ms. */
+interface ActiveAlert {
+  id: string;
+  kind: AlertKind;
+  /** When raised */
+  time: number;
+  value: number | null;
+  rate: number | null;
+  direction: TrendDirection;
+  readingTime: number | null;
+  /** predicted_low: minutes to the low threshold; no-data kinds: minutes since the last reading */
+  minutes: number | null;
+  repeat: number;
+  /** null while a snooze holds the alert back (it has not been sent yet) */
+  lastSentAt: number | null;
+  acknowledgedAt: number | null;
+}
+
+interface Config {
+  rules: AlertRules;
+  unit: GlucoseUnit;
+  /** Date.now() when read from D1 or pushed by the Worker */
+  loadedAt: number;
+}
+
+/** Per-socket metadata; kept by the runtime across hibernation. */
+interface SocketAttachment {
+  connectedAt: number;
+  client: string | null;
+}
+
+interface WindowRow extends Record<string, SqlStorageValue> {
+  time: number;
+  source: string;
+  value: number;
+}
+
+/** What one step (a reading, an alarm, an ack, …) produced: messages to send, history to write. */
+class Step {
+  readonly messages: ServerMessage[] = [];
+  readonly events: NewAlertEvent[] = [];
+  readonly dirtyAlerts = new Set<AlertKind>();
+  readonly dirtySnoozes = new Set<AlertKind>();
+  alertsSent = 0;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function errorMentions(err: unknown, text: string): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (String((e as Error).message ?? e).includes(text)) return true;
+  }
+  return false;
+}
 
 export class GlucoseMonitor extends DurableObject<Env> {
+  /**
+   * The clock behind every decision (raise window, repeats, snoozes, no-data). Tests replace it
+   * through `runInDurableObject` to move time; being an instance property, not a method, it
+   * cannot be reached over RPC.
+   */
+  clock: () => number = () => Date.now();
+
   private readonly sql: SqlStorage;
+  private owner: MonitorOwner | null = null;
+  private config: Config | null = null;
+  /** Bumped by every push from the Worker, so a slower D1 read started earlier cannot overwrite it. */
+  private configVersion = 0;
+  private configLoad: Promise<Config> | null = null;
+  private readonly active = new Map<AlertKind, ActiveAlert>();
+  private readonly snoozes = new Map<AlertKind, number>();
+  /** The alarm as last set by this instance (undefined: unknown after a restart). */
+  private alarmAt: number | null | undefined = undefined;
+  /** History writes run one after another, in order. */
+  private historyChain: Promise<void> = Promise.resolve();
+  private historyBacklog = false;
+  private historyFailing = false;
+  /** Whether a reading has arrived as it happened (fresh) since the window was last empty. */
+  private live = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.createSchema();
+    this.restore();
+    // Answered by the runtime without waking the object (the Hibernation API's auto-response).
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
+
+  // -------------------------------------------------------------------------------------------
+  // Storage
 
   private createSchema(): void {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS window (
       time INTEGER NOT NULL, source TEXT NOT NULL, value REAL NOT NULL, trend TEXT,
       PRIMARY KEY (time, source)) WITHOUT ROWID`);
+    this.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS active_alerts (kind TEXT PRIMARY KEY, body TEXT NOT NULL)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS snoozes (kind TEXT PRIMARY KEY, until INTEGER NOT NULL)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS history_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)");
   }
 
-  /** Adds readings to the window (duplicates by (time, source) are ignored) and drops expired ones. */
-  async ingest(readings: MonitorReading[]): Promise<void> {
-    const cutoff = Date.now() - MONITOR_WINDOW_MS;
+  /** Loads what the previous instance left (the constructor runs again after every eviction). */
+  private restore(): void {
+    const meta = new Map(this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").toArray().map((r) => [r.key, r.value]));
+    const owner = meta.get("owner");
+    if (owner) this.owner = JSON.parse(owner) as MonitorOwner;
+    this.live = meta.get("live") === "true";
+    const config = meta.get("config");
+    if (config) this.config = JSON.parse(config) as Config;
+    this.active.clear();
+    for (const row of this.sql.exec<{ body: string }>("SELECT body FROM active_alerts")) {
+      const a = JSON.parse(row.body) as ActiveAlert;
+      this.active.set(a.kind, a);
+    }
+    this.snoozes.clear();
+    for (const row of this.sql.exec<{ kind: string; until: number }>("SELECT kind, until FROM snoozes")) this.snoozes.set(row.kind as AlertKind, row.until);
+    this.historyBacklog = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM history_outbox").one().n > 0;
+  }
+
+  private setMeta(key: string, value: unknown): void {
+    this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, JSON.stringify(value));
+  }
+
+  private remember(owner: MonitorOwner): void {
+    if (this.owner?.userId === owner.userId && this.owner.publicId === owner.publicId) return;
+    this.owner = { userId: owner.userId, publicId: owner.publicId };
+    this.setMeta("owner", this.owner);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Rules
+
+  private setConfig(rules: AlertRules, unit: GlucoseUnit, loadedAt: number): Config {
+    this.config = { rules, unit, loadedAt };
+    this.setMeta("config", this.config);
+    return this.config;
+  }
+
+  /**
+   * The user's rules: the stored copy, refreshed from D1 in the background once it is older than
+   * 10 minutes; read from D1 (and awaited) only when the object has none yet. A failing D1 read
+   * never stops an alert: the defaults stand in until the next try.
+   */
+  private async ensureConfig(): Promise<Config> {
+    const c = this.config;
+    if (c && Date.now() - c.loadedAt < RULES_TTL_MS) return c;
+    if (c) {
+      this.ctx.waitUntil(this.loadConfig().catch(() => undefined));
+      return c;
+    }
+    return this.loadConfig();
+  }
+
+  private loadConfig(): Promise<Config> {
+    if (this.configLoad) return this.configLoad;
+    const version = this.configVersion;
+    const owner = this.owner;
+    this.configLoad = (async () => {
+      try {
+        const found = owner ? await getMonitorConfig(getDb(this.env.DB), owner.userId) : null;
+        if (this.configVersion !== version && this.config) return this.config;
+        return this.setConfig(found?.rules ?? structuredClone(DEFAULT_ALERT_RULES), found?.unit ?? "mg/dL", Date.now());
+      } catch (err) {
+        this.log("error", "rules_load_failed", err);
+        if (this.config) return this.config;
+        // Not persisted and loadedAt 0: the next call tries D1 again.
+        return (this.config = { rules: structuredClone(DEFAULT_ALERT_RULES), unit: "mg/dL", loadedAt: 0 });
+      } finally {
+        this.configLoad = null;
+      }
+    })();
+    return this.configLoad;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // RPC: called by the Worker
+
+  /** Adds readings (mg/dL) to the window and runs the alert rules on the newest. */
+  async ingest(owner: MonitorOwner, readings: MonitorReading[]): Promise<IngestSummary> {
+    this.remember(owner);
+    const { rules, unit } = await this.ensureConfig();
+    const now = this.clock();
+    const before = this.newest(now);
+    const cutoff = now - MONITOR_WINDOW_MS;
+    const added: MonitorReading[] = [];
     for (const x of readings) {
       if (x.time < cutoff) continue;
-      this.sql.exec("INSERT OR IGNORE INTO window (time, source, value, trend) VALUES (?, ?, ?, ?)", x.time, x.source, x.value, x.trend);
+      const inserted = this.sql
+        .exec("INSERT INTO window (time, source, value, trend) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING time", x.time, x.source, x.value, x.trend)
+        .toArray().length;
+      if (inserted) added.push(x);
     }
     this.sql.exec("DELETE FROM window WHERE time < ?", cutoff);
+    if (!added.length) return { added: 0, evaluated: false, alerts: 0 };
+
+    const newest = this.newest(now);
+    const advanced = newest !== null && (before === null || newest.time > before.time);
+    const fresh = advanced && newest.time >= now - RAISE_WINDOW_MS;
+    const step = new Step();
+    const rate = newest ? this.rateAt(newest.time) : null;
+    const trend = this.wireTrend(rate, unit);
+    added.sort((a, b) => a.time - b.time);
+    for (const x of added) {
+      step.messages.push({ type: "reading", reading: this.liveReading(x, unit), late: before !== null && x.time <= before.time, trend });
+    }
+    if (fresh && !this.live) {
+      this.live = true;
+      this.setMeta("live", true);
+    }
+    if (advanced) this.evaluateStale(now, rules, step);
+    if (fresh) this.evaluateReading(now, newest, rate, rules, step, true);
+    this.sendDue(now, rules, step);
+    this.commit(now, step);
+    return { added: added.length, evaluated: fresh, alerts: step.alertsSent };
   }
 
-  async state(): Promise<MonitorState> {
-    const row = this.sql.exec<{ time: number; source: string; value: number; trend: string | null }>(
-      "SELECT time, source, value, trend FROM window ORDER BY time DESC LIMIT 1",
-    ).toArray()[0];
-    const count = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM window").one().n;
+  /** The live state, as the `hello` message carries it. */
+  async state(owner?: MonitorOwner): Promise<MonitorSnapshot> {
+    if (owner) this.remember(owner);
+    await this.ensureConfig();
+    return this.snapshot(this.clock());
+  }
+
+  /** New rules (mg/dL) and unit from `PUT /api/v1/alerts/settings`; the newest reading is judged again. */
+  async updateSettings(owner: MonitorOwner, rules: AlertRules, unit: GlucoseUnit): Promise<MonitorSnapshot> {
+    this.remember(owner);
+    this.configVersion++;
+    this.setConfig(rules, unit, Date.now());
+    const now = this.clock();
+    const step = new Step();
+    const newest = this.newest(now);
+    if (newest) this.evaluateReading(now, newest, this.rateAt(newest.time), rules, step, newest.time >= now - RAISE_WINDOW_MS);
+    this.evaluateStale(now, rules, step);
+    this.sendDue(now, rules, step);
+    this.commit(now, step);
+    return this.snapshot(now);
+  }
+
+  /** Acknowledges an active alert: its repeats stop (urgent low: the next repeat waits a full interval). */
+  async acknowledge(owner: MonitorOwner, alertId: string): Promise<AckResult> {
+    this.remember(owner);
+    const { unit } = await this.ensureConfig();
+    return this.acknowledgeNow(alertId, unit);
+  }
+
+  /** Snoozes one kind of alert; an active alert of that kind stays active but is not sent until the snooze ends. */
+  async snooze(owner: MonitorOwner, request: SnoozeRequest): Promise<SnoozeResult> {
+    this.remember(owner);
+    await this.ensureConfig();
+    return this.snoozeNow(SnoozeRequest.parse(request));
+  }
+
+  /** Forgets everything and closes the user's sockets (account deletion). */
+  async reset(): Promise<void> {
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(1000, "account deleted");
+      } catch {
+        // already closing
+      }
+    }
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.owner = null;
+    this.config = null;
+    this.configVersion++;
+    this.active.clear();
+    this.snoozes.clear();
+    this.alarmAt = null;
+    this.historyBacklog = false;
+    this.historyFailing = false;
+    this.live = false;
+    this.createSchema();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The WebSocket feed
+
+  /** The upgrade request forwarded by the Worker once it has checked the ticket. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
+    const userId = Number(request.headers.get(OWNER_ID_HEADER));
+    const publicId = request.headers.get(OWNER_PUBLIC_ID_HEADER);
+    if (!Number.isSafeInteger(userId) || userId <= 0 || !publicId) return new Response("Missing owner", { status: 400 });
+    this.remember({ userId, publicId });
+    await this.ensureConfig();
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, [SOCKET_TAG]);
+    const now = this.clock();
+    server.serializeAttachment({ connectedAt: now, client: request.headers.get("user-agent")?.slice(0, 120) ?? null } satisfies SocketAttachment);
+    server.send(JSON.stringify({ type: "hello", state: this.snapshot(now) } satisfies ServerMessage));
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    try {
+      if (typeof message !== "string") return this.sendError(ws, "unsupported", "Binary messages are not supported; send JSON text");
+      if (message.length > MAX_CLIENT_MESSAGE_BYTES) return this.sendError(ws, "too_large", `Messages are limited to ${MAX_CLIENT_MESSAGE_BYTES} bytes`);
+      let data: unknown;
+      try {
+        data = JSON.parse(message);
+      } catch {
+        return this.sendError(ws, "invalid_json", "Message is not valid JSON");
+      }
+      const parsed = ClientMessage.safeParse(data);
+      if (!parsed.success) {
+        const fields = parsed.error.issues.map((i) => ({ path: i.path.map(String).join(".") || "message", message: i.message }));
+        return this.sendError(ws, "invalid_message", "Message is not one of ack, snooze or ping", fields);
+      }
+      const msg = parsed.data;
+      if (msg.type === "ping") {
+        // A ping spelled differently from the auto-response's exact text.
+        ws.send(PONG);
+        return;
+      }
+      const { unit } = await this.ensureConfig();
+      if (msg.type === "ack") {
+        const result = this.acknowledgeNow(msg.id, unit);
+        if (!result.ok) this.sendError(ws, "not_found", "No active alert has this id", [{ path: "id", message: "is not an active alert" }]);
+        return;
+      }
+      this.snoozeNow({ kind: msg.kind, minutes: msg.minutes });
+    } catch (err) {
+      this.log("error", "webSocketMessage_failed", err);
+      this.sendError(ws, "internal_error", "The message could not be handled; it has been logged");
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string, _wasClean: boolean): Promise<void> {
+    try {
+      // Nothing to clean up: the runtime forgets the socket and its attachment.
+    } catch (err) {
+      this.log("error", "webSocketClose_failed", err);
+    } finally {
+      // Under the Hibernation API the object must answer the peer's close frame itself, or the
+      // client sees 1006. 1005 and 1006 are reserved (never sent on the wire), so close() would
+      // throw on them: answer those with a normal closure.
+      try {
+        ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+      } catch {
+        // already closed
+      }
+    }
+  }
+
+  override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
+    try {
+      this.log("warn", "webSocketError", error);
+    } catch {
+      // logging must not throw out of the handler
+    } finally {
+      try {
+        ws.close(1011, "socket error");
+      } catch {
+        // already closed
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The alarm: no-data alerts, repeats, snooze ends, history retries
+
+  override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    try {
+      const { rules } = await this.ensureConfig();
+      const now = this.clock();
+      this.sql.exec("DELETE FROM window WHERE time < ?", now - MONITOR_WINDOW_MS);
+      const step = new Step();
+      if (!this.newest(now)) {
+        // 24 hours without data: nothing is known any more, so nothing stays active.
+        for (const kind of [...this.active.keys()]) this.resolve(kind, now, null, step);
+        this.live = false;
+        this.setMeta("live", false);
+      } else {
+        this.evaluateStale(now, rules, step);
+      }
+      this.sendDue(now, rules, step);
+      this.commit(now, step);
+    } catch (err) {
+      this.log("error", "alarm_failed", err);
+      throw err; // the runtime retries the alarm
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Rules at work
+
+  /** Raises, updates or resolves the reading kinds for the newest reading. */
+  private evaluateReading(now: number, newest: WindowRow, rate: number | null, rules: AlertRules, step: Step, allowRaise: boolean): void {
+    const minutesToLow =
+      rules.predicted_low.enabled && newest.value > rules.low.value
+        ? minutesUntilBelow(this.points(newest.time - FORECAST_HISTORY_MS, newest.time), rules.low.value, rules.predicted_low.minutes)
+        : null;
+    const wanted = readingConditions({ value: newest.value, rate, minutesToLow }, rules);
+    const direction = directionOf(rate);
+    const fields = { value: newest.value, rate, direction, readingTime: newest.time };
+    // Resolutions first, so "low resolved" precedes "urgent low" on the wire and in the history.
+    for (const kind of READING_KINDS) if (!wanted[kind] && this.active.has(kind)) this.resolve(kind, now, newest.value, step);
+    for (const kind of READING_KINDS) {
+      if (!wanted[kind]) continue;
+      const a = this.active.get(kind);
+      const minutes = kind === "predicted_low" ? minutesToLow : null;
+      if (a) {
+        Object.assign(a, fields, { minutes });
+        step.dirtyAlerts.add(kind);
+      } else if (allowRaise) {
+        this.raise(kind, now, { ...fields, minutes }, step);
+      }
+    }
+  }
+
+  /**
+   * Raises, escalates or resolves the no-data kinds from the age of the newest reading. Only a
+   * live monitor (one that has had a reading as it happened) raises them: a history uploaded for
+   * the first time is not "missing data".
+   */
+  private evaluateStale(now: number, rules: AlertRules, step: Step): void {
+    const newest = this.newest(now);
+    const wanted = newest && this.live ? staleKind(now - newest.time, rules) : null;
+    const minutes = newest ? Math.floor((now - newest.time) / 60_000) : null;
+    // Escalating from warning to urgent is no new reading: the resolution then carries no value.
+    for (const kind of STALE_KINDS) if (wanted !== kind && this.active.has(kind)) this.resolve(kind, now, wanted ? null : (newest?.value ?? null), step);
+    if (!wanted) return;
+    const a = this.active.get(wanted);
+    if (a) {
+      a.minutes = minutes;
+      step.dirtyAlerts.add(wanted);
+    } else {
+      this.raise(wanted, now, { value: newest?.value ?? null, rate: null, direction: "NOT COMPUTABLE", readingTime: null, minutes }, step);
+    }
+  }
+
+  private raise(kind: AlertKind, now: number, f: Pick<ActiveAlert, "value" | "rate" | "direction" | "readingTime" | "minutes">, step: Step): void {
+    const a: ActiveAlert = { id: crypto.randomUUID(), kind, time: now, ...f, repeat: 0, lastSentAt: null, acknowledgedAt: null };
+    this.active.set(kind, a);
+    step.dirtyAlerts.add(kind);
+    const unit = this.unit();
+    const snoozed = (this.snoozes.get(kind) ?? 0) > now;
+    if (!snoozed) {
+      a.lastSentAt = now;
+      step.messages.push({ type: "alert", alert: this.wire(a, now, unit) });
+      step.alertsSent++;
+    }
+    this.record(step, a, "raised", now, a.value, this.sentenceOf(a, unit));
+  }
+
+  private resolve(kind: AlertKind, now: number, value: number | null, step: Step): void {
+    const a = this.active.get(kind);
+    if (!a) return;
+    this.active.delete(kind);
+    step.dirtyAlerts.add(kind);
+    const unit = this.unit();
+    step.messages.push({ type: "resolved", alert: this.wire(a, now, unit), resolved_at: iso(now) });
+    this.record(step, a, "resolved", now, value, `${ALERT_LABEL[kind]} resolved${value === null ? "" : `: now ${formatGlucose(value, unit)}`}`);
+  }
+
+  /**
+   * When an active alert is next sent: after the repeat interval since it was last sent (or
+   * acknowledged), never before a snooze of its kind ends; an alert held back by a snooze goes out
+   * when the snooze ends. Acknowledged alerts do not repeat, except urgent low.
+   */
+  private dueAt(a: ActiveAlert, rules: AlertRules): number | null {
+    const snoozedUntil = this.snoozes.get(a.kind) ?? 0;
+    if (a.acknowledgedAt !== null && a.kind !== "urgent_low") return null;
+    if (a.lastSentAt === null) return snoozedUntil;
+    const interval = (a.kind === "urgent_low" ? rules.repeat_minutes.urgent_low : rules.repeat_minutes.default) * 60_000;
+    return Math.max(Math.max(a.lastSentAt, a.acknowledgedAt ?? 0) + interval, snoozedUntil);
+  }
+
+  /** Sends every active alert whose time has come, then forgets snoozes that have ended. */
+  private sendDue(now: number, rules: AlertRules, step: Step): void {
+    const unit = this.unit();
+    for (const a of this.active.values()) {
+      const due = this.dueAt(a, rules);
+      if (due === null || due > now) continue;
+      if (a.lastSentAt !== null) a.repeat++;
+      a.lastSentAt = now;
+      step.dirtyAlerts.add(a.kind);
+      step.messages.push({ type: "alert", alert: this.wire(a, now, unit) });
+      step.alertsSent++;
+      this.record(step, a, "repeated", now, a.value, this.sentenceOf(a, unit));
+    }
+    for (const [kind, until] of this.snoozes) {
+      if (until <= now) {
+        this.snoozes.delete(kind);
+        step.dirtySnoozes.add(kind);
+      }
+    }
+  }
+
+  private acknowledgeNow(alertId: string, unit: GlucoseUnit): AckResult {
+    const a = [...this.active.values()].find((x) => x.id === alertId);
+    if (!a) return { ok: false, reason: "not_found" };
+    const now = this.clock();
+    if (a.acknowledgedAt === null) {
+      const step = new Step();
+      a.acknowledgedAt = now;
+      step.dirtyAlerts.add(a.kind);
+      step.messages.push({ type: "acknowledged", alert: this.wire(a, now, unit) });
+      this.record(step, a, "acknowledged", now, a.value, `Acknowledged: ${this.sentenceOf(a, unit)}`);
+      this.commit(now, step);
+    }
+    return { ok: true, alert: this.wire(a, now, unit) };
+  }
+
+  private snoozeNow(request: SnoozeRequest): SnoozeResult {
+    const now = this.clock();
+    const until = now + request.minutes * 60_000;
+    const step = new Step();
+    this.snoozes.set(request.kind, until);
+    step.dirtySnoozes.add(request.kind);
+    const a = this.active.get(request.kind);
+    step.messages.push({ type: "snoozed", kind: request.kind, minutes: request.minutes, until: iso(until) });
+    step.events.push({
+      key: crypto.randomUUID(),
+      alertId: a?.id ?? null,
+      event: "snoozed",
+      kind: request.kind,
+      level: ALERT_LEVEL[request.kind],
+      time: now,
+      value: a?.value ?? null,
+      message: `${ALERT_LABEL[request.kind]} alerts snoozed for ${request.minutes} minutes`,
+      until,
+    });
+    if (a) step.dirtyAlerts.add(a.kind);
+    this.commit(now, step);
+    return { kind: request.kind, minutes: request.minutes, until };
+  }
+
+  private record(step: Step, a: ActiveAlert, event: AlertEventType, now: number, value: number | null, message: string): void {
+    step.events.push({ key: crypto.randomUUID(), alertId: a.id, event, kind: a.kind, level: ALERT_LEVEL[a.kind], time: now, value, message, until: null });
+  }
+
+  /**
+   * Ends a step: sends first, then persists the alert state, queues the history and sets the
+   * alarm. The reading itself is already in storage, so the runtime's output gate has it durable
+   * before any message leaves; nothing written here delays the messages.
+   */
+  private commit(now: number, step: Step): void {
+    if (step.messages.length) this.broadcast(step.messages);
+    for (const kind of step.dirtyAlerts) {
+      const a = this.active.get(kind);
+      if (a) this.sql.exec("INSERT INTO active_alerts (kind, body) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET body = excluded.body", kind, JSON.stringify(a));
+      else this.sql.exec("DELETE FROM active_alerts WHERE kind = ?", kind);
+    }
+    for (const kind of step.dirtySnoozes) {
+      const until = this.snoozes.get(kind);
+      if (until === undefined) this.sql.exec("DELETE FROM snoozes WHERE kind = ?", kind);
+      else this.sql.exec("INSERT INTO snoozes (kind, until) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET until = excluded.until", kind, until);
+    }
+    for (const e of step.events) this.sql.exec("INSERT INTO history_outbox (body) VALUES (?)", JSON.stringify(e));
+    if (step.events.length) this.historyBacklog = true;
+    if (this.historyBacklog) this.flushHistory();
+    this.schedule(now);
+  }
+
+  private broadcast(messages: ServerMessage[]): void {
+    const texts = messages.map((m) => JSON.stringify(m));
+    for (const ws of this.ctx.getWebSockets(SOCKET_TAG)) {
+      try {
+        for (const text of texts) ws.send(text);
+      } catch {
+        // A socket that is closing; the others still get everything.
+      }
+    }
+  }
+
+  private sendError(ws: WebSocket, code: string, message: string, fields: { path: string; message: string }[] = []): void {
+    try {
+      ws.send(JSON.stringify({ type: "error", code, message, fields } satisfies ServerMessage));
+    } catch {
+      // closing
+    }
+  }
+
+  /** Next alarm: the next no-data threshold, the next repeat or snooze end, a history retry. */
+  private schedule(now: number): void {
+    const rules = this.config?.rules ?? DEFAULT_ALERT_RULES;
+    let next = Infinity;
+    const newest = this.newest(now);
+    if (newest && this.live && rules.stale.enabled && !this.active.has("urgent_stale")) {
+      const warning = newest.time + rules.stale.warning_minutes * 60_000;
+      next = Math.min(next, this.active.has("stale") || warning <= now ? newest.time + rules.stale.urgent_minutes * 60_000 : warning);
+    }
+    if (this.active.size && newest) next = Math.min(next, newest.time + MONITOR_WINDOW_MS);
+    for (const a of this.active.values()) {
+      const due = this.dueAt(a, rules);
+      if (due !== null) next = Math.min(next, due);
+    }
+    if (this.historyFailing) next = Math.min(next, now + HISTORY_RETRY_MS);
+    const at = Number.isFinite(next) ? next : null;
+    if (at === this.alarmAt) return;
+    this.alarmAt = at;
+    const done = at === null ? this.ctx.storage.deleteAlarm() : this.ctx.storage.setAlarm(at);
+    done.catch((err: unknown) => this.log("error", "set_alarm_failed", err));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // History: local outbox first, then D1 in the background
+
+  private flushHistory(): void {
+    const run = this.historyChain.then(() => this.writeHistory());
+    this.historyChain = run.catch((err: unknown) => this.log("error", "history_write_failed", err));
+    this.ctx.waitUntil(this.historyChain);
+  }
+
+  private async writeHistory(): Promise<void> {
+    const owner = this.owner;
+    if (!owner) return;
+    for (;;) {
+      const rows = this.sql.exec<{ id: number; body: string }>("SELECT id, body FROM history_outbox ORDER BY id LIMIT 90").toArray();
+      if (!rows.length) {
+        this.historyBacklog = false;
+        this.historyFailing = false;
+        return;
+      }
+      try {
+        await insertAlertEvents(
+          getDb(this.env.DB),
+          owner.userId,
+          rows.map((r) => JSON.parse(r.body) as NewAlertEvent),
+        );
+      } catch (err) {
+        if (!errorMentions(err, "FOREIGN KEY constraint failed")) {
+          this.log("error", "history_write_failed", err);
+          this.historyFailing = true;
+          this.schedule(this.clock());
+          return;
+        }
+        // The account is gone (deleted while this was queued): nothing to keep the history for.
+        this.log("warn", "history_dropped_account_gone", err);
+      }
+      this.sql.exec("DELETE FROM history_outbox WHERE id <= ?", rows[rows.length - 1]!.id);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reading the window
+
+  /** The newest reading that is not ahead of the clock by more than the allowed skew. */
+  private newest(now: number): WindowRow | null {
+    return (
+      this.sql.exec<WindowRow>("SELECT time, source, value FROM window WHERE time <= ? ORDER BY time DESC, source LIMIT 1", now + FUTURE_SKEW_MS).toArray()[0] ?? null
+    );
+  }
+
+  private points(from: number, to: number): Point[] {
+    return this.sql.exec<{ time: number; value: number }>("SELECT time, value FROM window WHERE time >= ? AND time <= ? ORDER BY time", from, to).toArray();
+  }
+
+  /** mg/dL/min over the 15 minutes ending at `time`, or null (durable/trend.ts). */
+  private rateAt(time: number): number | null {
+    return slopePerMinute(this.points(time - TREND_SPAN_MS, time));
+  }
+
+  private unit(): GlucoseUnit {
+    return this.config?.unit ?? "mg/dL";
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Wire shapes (worker/schemas/alerts.ts)
+
+  private wireTrend(rate: number | null, unit: GlucoseUnit): Trend {
+    return { rate: rate === null ? null : rateIn(rate, unit), direction: directionOf(rate) };
+  }
+
+  private liveReading(x: { time: number; value: number; source: string }, unit: GlucoseUnit): LiveReading {
+    return { time: iso(x.time), value: glucoseIn(x.value, unit), unit, source: x.source };
+  }
+
+  private sentenceOf(a: ActiveAlert, unit: GlucoseUnit): string {
+    return sentence({ kind: a.kind, value: a.value, rate: a.rate, direction: a.direction, unit, minutes: a.minutes });
+  }
+
+  private wire(a: ActiveAlert, now: number, unit: GlucoseUnit): Alert {
+    const snoozedUntil = this.snoozes.get(a.kind);
     return {
-      current: row ? { time: row.time, source: row.source, value: row.value, trend: row.trend as MonitorReading["trend"] } : null,
-      readings_in_window: count,
-      minutes_since_last: row ? Math.floor((Date.now() - row.time) / 60000) : null,
+      id: a.id,
+      kind: a.kind,
+      level: ALERT_LEVEL[a.kind],
+      value: a.value === null ? null : glucoseIn(a.value, unit),
+      unit,
+      rate: a.rate === null ? null : rateIn(a.rate, unit),
+      direction: a.direction,
+      time: iso(a.time),
+      reading_time: a.readingTime === null ? null : iso(a.readingTime),
+      message: this.sentenceOf(a, unit),
+      repeat: a.repeat,
+      acknowledged_at: a.acknowledgedAt === null ? null : iso(a.acknowledgedAt),
+      snoozed_until: snoozedUntil !== undefined && snoozedUntil > now ? iso(snoozedUntil) : null,
     };
   }
 
-  /** Forgets everything (account deletion). */
-  async reset(): Promise<void> {
-    await this.ctx.storage.deleteAll();
-    this.createSchema();
+  private snapshot(now: number): MonitorSnapshot {
+    const unit = this.unit();
+    const newest = this.newest(now);
+    const rate = newest ? this.rateAt(newest.time) : null;
+    return {
+      unit,
+      current: newest ? this.liveReading(newest, unit) : null,
+      trend: this.wireTrend(rate, unit),
+      minutes_since_last: newest ? Math.max(0, Math.floor((now - newest.time) / 60_000)) : null,
+      readings_in_window: this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM window").one().n,
+      active_alerts: [...this.active.values()].sort((x, y) => x.time - y.time).map((a) => this.wire(a, now, unit)),
+      snoozes: [...this.snoozes]
+        .filter(([, until]) => until > now)
+        .map(([kind, until]) => ({ kind, until: iso(until) })),
+    };
+  }
+
+  private log(level: "warn" | "error", event: string, err: unknown): void {
+    const line = JSON.stringify({ level, class: "GlucoseMonitor", object: this.ctx.id.toString(), user: this.owner?.publicId ?? null, event, error: String(err) });
+    if (level === "error") console.error(line);
+    else console.warn(line);
   }
 }

@@ -5,6 +5,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
+import { except } from "hono/combine";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
@@ -12,6 +13,7 @@ import type { AppEnv } from "./env.ts";
 import { ApiError, errorBody, zodFields } from "./lib/errors.ts";
 import { requireAuth } from "./middleware/auth.ts";
 import { recordKinds } from "./records/index.ts";
+import { alertRoutes } from "./routes/alerts.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { glucoseRoutes } from "./routes/glucose.ts";
@@ -85,6 +87,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1/auth", authRoutes);
   app.use("/api/v1/glucose/*", requireAuth);
   app.route("/api/v1/glucose", glucoseRoutes);
+  // The alert WebSocket authenticates with its single-use ticket instead of a bearer token.
+  app.use("/api/v1/alerts", requireAuth);
+  app.use("/api/v1/alerts/*", except("/api/v1/alerts/stream", requireAuth));
+  app.route("/api/v1/alerts", alertRoutes);
   for (const kind of recordKinds) {
     app.use(`/api/v1/${kind.path}`, requireAuth);
     app.use(`/api/v1/${kind.path}/*`, requireAuth);

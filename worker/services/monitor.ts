@@ -1,32 +1,71 @@
 /**
  * @module worker/services/monitor
- * The bridge from ingestion to the user's live monitor (one Durable Object per user, named by the
- * user's public id). Readings are handed over only after D1 has stored them.
+ * The bridge from the Worker to the user's live monitor (one Durable Object per user, named by
+ * the user's public id; see durable/glucose-monitor.ts). Every call carries the owner (internal
+ * and public id), which the object keeps so that its alarm can write history with no request.
  */
 import type { Context } from "hono";
 import type { AppEnv, Bindings } from "../env.ts";
+import type { GlucoseUnit } from "../lib/units.ts";
+import type { AuthUser } from "../middleware/auth.ts";
 import type { NewReading } from "../repositories/readings.ts";
-import { MONITOR_WINDOW_MS, type MonitorReading } from "../../durable/monitor-types.ts";
+import type { AlertRules, SnoozeRequest } from "../schemas/alerts.ts";
+import { OWNER_ID_HEADER, OWNER_PUBLIC_ID_HEADER } from "../../durable/glucose-monitor.ts";
+import { MONITOR_WINDOW_MS, type MonitorOwner, type MonitorReading } from "../../durable/monitor-types.ts";
 
 export const monitorStub = (env: Bindings, publicId: string) => env.GLUCOSE_MONITOR.get(env.GLUCOSE_MONITOR.idFromName(publicId));
 
+const ownerOf = (user: AuthUser): MonitorOwner => ({ userId: user.id, publicId: user.publicId });
+
 /**
- * Sends the readings that fall inside the monitor's window to the user's Durable Object. The
- * call is not awaited by the response (waitUntil), so a slow object never delays the upload;
- * the object itself ignores old and duplicate readings.
+ * Sends the readings that fall inside the monitor's window to the user's Durable Object, after
+ * D1 has stored them. The call is not awaited by the response (waitUntil), so a slow object
+ * never delays the upload; it starts at once, so an alert follows the reading within the same
+ * request. The object itself ignores old and duplicate readings.
  */
 export function notifyMonitor(c: Context<AppEnv>, readings: NewReading[]): void {
   const since = Date.now() - MONITOR_WINDOW_MS;
   const recent: MonitorReading[] = [];
   for (const x of readings) if (x.time >= since) recent.push({ time: x.time, value: x.value, source: x.source, trend: x.trend });
   if (!recent.length) return;
-  const stub = monitorStub(c.env, c.get("user").publicId);
+  const user = c.get("user");
   c.executionCtx.waitUntil(
-    stub.ingest(recent).catch((err: unknown) => console.error(JSON.stringify({ level: "error", event: "monitor.ingest_failed", error: String(err) }))),
+    monitorStub(c.env, user.publicId)
+      .ingest(ownerOf(user), recent)
+      .catch((err: unknown) => console.error(JSON.stringify({ level: "error", event: "monitor.ingest_failed", user: user.publicId, error: String(err) }))),
   );
 }
 
-/** Clears the user's Durable Object (account deletion). */
+/** Clears the user's Durable Object and closes their sockets (account deletion). */
 export async function deleteMonitorState(env: Bindings, publicId: string): Promise<void> {
   await monitorStub(env, publicId).reset();
+}
+
+export function monitorState(env: Bindings, user: AuthUser) {
+  return monitorStub(env, user.publicId).state(ownerOf(user));
+}
+
+/** Hands new rules to the object, which judges the newest reading again under them. */
+export function pushAlertRules(env: Bindings, user: AuthUser, rules: AlertRules, unit: GlucoseUnit) {
+  return monitorStub(env, user.publicId).updateSettings(ownerOf(user), rules, unit);
+}
+
+export function acknowledgeAlert(env: Bindings, user: AuthUser, alertId: string) {
+  return monitorStub(env, user.publicId).acknowledge(ownerOf(user), alertId);
+}
+
+export function snoozeAlerts(env: Bindings, user: AuthUser, request: SnoozeRequest) {
+  return monitorStub(env, user.publicId).snooze(ownerOf(user), request);
+}
+
+/**
+ * Forwards a WebSocket upgrade to the owner's object, which accepts it (Hibernation API). A new
+ * request is built rather than passing the client's on, so only the owner headers set here reach
+ * the object.
+ */
+export function openAlertStream(env: Bindings, owner: MonitorOwner, request: Request): Promise<Response> {
+  const headers = new Headers({ upgrade: "websocket", [OWNER_ID_HEADER]: String(owner.userId), [OWNER_PUBLIC_ID_HEADER]: owner.publicId });
+  const agent = request.headers.get("user-agent");
+  if (agent) headers.set("user-agent", agent);
+  return monitorStub(env, owner.publicId).fetch("https://monitor.internal/stream", { headers });
 }

@@ -1,0 +1,223 @@
+/**
+ * The GlucoseMonitor Durable Object on its own terms: the no-data alert fired by its alarm with
+ * no request, state restored after eviction, out-of-order and duplicate readings, rules pushed
+ * and loaded lazily, the user's unit, and account deletion.
+ *
+ * Eviction: this pool version (@cloudflare/vitest-pool-workers 0.15.1) has no
+ * `evictDurableObject`. The test calls `state.abort()` inside the user's object, which throws the
+ * instance away and keeps its storage, as eviction or a restart does (sockets included: an
+ * aborted object drops them, where a hibernated one would keep them, so the client reconnects).
+ */
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { GlucoseMonitor } from "../../durable/glucose-monitor.ts";
+import { api, register } from "./helpers.ts";
+import { Feed, historyUntil, MIN, monitorOf, postReading, settle, shiftClock } from "./monitor-helpers.ts";
+
+describe("no-data alerts from the alarm", () => {
+  it("raises a warning after 20 minutes and an urgent alert after 40, with no request, and resolves on the next reading", async () => {
+    const a = await register();
+    const feed = await Feed.open(a);
+    const t = Date.now();
+    await postReading(a, 110, t);
+    await feed.next("reading");
+    const stub = monitorOf(a);
+    const alarmAt = await runInDurableObject(stub, (_o, state) => state.storage.getAlarm());
+    expect(alarmAt).toBe(t + 20 * MIN);
+
+    await shiftClock(a, 21 * MIN);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const warning = (await feed.next("alert")).alert;
+    expect(warning).toMatchObject({ kind: "stale", level: "warning", value: 110, reading_time: null });
+    expect(warning.message).toMatch(/^No data: no reading for 2[01] minutes \(last 110 mg\/dL\)$/);
+
+    await shiftClock(a, 41 * MIN);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await feed.next("resolved")).alert.id).toBe(warning.id);
+    const urgent = (await feed.next("alert")).alert;
+    expect(urgent).toMatchObject({ kind: "urgent_stale", level: "urgent" });
+
+    await shiftClock(a, 0);
+    await postReading(a, 115);
+    expect((await feed.next("resolved")).alert.id).toBe(urgent.id);
+    // Ordered by id: the history's times follow the moved clock, the last one is back at real time.
+    const events = await historyUntil(a, (items) => items.length === 4);
+    const sorted = events.sort((x: { id: string }, y: { id: string }) => Number(x.id) - Number(y.id));
+    expect(sorted.map((e: { event: string; kind: string }) => `${e.event} ${e.kind}`)).toEqual(["raised stale", "resolved stale", "raised urgent_stale", "resolved urgent_stale"]);
+    expect(sorted[1].message).toBe("No data resolved");
+    expect(sorted[3].message).toBe("Urgent, no data resolved: now 115 mg/dL");
+    feed.close();
+  });
+
+  it("never calls a first upload of past readings missing data", async () => {
+    const a = await register();
+    const t = Date.now();
+    const res = await api("/api/v1/glucose/bulk", { token: a.access, body: { readings: [0, 1, 2].map((i) => ({ time: t - (60 - 5 * i) * MIN, value: 120, source: "cgm" })) } });
+    expect(res.json.inserted).toBe(3);
+    const feed = await Feed.open(a);
+    expect(feed.all("hello")[0]!.state.readings_in_window).toBe(3);
+    expect(await runDurableObjectAlarm(monitorOf(a))).toBe(false);
+    await settle();
+    expect(feed.all("alert")).toEqual([]);
+    feed.close();
+  });
+});
+
+describe("eviction", () => {
+  it("restores the window, active alerts, snoozes and rules after the object is thrown away", async () => {
+    const a = await register();
+    const put = await api("/api/v1/alerts/settings", { method: "PUT", token: a.access, body: { low: { enabled: true, value: 80 } } });
+    expect(put.status, JSON.stringify(put.json)).toBe(200);
+    const feed = await Feed.open(a);
+    const now = Date.now();
+    await postReading(a, 90, now - 10 * MIN);
+    await postReading(a, 84, now - 5 * MIN);
+    await postReading(a, 76, now);
+    const low = (await feed.next("alert")).alert;
+    expect(low).toMatchObject({ kind: "low", value: 76 });
+    feed.send({ type: "snooze", kind: "high", minutes: 60 });
+    await feed.next("snoozed");
+    const before = (await api("/api/v1/alerts/state", { token: a.access })).json;
+
+    const stub = monitorOf(a);
+    await runInDurableObject(stub, (instance: GlucoseMonitor) => {
+      (instance as unknown as { marker: string }).marker = "old instance";
+    });
+    // Evict this user's object only (abortAllDurableObjects would also reset objects that other
+    // test files running alongside rely on). abort() ends the call it runs in, hence the catch.
+    await runInDurableObject(stub, (_instance, state) => state.abort("simulated eviction")).catch(() => undefined);
+    // Stubs made before the abort are broken by it, as a client's would be: take new ones.
+    await runInDurableObject(monitorOf(a), (instance: GlucoseMonitor) => {
+      expect((instance as unknown as { marker?: string }).marker).toBeUndefined();
+    });
+
+    const after = (await api("/api/v1/alerts/state", { token: a.access })).json;
+    expect(after).toEqual(before);
+    expect(after).toMatchObject({ current: { value: 76 }, readings_in_window: 3, active_alerts: [{ id: low.id, kind: "low" }], snoozes: [{ kind: "high" }] });
+    expect(after.trend.direction).toBe("FortyFiveDown");
+
+    // A client reconnects and gets the same state; the repeat still comes from the alarm.
+    const again = await Feed.open(a);
+    expect(again.all("hello")[0]!.state).toEqual(before);
+    await shiftClock(a, 15 * MIN + 1000);
+    expect(await runDurableObjectAlarm(monitorOf(a))).toBe(true);
+    expect((await again.next("alert", (m) => m.alert.kind === "low")).alert).toMatchObject({ id: low.id, repeat: 1 });
+    // And the rules (low 80) survived too: 78 is still low, so nothing resolves.
+    await shiftClock(a, 0);
+    await postReading(a, 78);
+    await again.next("reading", (m) => m.reading.value === 78);
+    await settle(100);
+    expect(again.all("resolved")).toEqual([]);
+    again.close();
+  });
+});
+
+describe("out-of-order and duplicate readings", () => {
+  it("update the window but raise nothing", async () => {
+    const a = await register();
+    const feed = await Feed.open(a);
+    const now = Date.now();
+    await postReading(a, 120, now);
+    await feed.next("reading");
+
+    // Older than the newest: a low from 3 minutes ago, and a bulk backfill of lows.
+    await postReading(a, 50, now - 3 * MIN);
+    expect((await feed.next("reading", (m) => m.reading.value === 50)).late).toBe(true);
+    const backfill = await api("/api/v1/glucose/bulk", {
+      token: a.access,
+      body: { readings: [1, 2, 3, 4].map((i) => ({ time: now - i * 5 * MIN, value: 45 + i, source: "cgm" })).concat([{ time: now, value: 120, source: "cgm" }]) },
+    });
+    expect(backfill.json).toMatchObject({ inserted: 4, duplicates: 1 });
+    for (let i = 0; i < 4; i++) expect((await feed.next("reading")).late).toBe(true);
+
+    // A duplicate straight to the object (an uploader retry that D1 already refused would not even get here).
+    const me = await env.DB.prepare("SELECT id FROM users WHERE public_id = ?").bind(a.id).first<{ id: number }>();
+    const summary = await monitorOf(a).ingest({ userId: me!.id, publicId: a.id }, [{ time: now, value: 40, source: "cgm", trend: null }]);
+    expect(summary).toEqual({ added: 0, evaluated: false, alerts: 0 });
+
+    await settle();
+    expect(feed.all("alert")).toEqual([]);
+    const state = (await api("/api/v1/alerts/state", { token: a.access })).json;
+    expect(state).toMatchObject({ current: { value: 120 }, readings_in_window: 6, active_alerts: [] });
+    expect((await api("/api/v1/alerts", { token: a.access })).json.items).toEqual([]);
+    feed.close();
+  });
+
+  it("never alerts on a newest reading that is more than 10 minutes old", async () => {
+    const a = await register();
+    const feed = await Feed.open(a);
+    await postReading(a, 45, Date.now() - 11 * MIN);
+    const reading = await feed.next("reading");
+    expect(reading.late).toBe(false);
+    await settle();
+    expect(feed.all("alert")).toEqual([]);
+    feed.close();
+  });
+});
+
+describe("rules and units", () => {
+  it("loads the rules from D1 when the object has none, and applies pushed rules at once", async () => {
+    const a = await register();
+    const me = await env.DB.prepare("SELECT id FROM users WHERE public_id = ?").bind(a.id).first<{ id: number }>();
+    // Saved behind the object's back (as if by another deployment): it must read them itself.
+    await env.DB.prepare(
+      `INSERT INTO alert_settings (user_id, urgent_low, low_enabled, low, high_enabled, high, urgent_high_enabled, urgent_high,
+        falling_fast_enabled, falling_fast_rate, rising_fast_enabled, rising_fast_rate, predicted_low_enabled, predicted_low_minutes,
+        stale_enabled, stale_warning_minutes, stale_urgent_minutes, repeat_minutes, urgent_low_repeat_minutes)
+       VALUES (?, 55, 1, 90, 1, 180, 1, 260, 1, 3, 1, 3, 1, 20, 1, 20, 40, 15, 5)`,
+    )
+      .bind(me!.id)
+      .run();
+    const feed = await Feed.open(a);
+    await postReading(a, 85);
+    expect((await feed.next("alert")).alert).toMatchObject({ kind: "low", value: 85 });
+
+    // Switching low off resolves the alert at once; raising high to 200 judges the newest reading again.
+    const put = await api("/api/v1/alerts/settings", { method: "PUT", token: a.access, body: { low: { enabled: false, value: 90 } } });
+    expect(put.status).toBe(200);
+    expect((await feed.next("resolved")).alert.kind).toBe("low");
+    feed.close();
+  });
+
+  it("speaks mmol/L to a mmol/L user", async () => {
+    const a = await register({ unit: "mmol/L" });
+    const feed = await Feed.open(a);
+    expect(feed.all("hello")[0]!.state.unit).toBe("mmol/L");
+    const now = Date.now();
+    await postReading(a, 4.4, now - 10 * MIN, { unit: "mmol/L" });
+    await postReading(a, 4.0, now - 5 * MIN, { unit: "mmol/L" });
+    await postReading(a, 3.4, now, { unit: "mmol/L" });
+    const { alert } = await feed.next("alert");
+    expect(alert).toMatchObject({ kind: "low", value: 3.4, unit: "mmol/L", rate: -0.1 });
+    expect(alert.message).toBe("Low: 3.4 mmol/L and falling (\u22120.10 mmol/L/min)");
+    const reading = feed.all("reading").at(-1)!;
+    expect(reading.reading).toMatchObject({ value: 3.4, unit: "mmol/L" });
+    const history = await historyUntil(a, (items) => items.length === 1);
+    expect(history[0]).toMatchObject({ value: 3.4, unit: "mmol/L" });
+    feed.close();
+  });
+});
+
+describe("account deletion", () => {
+  it("clears the object, closes the sockets and removes the alert history", async () => {
+    const a = await register();
+    const feed = await Feed.open(a);
+    await postReading(a, 62);
+    await feed.next("alert");
+    await historyUntil(a, (items) => items.length === 1);
+    const me = await env.DB.prepare("SELECT id FROM users WHERE public_id = ?").bind(a.id).first<{ id: number }>();
+
+    const res = await api("/api/v1/auth/me", { method: "DELETE", token: a.access, body: { password: a.password } });
+    expect(res.status).toBe(204);
+    for (let i = 0; i < 100 && !feed.closed; i++) await settle(10);
+    expect(feed.closed).toMatchObject({ code: 1000, reason: "account deleted" });
+
+    const state = await monitorOf(a).state();
+    expect(state).toMatchObject({ current: null, readings_in_window: 0, active_alerts: [], snoozes: [] });
+    expect(await runInDurableObject(monitorOf(a), (_o, s) => s.storage.getAlarm())).toBeNull();
+    const left = await env.DB.prepare("SELECT (SELECT count(*) FROM alert_events WHERE user_id = ?1) + (SELECT count(*) FROM ws_tickets WHERE user_id = ?1) AS n")
+      .bind(me!.id)
+      .first<{ n: number }>();
+    expect(left!.n).toBe(0);
+  });
+});
