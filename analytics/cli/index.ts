@@ -9,6 +9,7 @@ import { matrixProfile } from "./matrix-profile.ts";
 import { pcmci } from "./pcmci.ts";
 import { rules } from "./rules.ts";
 import { metrics } from "./metrics.ts";
+import { forecastBacktest } from "./forecast-backtest.ts";
 
 const commands: Record<string, Command> = {
   correlate,
@@ -16,6 +17,7 @@ const commands: Record<string, Command> = {
   pcmci,
   rules,
   metrics,
+  "forecast-backtest": forecastBacktest,
 };
 
 function fail(field: string, message: string): never {
