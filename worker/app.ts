@@ -17,6 +17,7 @@ import { alertRoutes } from "./routes/alerts.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { glucoseRoutes } from "./routes/glucose.ts";
+import { insightRoutes } from "./routes/insights.ts";
 import { recordRoutes } from "./routes/records.ts";
 
 /** Bulk uploads carry up to 10,000 items; everything else is small. */
@@ -96,6 +97,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
     app.use(`/api/v1/${kind.path}/*`, requireAuth);
     app.route(`/api/v1/${kind.path}`, recordRoutes(kind));
   }
+
+  app.use("/api/v1/insights/*", requireAuth);
+  app.route("/api/v1/insights", insightRoutes);
 
   registerDocs(app);
   return app;

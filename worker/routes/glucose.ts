@@ -7,6 +7,7 @@ import { getDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, notFound, zodFields, type FieldError } from "../lib/errors.ts";
 import { toMgdl } from "../lib/units.ts";
+import { scheduleBackfill } from "../pipeline/backfill.ts";
 import {
   deleteReading,
   deleteReadingRange,
@@ -103,6 +104,7 @@ glucoseRoutes.openapi(
     });
     const inserted = await insertReadings(getDb(c.env.DB), c.get("user").id, valid);
     notifyMonitor(c, valid);
+    if (inserted) scheduleBackfill(c.env, c.executionCtx, c.get("user").id, valid.map((x) => x.time)); // re-aggregates past days (insights)
     return c.json({ inserted, duplicates: valid.length - inserted, rejected }, 200);
   },
 );
