@@ -28,6 +28,8 @@ export interface RecordKind<Input extends z.ZodObject = z.ZodObject> {
   table: RecordTable;
   /** The column lists filter and order by (`time`, `start` or `date`). */
   timeColumn: SQLiteColumn;
+  /** The column whose local day a record belongs to for daily summaries; defaults to `timeColumn` (sleep: `end`). */
+  dayKey?: string;
   /** Create body (API field names, snake_case). Optional fields accept null. Unknown fields are refused. */
   input: Input;
   /** Response shape (API field names), without `id`. */

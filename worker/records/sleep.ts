@@ -13,6 +13,8 @@ export const sleepKind = defineRecordKind({
   tag: "Sleep",
   table: sleepSessions,
   timeColumn: sleepSessions.start,
+  // A night counts for the day it ends in.
+  dayKey: "end",
   input: z
     .object({
       start: TimeInput,

@@ -76,6 +76,7 @@ glucoseRoutes.openapi(
       ]);
     }
     notifyMonitor(c, [reading]);
+    scheduleBackfill(c.env, c.executionCtx, c.get("user").id, [reading.time]);
     const sourceId = (await sourceIds(db, c.get("user").id, [reading.source])).get(reading.source)!;
     return c.json(toApi({ ...reading, id: readingId(reading.time, sourceId) }), 201);
   },
@@ -201,6 +202,7 @@ glucoseRoutes.openapi(
     if (result === "conflict") {
       throw new ApiError(409, "duplicate", "Another reading already has this time and source", [{ path: "time", message: "is taken by another reading of this source" }]);
     }
+    scheduleBackfill(c.env, c.executionCtx, userId, [current.time, result.time]);
     return c.json(toApi(result), 200);
   },
 );

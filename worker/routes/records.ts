@@ -8,6 +8,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { getDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, notFound, zodFields, type FieldError } from "../lib/errors.ts";
+import { scheduleBackfill } from "../pipeline/backfill.ts";
 import type { RecordKind } from "../records/kind.ts";
 import { deleteRecord, getRecord, insertRecords, listRecords, updateRecord, type Row } from "../repositories/records.ts";
 import { commonErrors, conflictError, IdParam, jsonBody, jsonContent, listQuery, notFoundError } from "../schemas/common.ts";
@@ -49,6 +50,9 @@ export function recordRoutes(kind: RecordKind): OpenAPIHono<AppEnv> {
   const Output = z.object({ id: z.string() }).extend(kind.output.shape).openapi(kind.schemaName);
   const toApi = (row: Row) => ({ id: String(row.id), ...kind.fromRow(row) });
   const timeName = kind.timeColumn.name;
+  const dayKey = kind.dayKey ?? timeName;
+  // Stored or changed records re-aggregate the past days they touch (insights daily summaries).
+  const dayTimes = (rows: Row[]) => rows.map((r) => r[dayKey] as number);
   const tags = [kind.tag];
 
   app.openapi(
@@ -68,6 +72,7 @@ export function recordRoutes(kind: RecordKind): OpenAPIHono<AppEnv> {
       if (problems.length) throw invalid(problems);
       const { inserted } = await insertRecords(getDb(c.env.DB), c.get("user").id, kind, [kind.toRow(value)]);
       if (!inserted.length) throw new ApiError(409, "duplicate", `An identical ${kind.label.toLowerCase()} is already stored`, [{ path: timeName, message: "an identical record exists at this time" }]);
+      scheduleBackfill(c.env, c.executionCtx, c.get("user").id, dayTimes(inserted));
       return c.json(toApi(inserted[0]!), 201);
     },
   );
@@ -101,6 +106,7 @@ export function recordRoutes(kind: RecordKind): OpenAPIHono<AppEnv> {
         else rejected.push({ index, fields: result.fields });
       });
       const { inserted, duplicates } = await insertRecords(getDb(c.env.DB), c.get("user").id, kind, valid);
+      scheduleBackfill(c.env, c.executionCtx, c.get("user").id, dayTimes(inserted));
       return c.json({ inserted: inserted.length, duplicates, rejected }, 200);
     },
   );
@@ -167,6 +173,7 @@ export function recordRoutes(kind: RecordKind): OpenAPIHono<AppEnv> {
       if (!result.ok) throw invalid(result.fields);
       const row = await updateRecord(db, userId, kind, id, result.values);
       if (!row) throw notFound(kind.label);
+      scheduleBackfill(c.env, c.executionCtx, userId, dayTimes([current, row]));
       return c.json(toApi(row), 200);
     },
   );
