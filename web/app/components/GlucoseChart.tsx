@@ -61,7 +61,7 @@ export function GlucoseChart({
   // The data go through setData; only what changes the chart's frame re-creates it.
   const options = useMemo(
     () => (U: UPlotConstructor) =>
-      buildOptions(U, { unit, timezone, locale, startSec, endSec, yMin, yMax, markers }),
+      buildGlucoseOptions(U, { unit, timezone, locale, startSec, endSec, yMin, yMax, markers }),
     [unit, timezone, locale, startSec, endSec, yMin, yMax, markers],
   );
 
@@ -76,7 +76,7 @@ export function GlucoseChart({
   );
 }
 
-function buildOptions(
+export function buildGlucoseOptions(
   U: UPlotConstructor,
   o: {
     unit: GlucoseUnit;
@@ -87,11 +87,18 @@ function buildOptions(
     yMin: number;
     yMax: number;
     markers: ChartMarkers;
+    /**
+     * Widest visible x span (seconds) at which meal/insulin ticks and activity/sleep strips
+     * are drawn; wider views (e.g. 90 days of history) would be a solid hatch. Default: always.
+     */
+    markerMaxSpan?: { points: number; spans: number };
   },
 ): ChartOptions {
   const [bandLow, bandHigh] = targetBand(o.unit);
   const decimals = o.unit === "mmol/L" ? 1 : 0;
   const px = U.pxRatio;
+  const pointMax = o.markerMaxSpan?.points ?? Number.POSITIVE_INFINITY;
+  const spanMax = o.markerMaxSpan?.spans ?? Number.POSITIVE_INFINITY;
   const font = `${Math.round(12 * px)}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
 
   // uPlot's own date formats are English 12-hour; follow the user's locale instead.
@@ -104,6 +111,8 @@ function buildOptions(
     minute: "2-digit",
   });
   const xLabels = (splits: number[]) => {
+    // Ticks a day or more apart all sit at midnight: the date alone says it.
+    if (splits.length > 1 && splits[1]! - splits[0]! >= 23 * 3600) return splits.map((sec) => day.format(new Date(sec * 1000)));
     let lastDay = "";
     return splits.map((sec) => {
       const date = new Date(sec * 1000);
@@ -159,13 +168,20 @@ function buildOptions(
     ],
     hooks: {
       // Behind the series: the target band and the activity/sleep strips.
-      drawClear: [(u) => drawBackground(u, bandLow, bandHigh, o.markers, font, px)],
+      drawClear: [(u) => drawBackground(u, bandLow, bandHigh, visibleSpan(u) <= spanMax ? o.markers : NO_SPANS, font, px)],
       // After the grid (so a grid line cannot hide them), before the series: the band edges.
       drawAxes: [(u) => drawBandEdges(u, bandLow, bandHigh, px)],
       // Above the series: meal and insulin ticks.
-      draw: [(u) => drawPointMarkers(u, o.markers, font, px)],
+      draw: [(u) => (visibleSpan(u) <= pointMax ? drawPointMarkers(u, o.markers, font, px) : undefined)],
     },
   };
+}
+
+const NO_SPANS: ChartMarkers = { points: [], spans: [] };
+
+function visibleSpan(u: uPlot): number {
+  const { min, max } = u.scales.x;
+  return min != null && max != null ? max - min : 0;
 }
 
 /** A vertical gradient with hard stops at the band edges, so the line changes colour exactly there. */
@@ -250,8 +266,11 @@ function drawPointMarkers(u: uPlot, markers: ChartMarkers, font: string, px: num
   ctx.font = font;
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
+  const { left, width } = u.bbox;
   for (const m of markers.points) {
     const x = Math.round(u.valToPos(m.x, "x", true)) + 0.5;
+    // Zoomed views (history) scroll markers out of the plot: do not draw them over the axis.
+    if (x < left || x > left + width) continue;
     const style = POINT_MARKER_STYLE[m.kind];
     ctx.strokeStyle = style.color;
     ctx.lineWidth = px;

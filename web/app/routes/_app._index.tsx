@@ -185,6 +185,31 @@ export default function Dashboard() {
         <h1>Dashboard</h1>
         <RangeSelector hours={d.hours} />
       </div>
+      <nav aria-label="Quick add" className="quick-add">
+        <span className="quick-add__label">Quick add:</span>
+        <ul>
+          <li>
+            <Link to="/log?kind=meals" className="button button--secondary button--small">
+              <span aria-hidden="true">+ </span>Meal
+            </Link>
+          </li>
+          <li>
+            <Link to="/log?kind=insulin" className="button button--secondary button--small">
+              <span aria-hidden="true">+ </span>Insulin
+            </Link>
+          </li>
+          <li>
+            <Link to="/log?kind=activities" className="button button--secondary button--small">
+              <span aria-hidden="true">+ </span>Activity
+            </Link>
+          </li>
+          <li>
+            <Link to="/log" className="button button--ghost button--small">
+              More…
+            </Link>
+          </li>
+        </ul>
+      </nav>
 
       {d.latest ? (
         <LatestReading latest={d.latest} unit={d.unit} now={now} />
