@@ -260,7 +260,7 @@ export function zonedLocalToIso(local: string, timeZone: string): string | null 
   // real time (two in autumn: take the earlier); none in a spring-forward gap: take the later,
   // which reads the time with the offset before the change, i.e. pushed forward by the gap.
   // (Zones change offset at most once a day, so the offsets a day before and after cover it.)
-  const candidates = [-86_400_000, 0, 86_400_000].map((d) => wall - zoneOffsetMinutes(wall + d, timeZone) * 60_000);
+  const candidates = [-86_400_000, 0, 86_400_000].map((shift) => wall - zoneOffsetMinutes(wall + shift, timeZone) * 60_000);
   const valid = candidates.filter((c) => c - wall === -zoneOffsetMinutes(c, timeZone) * 60_000);
   const utc = valid.length ? Math.min(...valid) : Math.max(...candidates);
   return isoInZone(utc, timeZone);
