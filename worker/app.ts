@@ -18,11 +18,20 @@ import { authRoutes } from "./routes/auth.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { glucoseRoutes } from "./routes/glucose.ts";
 import { insightRoutes } from "./routes/insights.ts";
+import { exportRoutes } from "./routes/export.ts";
+import { importRoutes } from "./routes/imports.ts";
+import { nightscoutRoutes } from "./routes/nightscout.ts";
+import { uploaderRoutes } from "./routes/uploaders.ts";
+import { webhookRoutes, webhookSecretRoutes } from "./routes/webhooks.ts";
+import { requireUploaderOrBearer } from "./middleware/nightscout-auth.ts";
+import { registerInteropDocs } from "./routes/interop-docs.ts";
 import { recordRoutes } from "./routes/records.ts";
 
 /** Bulk uploads carry up to 10,000 items; everything else is small. */
 const BULK_BODY_LIMIT = 8 * 1024 * 1024;
 const BODY_LIMIT = 256 * 1024;
+/** Nightscout uploads (10,000 entries), webhook batches and import chunks are bulk too. */
+const isBulkPath = (path: string) => path.endsWith("/bulk") || /^\/api\/v1\/(entries|treatments|devicestatus|imports|webhooks\/cgm)(\/|\.json|$)/.test(path);
 
 function tooLarge(limit: number): never {
   throw new ApiError(413, "payload_too_large", `Request body is larger than ${limit / 1024} KiB`);
@@ -51,13 +60,13 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use("/api/*", async (c, next) =>
     cors({
       origin: (origin) => (origin === c.env.WEB_ORIGIN ? origin : null),
-      allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
+      allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "api-secret"],
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
       maxAge: 600,
     })(c, next),
   );
   app.use("/api/*", async (c, next) => {
-    const limit = c.req.path.endsWith("/bulk") ? BULK_BODY_LIMIT : BODY_LIMIT;
+    const limit = isBulkPath(c.req.path) ? BULK_BODY_LIMIT : BODY_LIMIT;
     return bodyLimit({ maxSize: limit, onError: () => tooLarge(limit) })(c, next);
   });
 
@@ -100,6 +109,26 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.use("/api/v1/insights/*", requireAuth);
   app.route("/api/v1/insights", insightRoutes);
+
+  // Interop (issue 8). Nightscout routes take a bearer token or an uploader credential
+  // (api-secret header / ?token=), so requireAuth must not intercept them.
+  for (const path of ["/entries", "/entries.json", "/entries/*", "/treatments", "/treatments.json", "/devicestatus", "/devicestatus.json", "/status", "/status.json", "/verifyauth"]) {
+    app.use(`/api/v1${path}`, requireUploaderOrBearer);
+  }
+  app.route("/api/v1", nightscoutRoutes);
+  app.use("/api/v1/uploaders", requireAuth);
+  app.use("/api/v1/uploaders/*", requireAuth);
+  app.route("/api/v1/uploaders", uploaderRoutes);
+  // Webhook deliveries authenticate by their HMAC signature (worker/routes/webhooks.ts).
+  app.route("/api/v1/webhooks/cgm", webhookRoutes);
+  app.use("/api/v1/webhooks/secret", requireAuth);
+  app.route("/api/v1/webhooks/secret", webhookSecretRoutes);
+  app.use("/api/v1/imports", requireAuth);
+  app.route("/api/v1/imports", importRoutes);
+  app.use("/api/v1/export", requireAuth);
+  app.use("/api/v1/export/*", requireAuth);
+  app.route("/api/v1/export", exportRoutes);
+  registerInteropDocs(app);
 
   registerDocs(app);
   return app;

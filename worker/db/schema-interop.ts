@@ -1,0 +1,101 @@
+/**
+ * @module worker/db/schema-interop
+ * Tables of the interop work (issue 8): Nightscout uploader secrets, Nightscout treatments and
+ * device status documents, webhook secrets and idempotency records. The SQL is hand-written in
+ * migrations/0003_interop.sql (keep the two in step).
+ *
+ * Glucose entries posted through the Nightscout API are not stored here: they become ordinary
+ * readings (glucose_readings), so they reach analytics and the live monitor like native uploads.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { users } from "./schema.ts";
+
+const createdAt = () =>
+  integer("created_at")
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+const owner = () =>
+  integer("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" });
+
+/**
+ * Nightscout uploader secrets. The secret itself is never stored: uploaders send the hex SHA-1
+ * of it in the `api-secret` header (the lookup key), newer ones SHA-512.
+ */
+export const uploaderSecrets = sqliteTable(
+  "uploader_secrets",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: owner(),
+    name: text("name").notNull(),
+    sha1: text("sha1").notNull().unique(),
+    sha512: text("sha512").notNull().unique(),
+    revokedAt: integer("revoked_at"),
+    lastUsedAt: integer("last_used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("uploader_secrets_user").on(t.userId)],
+);
+
+/**
+ * Nightscout treatments as received (JSON), keyed for Nightscout's de-duplication: by
+ * `identifier` when the uploader sends one, else by (created_at, eventType). The mapped
+ * meal / insulin dose / activity lives in its own table; `record_kind`/`record_id` point to it.
+ */
+export const nightscoutTreatments = sqliteTable(
+  "nightscout_treatments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: owner(),
+    time: integer("time").notNull(),
+    eventType: text("event_type").notNull(),
+    identifier: text("identifier"),
+    doc: text("doc").notNull(),
+    recordKind: text("record_kind"),
+    recordId: integer("record_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("nightscout_treatments_user_time").on(t.userId, t.time),
+    uniqueIndex("nightscout_treatments_user_event").on(t.userId, t.time, t.eventType),
+    uniqueIndex("nightscout_treatments_user_identifier").on(t.userId, t.identifier),
+  ],
+);
+
+/** Nightscout device status documents (pump, loop, uploader battery) stored as received. */
+export const deviceStatuses = sqliteTable(
+  "device_statuses",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: owner(),
+    time: integer("time").notNull(),
+    device: text("device"),
+    doc: text("doc").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("device_statuses_user_time").on(t.userId, t.time)],
+);
+
+/** One webhook signing secret per user (HMAC needs the secret itself, so it is stored). */
+export const webhookSecrets = sqliteTable("webhook_secrets", {
+  userId: integer("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  secret: text("secret").notNull(),
+  createdAt: createdAt(),
+});
+
+/** First response to each webhook delivery's Idempotency-Key, replayed on retries (kept 24 h). */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    userId: owner(),
+    key: text("key").notNull(),
+    status: integer("status").notNull(),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);

@@ -1,0 +1,22 @@
+/**
+ * @module worker/services/ingest
+ * The one path by which readings from Nightscout uploads, CGM webhooks and file imports are
+ * stored: D1 first (de-duplicated by (time, source)), then the user's live monitor, then the
+ * insights back-fill for past days, exactly as a native `POST /api/v1/glucose/bulk`.
+ */
+import type { Context } from "hono";
+import { getDb } from "../db/client.ts";
+import type { AppEnv } from "../env.ts";
+import { scheduleBackfill } from "../pipeline/backfill.ts";
+import { insertReadings, type NewReading } from "../repositories/readings.ts";
+import { notifyMonitor } from "./monitor.ts";
+
+/** Stores readings for c.get("user"); returns how many were new (the rest were duplicates). */
+export async function storeReadings(c: Context<AppEnv>, readings: NewReading[]): Promise<number> {
+  if (!readings.length) return 0;
+  const userId = c.get("user").id;
+  const inserted = await insertReadings(getDb(c.env.DB), userId, readings);
+  notifyMonitor(c, readings);
+  if (inserted) scheduleBackfill(c.env, c.executionCtx, userId, readings.map((x) => x.time));
+  return inserted;
+}
