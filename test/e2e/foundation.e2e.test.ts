@@ -36,7 +36,9 @@ describe("foundation in the browser", () => {
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: /create account/i }).click();
     await page.waitForURL(`${platform.web}/`);
-    await expect(page.getByRole("heading", { name: "Dashboard" }).isVisible()).resolves.toBe(true);
+    // waitFor retries until the dashboard has rendered (isVisible() would not wait).
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    expect(page.url()).toBe(`${platform.web}/`);
     await page.screenshot({ path: `${SHOTS}/dashboard-empty.png` });
 
     // Data arrives over the public API, as an uploader would send it.
