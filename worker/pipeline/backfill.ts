@@ -46,15 +46,24 @@ export async function enqueueBackfill(env: PipelineEnv, userId: number, times: I
 }
 
 /**
+ * A day is aggregated once its user's clock has passed 03:00 the next day, so data younger than
+ * 3 hours always belongs to a day that has not been aggregated yet (today, or yesterday before
+ * 03:00) and needs no back-fill.
+ */
+export const NOT_YET_AGGREGATED_MS = 3 * 3600_000;
+
+/**
  * Schedules the back-fill after the response. Cheap when nothing is old: only days before today
  * are queued. Call after the data is stored.
  *
  * @example
  * scheduleBackfill(c.env, c.executionCtx, c.get("user").id, stored.map((x) => x.time));
  */
-export function scheduleBackfill(env: PipelineEnv, ctx: Pick<ExecutionContext, "waitUntil">, userId: number, times: readonly number[]): void {
-  if (!times.length) return;
+export function scheduleBackfill(env: PipelineEnv, ctx: Pick<ExecutionContext, "waitUntil">, userId: number, times: readonly number[], now = Date.now()): void {
+  // Live uploads touch only days not aggregated yet: skip them without a D1 read (hot path).
+  const old = times.filter((t) => t < now - NOT_YET_AGGREGATED_MS);
+  if (!old.length) return;
   ctx.waitUntil(
-    enqueueBackfill(env, userId, times).catch((err: unknown) => console.error(JSON.stringify({ level: "error", event: "insights.backfill_failed", user_id: userId, error: String(err) }))),
+    enqueueBackfill(env, userId, old, now).catch((err: unknown) => console.error(JSON.stringify({ level: "error", event: "insights.backfill_failed", user_id: userId, error: String(err) }))),
   );
 }
