@@ -10,13 +10,9 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { users } from "./schema.ts";
+import { owner } from "./schema.ts";
 
 const now = () => sql`(unixepoch('subsec') * 1000)`;
-const owner = () =>
-  integer("user_id")
-    .notNull()
-    .references(() => users.id, { onDelete: "cascade" });
 
 /**
  * One row per user and local calendar day (the user's time zone, so 23 or 25 hours on DST days):

@@ -7,18 +7,8 @@
  * Glucose entries posted through the Nightscout API are not stored here: they become ordinary
  * readings (glucose_readings), so they reach analytics and the live monitor like native uploads.
  */
-import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { users } from "./schema.ts";
-
-const createdAt = () =>
-  integer("created_at")
-    .notNull()
-    .default(sql`(unixepoch('subsec') * 1000)`);
-const owner = () =>
-  integer("user_id")
-    .notNull()
-    .references(() => users.id, { onDelete: "cascade" });
+import { createdAt, owner, users } from "./schema.ts";
 
 /**
  * Nightscout uploader secrets. The secret itself is never stored: uploaders send the hex SHA-1

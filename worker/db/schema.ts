@@ -9,7 +9,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-const createdAt = () =>
+/** Column helpers shared by every schema file (schema-insights.ts, schema-interop.ts). */
+export const createdAt = () =>
   integer("created_at")
     .notNull()
     .default(sql`(unixepoch('subsec') * 1000)`);
@@ -17,7 +18,8 @@ const updatedAt = () =>
   integer("updated_at")
     .notNull()
     .default(sql`(unixepoch('subsec') * 1000)`);
-const owner = () =>
+/** `user_id` referencing users(id) ON DELETE CASCADE. */
+export const owner = () =>
   integer("user_id")
     .notNull()
     .references(() => users.id, { onDelete: "cascade" });
