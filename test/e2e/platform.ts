@@ -24,8 +24,9 @@ async function waitFor(url: string, seconds: number, child: ChildProcess, log: (
   }
 }
 
-export async function startWebPlatform(apiPort = 8795, webPort = 8796): Promise<RunningPlatform> {
-  const api: Platform = await startPlatform(apiPort, "e2e");
+// E2E_API_PORT / E2E_WEB_PORT let several runs share one machine; each port gets its own state.
+export async function startWebPlatform(apiPort = Number(process.env.E2E_API_PORT ?? 8795), webPort = Number(process.env.E2E_WEB_PORT ?? 8796)): Promise<RunningPlatform> {
+  const api: Platform = await startPlatform(apiPort, `e2e-${apiPort}`);
   const web = spawn("npm", ["run", "--silent", "web:dev"], {
     env: { ...process.env, WEB_PORT: String(webPort), API_URL: api.url },
     stdio: ["ignore", "pipe", "pipe"],
