@@ -89,3 +89,62 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] })],
 );
+
+/**
+ * A file import sent in parts (`POST /api/v1/imports?upload_id=…&part=…`), keyed by the
+ * client's upload id within the user. Between two parts it holds what the next one needs: the
+ * format and options chosen on part 0, the running totals, and the bytes not parsed yet (the
+ * start of a UTF-8 character cut by the end of a part, or the head before the format is known).
+ * The parser's own state lives in import_upload_state, each part's answer in import_upload_parts.
+ */
+export const importUploads = sqliteTable(
+  "import_uploads",
+  {
+    userId: owner(),
+    id: text("id").notNull(),
+    /** The detected or named format; null while the first 4 KB have not arrived. */
+    format: text("format"),
+    /** JSON: the format/timezone/mapping query of part 0. */
+    options: text("options").notNull(),
+    nextPart: integer("next_part").notNull().default(0),
+    done: integer("done", { mode: "boolean" }).notNull().default(false),
+    /** JSON: the running totals (imported/duplicates per type, rejections). */
+    totals: text("totals").notNull(),
+    /** Base64 of the bytes kept for the next part. */
+    carry: text("carry").notNull().default(""),
+    expiresAt: integer("expires_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.id] })],
+);
+
+/** Each received part's SHA-256 and answer, so that a retried part is answered again, not re-imported. */
+export const importUploadParts = sqliteTable(
+  "import_upload_parts",
+  {
+    userId: owner(),
+    uploadId: text("upload_id").notNull(),
+    part: integer("part").notNull(),
+    sha256: text("sha256").notNull(),
+    response: text("response").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.uploadId, t.part] })],
+);
+
+/**
+ * The streaming parser's saved state after a part (interop/resume.ts), split into pieces of at
+ * most 512 KiB so that no row nears D1's 2 MB limit (Apple Health keeps every sleep segment
+ * until the end of the file).
+ */
+export const importUploadState = sqliteTable(
+  "import_upload_state",
+  {
+    userId: owner(),
+    uploadId: text("upload_id").notNull(),
+    part: integer("part").notNull(),
+    seq: integer("seq").notNull(),
+    data: text("data").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.uploadId, t.part, t.seq] })],
+);

@@ -6,7 +6,8 @@ import { hba1cKind } from "./hba1c.ts";
 import { insulinKind } from "./insulin.ts";
 import { mealKind } from "./meals.ts";
 import { medicationKind } from "./medications.ts";
+import { noteKind } from "./notes.ts";
 import { sleepKind } from "./sleep.ts";
 
-export const recordKinds = [sleepKind, mealKind, activityKind, insulinKind, medicationKind, hba1cKind, bloodPressureKind, bodyMetricsKind];
+export const recordKinds = [sleepKind, mealKind, activityKind, insulinKind, medicationKind, hba1cKind, bloodPressureKind, bodyMetricsKind, noteKind];
 export type { RecordKind } from "./kind.ts";

@@ -4,10 +4,12 @@
  * treatments and device status documents, webhook secrets and idempotency records. Every function
  * that reads a user's data takes the user id first and filters on it.
  */
-import { and, desc, eq, gt, gte, isNull, lt, lte, or, type SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, notInArray, or, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { users } from "../db/schema.ts";
-import { deviceStatuses, idempotencyKeys, nightscoutTreatments, uploaderSecrets, webhookSecrets } from "../db/schema-interop.ts";
+import { notes } from "../db/schema-notes.ts";
+import { deviceStatuses, idempotencyKeys, importUploadParts, importUploads, importUploadState, nightscoutTreatments, uploaderSecrets, webhookSecrets } from "../db/schema-interop.ts";
 import { toHex } from "../lib/crypto.ts";
 import type { AuthUser } from "../middleware/auth.ts";
 
@@ -82,7 +84,7 @@ export interface TimeFilter {
   lt?: number;
 }
 
-function timeWhere(column: typeof nightscoutTreatments.time | typeof deviceStatuses.time, f: TimeFilter): SQL[] {
+function timeWhere(column: typeof nightscoutTreatments.time | typeof deviceStatuses.time | typeof notes.time, f: TimeFilter): SQL[] {
   const out: SQL[] = [];
   if (f.gte !== undefined) out.push(gte(column, f.gte));
   if (f.lte !== undefined) out.push(lte(column, f.lte));
@@ -126,14 +128,40 @@ export async function insertTreatment(db: Db, userId: number, t: NewTreatment): 
   return { id: row.id, time: row.time, doc: t.doc };
 }
 
-export async function listTreatments(db: Db, userId: number, f: TimeFilter, count: number): Promise<StoredTreatment[]> {
+export async function listTreatments(db: Db, userId: number, f: TimeFilter, count: number, eventType?: string): Promise<StoredTreatment[]> {
   const rows = await db
     .select()
     .from(nightscoutTreatments)
-    .where(and(eq(nightscoutTreatments.userId, userId), ...timeWhere(nightscoutTreatments.time, f)))
+    .where(and(eq(nightscoutTreatments.userId, userId), ...timeWhere(nightscoutTreatments.time, f), ...(eventType === undefined ? [] : [eq(nightscoutTreatments.eventType, eventType)])))
     .orderBy(desc(nightscoutTreatments.time), desc(nightscoutTreatments.id))
     .limit(count);
   return rows.map((r) => ({ id: r.id, time: r.time, doc: JSON.parse(r.doc) as Record<string, unknown> }));
+}
+
+export interface NativeNote {
+  id: number;
+  time: number;
+  text: string;
+  tags: string[];
+  source: string | null;
+}
+
+/**
+ * The user's notes that did not come in as Nightscout treatments (typed in GlucoLens or
+ * imported from a file), newest first, so that Nightscout followers see them as "Note" treatments.
+ */
+export async function listNativeNotes(db: Db, userId: number, f: TimeFilter, count: number): Promise<NativeNote[]> {
+  const linked = db
+    .select({ id: nightscoutTreatments.recordId })
+    .from(nightscoutTreatments)
+    .where(and(eq(nightscoutTreatments.userId, userId), eq(nightscoutTreatments.recordKind, "notes")));
+  const rows = await db
+    .select()
+    .from(notes)
+    .where(and(eq(notes.userId, userId), notInArray(notes.id, linked), ...timeWhere(notes.time, f)))
+    .orderBy(desc(notes.time), desc(notes.id))
+    .limit(count);
+  return rows.map((r) => ({ id: r.id, time: r.time, text: r.text, tags: r.tags ? (JSON.parse(r.tags) as string[]) : [], source: r.source }));
 }
 
 export async function insertDeviceStatuses(db: Db, userId: number, docs: { time: number; device: string | null; doc: Record<string, unknown> }[]): Promise<StoredTreatment[]> {
@@ -192,4 +220,79 @@ export async function saveIdempotent(db: Db, userId: number, key: string, status
     .insert(idempotencyKeys)
     .values({ userId, key, status, body })
     .onConflictDoUpdate({ target: [idempotencyKeys.userId, idempotencyKeys.key], set: { status, body, createdAt: Date.now() } });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Imports sent in parts (worker/routes/imports.ts)
+
+/** An upload is forgotten this long after its latest part. */
+export const UPLOAD_TTL_MS = 24 * 3600 * 1000;
+/** Parser state is stored in pieces of this many characters (D1 rows stay far below 2 MB). */
+const STATE_PIECE = 512 * 1024;
+
+export type StoredUpload = typeof importUploads.$inferSelect;
+
+export interface UploadProgress {
+  format: string | null;
+  options: string;
+  nextPart: number;
+  done: boolean;
+  totals: string;
+  carry: string;
+}
+
+export async function findUpload(db: Db, userId: number, id: string): Promise<StoredUpload | null> {
+  return (await db.select().from(importUploads).where(and(eq(importUploads.userId, userId), eq(importUploads.id, id))).get()) ?? null;
+}
+
+export async function findUploadPart(db: Db, userId: number, id: string, part: number): Promise<{ sha256: string; response: string } | null> {
+  const row = await db
+    .select({ sha256: importUploadParts.sha256, response: importUploadParts.response })
+    .from(importUploadParts)
+    .where(and(eq(importUploadParts.userId, userId), eq(importUploadParts.uploadId, id), eq(importUploadParts.part, part)))
+    .get();
+  return row ?? null;
+}
+
+/** The parser state saved after `part`, or null when none was (the format was not known yet). */
+export async function loadUploadState(db: Db, userId: number, id: string, part: number): Promise<string | null> {
+  const rows = await db
+    .select({ data: importUploadState.data })
+    .from(importUploadState)
+    .where(and(eq(importUploadState.userId, userId), eq(importUploadState.uploadId, id), eq(importUploadState.part, part)))
+    .orderBy(asc(importUploadState.seq));
+  return rows.length ? rows.map((r) => r.data).join("") : null;
+}
+
+/**
+ * Records a processed part in one batch: the upload's progress (inserted on part 0), the part's
+ * answer and the parser state after it (replacing the previous part's). The part's primary key
+ * makes a concurrent second copy of the same part fail as a whole; the caller then replays.
+ */
+export async function saveUploadPart(db: Db, userId: number, id: string, part: number, progress: UploadProgress, sha256: string, response: string, state: string | null): Promise<void> {
+  const expiresAt = Date.now() + UPLOAD_TTL_MS;
+  const statements: BatchItem<"sqlite">[] = [
+    part === 0
+      ? db.insert(importUploads).values({ userId, id, ...progress, expiresAt })
+      : db
+          .update(importUploads)
+          .set({ ...progress, expiresAt })
+          .where(and(eq(importUploads.userId, userId), eq(importUploads.id, id), eq(importUploads.nextPart, part))),
+    db.insert(importUploadParts).values({ userId, uploadId: id, part, sha256, response }),
+    db.delete(importUploadState).where(and(eq(importUploadState.userId, userId), eq(importUploadState.uploadId, id), ne(importUploadState.part, part))),
+  ];
+  const pieces = state === null ? [] : Array.from({ length: Math.ceil(state.length / STATE_PIECE) }, (_, seq) => state.slice(seq * STATE_PIECE, (seq + 1) * STATE_PIECE));
+  pieces.forEach((data, seq) => statements.push(db.insert(importUploadState).values({ userId, uploadId: id, part, seq, data })));
+  await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+}
+
+/** Removes uploads of the user that expired before `now` (or the one named), with their parts and state. */
+export async function deleteUploads(db: Db, userId: number, opts: { id?: string; expiredBefore?: number }): Promise<void> {
+  const ids = opts.id !== undefined ? [opts.id] : (await db.select({ id: importUploads.id }).from(importUploads).where(and(eq(importUploads.userId, userId), lt(importUploads.expiresAt, opts.expiredBefore ?? 0))).limit(50)).map((r) => r.id);
+  if (!ids.length) return;
+  await db.batch([
+    db.delete(importUploadState).where(and(eq(importUploadState.userId, userId), inArray(importUploadState.uploadId, ids))),
+    db.delete(importUploadParts).where(and(eq(importUploadParts.userId, userId), inArray(importUploadParts.uploadId, ids))),
+    db.delete(importUploads).where(and(eq(importUploads.userId, userId), inArray(importUploads.id, ids))),
+  ]);
 }

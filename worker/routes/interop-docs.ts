@@ -6,6 +6,7 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env.ts";
+import { z } from "@hono/zod-openapi";
 import { ErrorEnvelope } from "../schemas/common.ts";
 
 type Method = "get" | "post";
@@ -33,7 +34,6 @@ export function registerInteropDocs(app: OpenAPIHono<AppEnv>): void {
     ["get", "/api/v1/verifyauth", "Nightscout: check the credential", "", ns],
     ["post", "/api/v1/webhooks/cgm/{source}", "Signed CGM webhook delivery", "Headers X-GlucoLens-User, X-GlucoLens-Timestamp (epoch s, ±5 min), X-GlucoLens-Signature = hex HMAC-SHA256(secret, `<timestamp>.<raw body>`), optional Idempotency-Key. Body `{\"readings\":[…]}` or Dexcom EGV records.", []],
     ["post", "/api/v1/webhooks/secret", "Create or rotate the webhook signing secret", "Answers `{secret, user_id, url}`; the previous secret stops working.", [{ Bearer: [] }]],
-    ["post", "/api/v1/imports", "Import an export file", "Query `format` (auto, dexcom-clarity, libreview, nightscout, apple-health, csv, glucolens-json), `timezone` (IANA; required for Clarity, LibreView, CSV), `mapping` (csv). Body: the file's bytes or a multipart form with `file`. Answers `{format, imported, duplicates, rejected:[{row, reason}], rejected_total, by_type}`.", [{ Bearer: [] }]],
     ["get", "/api/v1/export", "Export every record type", "`format` json (GlucoLens document, re-importable with format=glucolens-json), fhir (R4 Bundle of Observations) or csv (list of per-type files); `start`, `end`. Streamed.", [{ Bearer: [] }]],
     ["get", "/api/v1/export/{type}.csv", "Export one record type as CSV", "", [{ Bearer: [] }]],
   ];
@@ -48,4 +48,28 @@ export function registerInteropDocs(app: OpenAPIHono<AppEnv>): void {
       responses: ok(summary, path.endsWith(".csv") ? "text/csv" : "application/json"),
     });
   }
+  app.openAPIRegistry.registerPath({
+    method: "post",
+    path: "/api/v1/imports",
+    tags: ["Import and export"],
+    summary: "Import an export file, whole or in parts",
+    description:
+      "Body: the file's bytes (any Content-Type) or a multipart form with `file`. Answers `{format, imported, duplicates, rejected:[{row, reason}], rejected_total, by_type:{glucose:{imported, duplicates}, meals:{…}, …}}`.\n\n" +
+      "**In parts** (files larger than one 8 MiB request): choose an `upload_id` (a UUID), send the file's bytes in order as `part=0,1,2,…`, cut anywhere, and add `last=true` to the final part. " +
+      "`format`, `timezone` and `mapping` are read from part 0 only. Each part answers the running totals plus `upload_id`, `part`, `done`, `next_part`; the last one the final summary. " +
+      "A part sent again with the same bytes is answered as the first time (header `Idempotent-Replayed: true`) and stores nothing; with other bytes 409. A skipped part is 409 naming `part`; " +
+      "an unknown `upload_id` 404; an upload idle for 24 hours 410. Row numbers in `rejected` count from the start of the whole file.",
+    security: [{ Bearer: [] }],
+    request: {
+      query: z.object({
+        format: z.enum(["auto", "dexcom-clarity", "libreview", "nightscout", "apple-health", "csv", "glucolens-json"]).optional().openapi({ description: "default auto (detected from the first 4 KB)" }),
+        timezone: z.string().optional().openapi({ description: "IANA zone of the device clock; required for dexcom-clarity, libreview and csv", example: "Europe/London" }),
+        mapping: z.string().optional().openapi({ description: 'csv: JSON column mapping {"time","value","unit","timeFormat",…}; guessed when absent' }),
+        upload_id: z.string().optional().openapi({ description: "parts: the client's id of this upload (8–64 of A–Z a–z 0–9 - _)", example: "6f1c2b0e-8d2a-4c57-9a43-2f7f0b6d1e21" }),
+        part: z.string().optional().openapi({ description: "parts: 0-based number of this part", example: "0" }),
+        last: z.enum(["true", "false"]).optional().openapi({ description: "parts: true on the final part" }),
+      }),
+    },
+    responses: { 200: { description: "Import totals", content: { "application/json": { schema: {} } } }, 401: envelope, 404: envelope, 409: envelope, 410: envelope, 413: envelope, 422: envelope },
+  });
 }
