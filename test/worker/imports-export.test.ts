@@ -4,6 +4,7 @@
  * ../shared/data are imported over HTTP in test/interop-http/.
  */
 import { SELF } from "cloudflare:test";
+import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { api, BASE, expectFieldError, register } from "./helpers.ts";
 import { samples } from "./record-samples.ts";
@@ -70,6 +71,7 @@ describe("export", () => {
     await api("/api/v1/insulin", { token: a.access, body: { time: `${day}T12:00:00Z`, units: 6, kind: "bolus" } });
     await api("/api/v1/blood-pressure", { token: a.access, body: { time: `${day}T08:00:00Z`, systolic: 120, diastolic: 80 } });
     await api("/api/v1/body-metrics", { token: a.access, body: { time: `${day}T07:00:00Z`, weight_kg: 72.5 } });
+    await api("/api/v1/notes", { token: a.access, body: { time: `${day}T09:00:00Z`, text: "Sensor changed, left arm", tags: ["sensor", "site"] } });
     return a;
   }
 
@@ -81,7 +83,8 @@ describe("export", () => {
     const b = await register();
     const imported = await upload(b.access, "?format=glucolens-json", JSON.stringify(exported.json), "application/json");
     expect(imported.status, JSON.stringify(imported.json)).toBe(200);
-    expect(imported.json).toMatchObject({ imported: 6, duplicates: 0, rejected: [] });
+    // 2 readings, a meal, an insulin dose, blood pressure, body metrics and a note.
+    expect(imported.json).toMatchObject({ imported: 7, duplicates: 0, rejected: [], by_type: { notes: { imported: 1, duplicates: 0 } } });
     const again = await api("/api/v1/export?format=json", { token: b.access });
     const strip = (doc: any) => {
       const { exported_at: _e, ...rest } = doc;
@@ -90,7 +93,7 @@ describe("export", () => {
     };
     expect(strip(again.json)).toEqual(strip(exported.json));
     // Re-importing the export stores nothing new.
-    expect((await upload(b.access, "?format=glucolens-json", JSON.stringify(exported.json), "application/json")).json).toMatchObject({ imported: 0, duplicates: 6 });
+    expect((await upload(b.access, "?format=glucolens-json", JSON.stringify(exported.json), "application/json")).json).toMatchObject({ imported: 0, duplicates: 7 });
   });
 
   it("round-trips one record of every kind through export and glucolens-json import", async () => {
@@ -115,8 +118,19 @@ describe("export", () => {
 
   it("exports per-type CSV and honours start/end", async () => {
     const a = await seeded();
-    const index = await api("/api/v1/export?format=csv", { token: a.access });
-    expect(index.json.files.map((f: { type: string }) => f.type)).toContain("glucose");
+    const zipRes = await SELF.fetch(`${BASE}/api/v1/export?format=csv&start=${encodeURIComponent(`${day}T10:03:00Z`)}`, { headers: { authorization: `Bearer ${a.access}` } });
+    expect(zipRes.headers.get("content-type")).toBe("application/zip");
+    const index = await api("/api/v1/export?format=csv", { token: a.access, headers: { accept: "application/json" } });
+    expect(index.json.files.map((f: { type: string }) => f.type)).toEqual(["glucose", "sleep", "meals", "activities", "insulin", "medications", "hba1c", "blood-pressure", "body-metrics", "notes"]);
+    expect(zipRes.headers.get("content-disposition")).toContain("glucolens-csv.zip");
+    const files = unzipSync(new Uint8Array(await zipRes.arrayBuffer()));
+    expect(Object.keys(files)).toEqual(["glucose", "sleep", "meals", "activities", "insulin", "medications", "hba1c", "blood-pressure", "body-metrics", "notes"].map((t) => `${t}.csv`));
+    expect(strFromU8(files["glucose.csv"]!)).toBe(`time,value,unit,source,trend,flags\r\n${day}T10:05:00.000Z,125,mg/dL,share2,FortyFiveUp,\r\n`);
+    expect(strFromU8(files["meals.csv"]!)).toContain("pasta");
+    // The note (09:00) is before start: its file has the header only.
+    expect(strFromU8(files["notes.csv"]!)).toBe("id,time,text,tags,source\r\n");
+    const notes = await (await SELF.fetch(`${BASE}/api/v1/export/notes.csv`, { headers: { authorization: `Bearer ${a.access}` } })).text();
+    expect(notes).toBe(`id,time,text,tags,source\r\n${(await api("/api/v1/notes", { token: a.access })).json.items[0].id},${day}T09:00:00.000Z,"Sensor changed, left arm",sensor;site,\r\n`);
     const res = await SELF.fetch(`${BASE}/api/v1/export/glucose.csv?start=${encodeURIComponent(`${day}T10:03:00Z`)}`, { headers: { authorization: `Bearer ${a.access}` } });
     expect(res.headers.get("content-type")).toMatch(/text\/csv/);
     const lines = (await res.text()).trim().split("\r\n");
@@ -148,5 +162,56 @@ describe("export", () => {
     expect(doc.json.meals).toEqual([]);
     expect((await api("/api/v1/export?format=json")).status).toBe(401);
     expect(a.id).not.toBe(b.id);
+  });
+});
+
+describe("notes", () => {
+  it("creates, lists, reads, changes and deletes notes, naming every bad field", async () => {
+    const a = await register();
+    const created = await api("/api/v1/notes", { token: a.access, body: { time: `${day}T08:00:00Z`, text: "  Started new sensor  ", tags: ["sensor"], source: "manual" } });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    expect(created.json).toEqual({ id: expect.any(String), time: `${day}T08:00:00.000Z`, text: "Started new sensor", tags: ["sensor"], source: "manual" });
+    const bulk = await api("/api/v1/notes/bulk", { token: a.access, body: { items: [{ time: `${day}T09:00:00Z`, text: "coffee" }, { time: `${day}T08:00:00Z`, text: "Started new sensor", tags: ["sensor"], source: "manual" }, { time: `${day}T10:00:00Z`, text: "" }] } });
+    expect(bulk.status, JSON.stringify(bulk.json)).toBe(200);
+    expect(JSON.stringify(bulk.json)).toContain("text");
+    const list = await api("/api/v1/notes", { token: a.access });
+    expect(list.json.items.map((n: { text: string }) => n.text)).toEqual(["Started new sensor", "coffee"]);
+    const patched = await api(`/api/v1/notes/${created.json.id}`, { method: "PATCH", token: a.access, body: { text: "Sensor G7 started", tags: null } });
+    expect(patched.json).toMatchObject({ text: "Sensor G7 started", tags: [] });
+    expect((await api(`/api/v1/notes/${created.json.id}`, { token: a.access })).json.text).toBe("Sensor G7 started");
+    for (const [body, field] of [[{ time: `${day}T08:00:00Z` }, "text"], [{ time: `${day}T08:00:00Z`, text: "x".repeat(2001) }, "text"], [{ time: "yesterday", text: "x" }, "time"], [{ time: `${day}T08:00:00Z`, text: "x", tags: "a" }, "tags"], [{ time: `${day}T08:00:00Z`, text: "x", mood: "ok" }, ""]] as const) {
+      const res = await api("/api/v1/notes", { token: a.access, body });
+      if (field) expectFieldError(res, 422, field);
+      else expectFieldError(res, 422);
+    }
+    expectFieldError(await api(`/api/v1/notes/${created.json.id}`, { method: "PATCH", token: a.access, body: { text: "" } }), 422, "text");
+    // Another account can neither see nor change nor delete it.
+    const b = await register();
+    expect((await api(`/api/v1/notes/${created.json.id}`, { token: b.access })).status).toBe(404);
+    expect((await api(`/api/v1/notes/${created.json.id}`, { method: "PATCH", token: b.access, body: { text: "mine" } })).status).toBe(404);
+    expect((await api(`/api/v1/notes/${created.json.id}`, { method: "DELETE", token: b.access })).status).toBe(404);
+    expect((await api("/api/v1/notes", { token: b.access })).json.items).toEqual([]);
+    expect((await api(`/api/v1/notes/${created.json.id}`, { method: "DELETE", token: a.access })).status).toBe(204);
+    expect((await api("/api/v1/notes", { token: a.access })).json.items).toHaveLength(1);
+  });
+
+  it("go through the JSON export into a new account, and come in from LibreView files", async () => {
+    const a = await register();
+    await api("/api/v1/notes", { token: a.access, body: { time: `${day}T08:00:00Z`, text: "Sensor changed, left arm", tags: ["sensor", "site"] } });
+    const doc = await api("/api/v1/export?format=json", { token: a.access });
+    expect(doc.json.notes).toEqual([{ id: expect.any(Number), time: `${day}T08:00:00.000Z`, text: "Sensor changed, left arm", tags: ["sensor", "site"], source: null }]);
+    const b = await register();
+    const imported = await upload(b.access, "?format=glucolens-json", JSON.stringify(doc.json), "application/json");
+    expect(imported.json.by_type.notes).toEqual({ imported: 1, duplicates: 0 });
+    expect((await api("/api/v1/notes", { token: b.access })).json.items.map(({ id: _id, ...n }: Record<string, unknown>) => n)).toEqual(doc.json.notes.map(({ id: _id, ...n }: Record<string, unknown>) => n));
+    const libre = [
+      "Glucose Data,Generated on,05-01-2026 08:43 UTC,Generated by,X",
+      "Device,Serial Number,Device Timestamp,Record Type,Historic Glucose mg/dL,Scan Glucose mg/dL,Non-numeric Rapid-Acting Insulin,Rapid-Acting Insulin (units),Non-numeric Food,Carbohydrates (grams),Carbohydrates (servings),Non-numeric Long-Acting Insulin,Long-Acting Insulin (units),Notes,Strip Glucose mg/dL,Ketone mmol/L,Meal Insulin (units),Correction Insulin (units),User Change Insulin (units)",
+      "FreeStyle LibreLink,s1,13-01-2026 08:00,6,,,,,,,,,,Pizza night,,,,,",
+      "FreeStyle LibreLink,s1,13-01-2026 08:05,0,101,,,,,,,,,,,,,,",
+    ].join("\r\n");
+    const fromFile = await upload(b.access, "?format=libreview&timezone=Europe/London", libre);
+    expect(fromFile.json.by_type).toMatchObject({ notes: { imported: 1, duplicates: 0 }, glucose: { imported: 1 } });
+    expect((await upload(b.access, "?format=libreview&timezone=Europe/London", libre)).json.by_type.notes).toEqual({ imported: 0, duplicates: 1 });
   });
 });

@@ -200,6 +200,50 @@ describe("treatments", () => {
     expect(filtered.json.map((t: { eventType: string }) => t.eventType)).toEqual(["Correction Bolus", "Note"]);
   });
 
+  it("turns notes and announcements into notes, and shows GlucoLens notes to followers as Note treatments", async () => {
+    const a = await register();
+    const up = await uploader(a.access);
+    const at = (m: number) => new Date(base + m * MIN).toISOString();
+    const res = await ns(up.apiSecret, "/api/v1/treatments", {
+      body: [
+        { eventType: "Note", created_at: at(0), notes: "new sensor", enteredBy: "xDrip+" },
+        { eventType: "Announcement", created_at: at(5), notes: "pump site sore" },
+        { eventType: "Site Change", created_at: at(10), notes: "left arm" },
+        { eventType: "Temp Basal", created_at: at(15), absolute: 0.4, duration: 30 },
+        { eventType: "Note", created_at: at(20), notes: "" },
+      ],
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    const notes = await api("/api/v1/notes", { token: a.access });
+    expect(notes.json.items.map((n: { text: string; tags: string[]; source: string }) => [n.text, n.tags, n.source])).toEqual([
+      ["new sensor", ["Note"], "xDrip+"],
+      ["pump site sore", ["Announcement"], "nightscout"],
+      ["Site Change: left arm", ["Site Change"], "nightscout"],
+    ]);
+    // A note typed in GlucoLens reaches followers once; the Nightscout ones are not listed twice.
+    const typed = await api("/api/v1/notes", { token: a.access, body: { time: at(30), text: "sick day", tags: ["illness"] } });
+    expect(typed.status, JSON.stringify(typed.json)).toBe(201);
+    const list = await ns(up.apiSecret, "/api/v1/treatments");
+    expect(list.json.map((t: { eventType: string; notes?: string }) => [t.eventType, t.notes ?? null])).toEqual([
+      ["Note", "sick day"],
+      ["Note", ""],
+      ["Temp Basal", null],
+      ["Site Change", "left arm"],
+      ["Announcement", "pump site sore"],
+      ["Note", "new sensor"],
+    ]);
+    expect(list.json[0]).toMatchObject({ _id: `note-${typed.json.id}`, created_at: at(30), enteredBy: "glucolens", tags: ["illness"] });
+    const onlyNotes = await ns(up.apiSecret, "/api/v1/treatments.json?find[eventType]=Note&count=2");
+    expect(onlyNotes.json.map((t: { notes: string }) => t.notes)).toEqual(["sick day", ""]);
+    const announcements = await ns(up.apiSecret, "/api/v1/treatments.json?find[eventType]=Announcement");
+    expect(announcements.json.map((t: { notes: string }) => t.notes)).toEqual(["pump site sore"]);
+    // Another account's follower sees none of it.
+    const b = await register();
+    const other = await uploader(b.access);
+    expect((await ns(other.apiSecret, "/api/v1/treatments")).json).toEqual([]);
+    expectFieldError(await ns(up.apiSecret, "/api/v1/treatments", { body: { eventType: "Note", created_at: at(40), notes: "x".repeat(2001) } }), 422, "0.notes");
+  });
+
   it("requires created_at and valid amounts", async () => {
     const a = await register();
     const up = await uploader(a.access);

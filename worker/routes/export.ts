@@ -4,11 +4,14 @@
  * record type of the user, streamed page by page so a long range never sits in memory whole.
  * - json: one document `{"format":"glucolens-json","version":1,"glucose":[…],"meals":[…],…}`
  *   in the API's own shapes, which `POST /api/v1/imports?format=glucolens-json` takes back.
- * - csv: `format=csv` answers the list of per-type URLs; `/export/{type}.csv` one CSV per type.
+ * - csv: `format=csv` a zip (fflate, deflated as it streams) holding one CSV per record type;
+ *   `/export/{type}.csv` one of those CSVs alone. Notes are a record type too. With
+ *   `Accept: application/json` (without zip or the any-type wildcard), the list of per-type URLs instead.
  * - fhir: an R4 `Bundle` (type collection) of Observations: glucose LOINC 2339-0 (mg/dL),
  *   HbA1c 4548-4, blood pressure panel 85354-9 (8480-6 / 8462-4), body weight 29463-7.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { Zip, ZipDeflate } from "fflate";
 import type { Context } from "hono";
 import { getDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
@@ -69,11 +72,15 @@ async function* recordPages(c: Context<AppEnv>, kind: RecordKind, r: { start?: n
 
 /** Streams what `produce` writes; errors after the headers went out end the stream (logged). */
 function streamed(c: Context<AppEnv>, type: string, produce: (write: (s: string) => Promise<void>) => Promise<void>, filename?: string) {
+  const encoder = new TextEncoder();
+  return streamedBytes(c, type, (write) => produce((s) => write(encoder.encode(s))), filename);
+}
+
+function streamedBytes(c: Context<AppEnv>, type: string, produce: (write: (bytes: Uint8Array) => Promise<void>) => Promise<void>, filename?: string) {
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
-  const encoder = new TextEncoder();
   c.executionCtx.waitUntil(
-    produce((s) => writer.write(encoder.encode(s)))
+    produce((bytes) => writer.write(bytes))
       .then(() => writer.close())
       .catch((err: unknown) => {
         console.error(JSON.stringify({ level: "error", event: "export.failed", error: String(err) }));
@@ -126,6 +133,36 @@ async function writeCsv(c: Context<AppEnv>, type: string, r: { start?: number; e
   const columns = ["id", ...Object.keys(kind.output.shape)];
   await write(columns.join(",") + "\r\n");
   for await (const page of recordPages(c, kind, r)) if (page.length) await write(page.map((x) => columns.map((k) => csvCell(x[k])).join(",")).join("\r\n") + "\r\n");
+}
+
+/**
+ * Every CSV in one zip. fflate's streaming `Zip` hands out compressed pieces through a callback;
+ * each is written before more rows are read (`await flushed`), so memory stays at about one page
+ * of rows however long the range.
+ */
+async function writeZip(c: Context<AppEnv>, r: { start?: number; end?: number }, write: (bytes: Uint8Array) => Promise<void>) {
+  let flushed: Promise<void> = Promise.resolve();
+  let failed: Error | null = null;
+  const zip = new Zip((err, data, final) => {
+    if (err) failed = err;
+    else if (data.length || final) flushed = flushed.then(() => write(data));
+  });
+  const encoder = new TextEncoder();
+  for (const type of CSV_TYPES) {
+    const file = new ZipDeflate(`${type}.csv`, { level: 6 });
+    file.mtime = Date.now();
+    zip.add(file);
+    await writeCsv(c, type, r, async (s) => {
+      file.push(encoder.encode(s));
+      await flushed;
+      if (failed) throw failed;
+    });
+    file.push(new Uint8Array(0), true);
+    await flushed;
+  }
+  zip.end();
+  await flushed;
+  if (failed) throw failed;
 }
 
 const LOINC = "http://loinc.org";
@@ -188,11 +225,16 @@ exportRoutes.get("/", (c) => {
   if (format === "json") return streamed(c, "application/json", (w) => writeJson(c, r, w), "glucolens-export.json");
   if (format === "fhir") return streamed(c, "application/fhir+json", (w) => writeFhir(c, r, w), "glucolens-fhir.json");
   if (format === "csv") {
-    const q = new URLSearchParams();
-    if (c.req.query("start")) q.set("start", c.req.query("start")!);
-    if (c.req.query("end")) q.set("end", c.req.query("end")!);
-    const suffix = q.size ? `?${q}` : "";
-    return c.json({ format: "csv", files: CSV_TYPES.map((t) => ({ type: t, url: `/api/v1/export/${t}.csv${suffix}` })) }, 200);
+    // A client that asks for JSON only (the web site's settings page) gets the list of the
+    // per-type files instead of the zip.
+    const accept = c.req.header("accept") ?? "";
+    if (/application\/json/i.test(accept) && !/application\/zip|\*\/\*/i.test(accept)) {
+      const q = new URLSearchParams();
+      for (const key of ["start", "end"]) if (c.req.query(key)) q.set(key, c.req.query(key)!);
+      const suffix = q.size ? `?${q}` : "";
+      return c.json({ format: "csv", files: CSV_TYPES.map((t) => ({ type: t, url: `/api/v1/export/${t}.csv${suffix}` })) }, 200);
+    }
+    return streamedBytes(c, "application/zip", (w) => writeZip(c, r, w), "glucolens-csv.zip");
   }
   throw invalid([{ path: "format", message: 'must be "json", "csv" or "fhir"' }]);
 });

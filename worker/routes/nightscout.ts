@@ -13,7 +13,12 @@
  * - `cal` entries are acknowledged (echoed with an `_id`) but not stored: GlucoLens keeps no raw
  *   sensor data to calibrate.
  * - Treatments are stored as received (for GET) and mapped: carbs → a meal, insulin → an insulin
- *   dose, eventType "Exercise" → an activity; notes stay on the treatment only.
+ *   dose, eventType "Exercise" → an activity, "Note"/"Announcement"/"Question" → a note (text:
+ *   `notes`, tag: the event type). Any other treatment with `notes` text and nothing else to map
+ *   ("Site Change", "Sensor Start") becomes a note "<eventType>: <notes>"; carbs keep their
+ *   notes as the meal's description. Pump bookkeeping without notes (temp basals) maps to nothing.
+ * - GET treatments also lists the notes typed in GlucoLens or imported from files, as "Note"
+ *   treatments with `_id` "note-<id>", so followers see them; `find[eventType]` filters.
  */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -25,8 +30,9 @@ import { activityKind } from "../records/activities.ts";
 import { insulinKind } from "../records/insulin.ts";
 import type { RecordKind } from "../records/kind.ts";
 import { mealKind } from "../records/meals.ts";
+import { noteKind } from "../records/notes.ts";
 import { getMonitorConfig } from "../repositories/alerts.ts";
-import { findDuplicateTreatment, insertDeviceStatuses, insertTreatment, listDeviceStatuses, listTreatments, type TimeFilter } from "../repositories/interop.ts";
+import { findDuplicateTreatment, insertDeviceStatuses, insertTreatment, listDeviceStatuses, listNativeNotes, listTreatments, type TimeFilter } from "../repositories/interop.ts";
 import { parseReadingId, sourceIds, type NewReading } from "../repositories/readings.ts";
 import { insertRecords } from "../repositories/records.ts";
 import { MAX_MGDL } from "../schemas/glucose.ts";
@@ -278,8 +284,15 @@ function mapTreatment(t: z.output<typeof TreatmentInput>, time: number): { kind:
     const minutes = t.duration != null && t.duration > 0 ? t.duration : 30;
     out.push({ kind: activityKind, input: { start: time, end: time + Math.round(minutes * 60_000), type: t.notes?.trim().slice(0, 64) || "exercise", source } });
   }
+  const text = t.notes?.trim() ?? "";
+  const tags = t.eventType?.trim() ? [t.eventType.trim().slice(0, 40)] : null;
+  if (NOTE_EVENTS.has(event)) {
+    if (text) out.push({ kind: noteKind, input: { time, text, tags, source } });
+  } else if (!out.length && text) out.push({ kind: noteKind, input: { time, text: t.eventType?.trim() ? `${t.eventType.trim()}: ${text}` : text, tags, source } });
   return out;
 }
+
+const NOTE_EVENTS = new Set(["note", "announcement", "question"]);
 
 const treatmentOut = (t: { id: number; time: number; doc: Record<string, unknown> }) => ({ ...t.doc, _id: String(t.id), created_at: iso(t.time) });
 
@@ -297,7 +310,7 @@ nightscoutRoutes.post("/treatments", async (c) => {
       const r = kind.input.safeParse(input);
       if (!r.success) {
         // Name the Nightscout field, not ours.
-        for (const f of zodFields(r.error)) fields.push({ path: `${i}.${f.path === "units" ? "insulin" : f.path === "end" ? "duration" : f.path}`, message: f.message });
+        for (const f of zodFields(r.error)) fields.push({ path: `${i}.${({ units: "insulin", end: "duration", text: "notes", "tags.0": "eventType" })[f.path] ?? f.path}`, message: f.message });
         continue;
       }
       records.push({ kind, row: kind.toRow(r.data) });
@@ -329,8 +342,22 @@ nightscoutRoutes.post("/treatments", async (c) => {
   return c.json(out, 200);
 });
 
-nightscoutRoutes.get("/treatments", async (c) => c.json((await listTreatments(getDb(c.env.DB), c.get("user").id, findFilter(c, ["created_at"]), countOf(c, 100))).map(treatmentOut), 200));
-nightscoutRoutes.get("/treatments.json", async (c) => c.json((await listTreatments(getDb(c.env.DB), c.get("user").id, findFilter(c, ["created_at"]), countOf(c, 100))).map(treatmentOut), 200));
+/** Stored treatments merged with the user's other notes, newest first. */
+async function treatmentList(c: Context<AppEnv>) {
+  const db = getDb(c.env.DB);
+  const userId = c.get("user").id;
+  const filter = findFilter(c, ["created_at"]);
+  const count = countOf(c, 100);
+  const eventType = c.req.query("find[eventType]");
+  const stored = (await listTreatments(db, userId, filter, count, eventType)).map(treatmentOut);
+  const noteEvent = eventType === undefined || eventType === "Note";
+  const native = noteEvent ? await listNativeNotes(db, userId, filter, count) : [];
+  const notes = native.map((n) => ({ _id: `note-${n.id}`, eventType: "Note", created_at: iso(n.time), notes: n.text, enteredBy: n.source ?? "glucolens", ...(n.tags.length && { tags: n.tags }) }));
+  return c.json([...stored, ...notes].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at)).slice(0, count), 200);
+}
+
+nightscoutRoutes.get("/treatments", treatmentList);
+nightscoutRoutes.get("/treatments.json", treatmentList);
 
 // ---------------------------------------------------------------------------------------------
 // Device status
