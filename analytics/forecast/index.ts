@@ -61,3 +61,6 @@ export { observedAt, emptyAccuracy, addError, addAccuracy, rmse, mae, bias, TRUT
 
 // Types
 export type { Reading, GlucoseSeries, MinuteOfDay, PointForecast, Forecaster } from "./types.ts";
+
+// Live use (API, monitor)
+export { liveForecast, minutesUntilThreshold, timeZoneMinuteOfDay, MAX_ORIGIN_AGE_MS, LIVE_HISTORY_MS, type LiveForecast, type LivePrediction, type LiveForecastOptions } from "./live.ts";
