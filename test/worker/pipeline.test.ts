@@ -126,7 +126,7 @@ describe("analysis of a 90-day account with planted relationships", () => {
     expect(delivered.length).toBeGreaterThan(2 * (await findJob(getDb(env.DB), userId, job.id))!.plannedChunks - 1);
     expect((await findJob(getDb(env.DB), userId, job.id))!.status).toBe("done");
     const [a, b] = await Promise.all([jobResults(getDb(env.DB), userId, firstJob), jobResults(getDb(env.DB), userId, job.id)]);
-    expect([...b.keys()].sort()).toEqual(["causal", "correlations", "metrics", "patterns", "rules"]);
+    expect([...b.keys()].sort()).toEqual(["causal", "correlations", "day_clusters", "metrics", "patterns", "rules"]);
     expect(b).toEqual(a);
   });
 

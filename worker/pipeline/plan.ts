@@ -10,13 +10,15 @@
  *          ├─ pcmci_pc (per variable) ─ pcmci_mci (per variable) ─┤
  *          ├─ mp (diagonal ranges) ─ mp_merge ────┤── finalize
  *          ├─ similar_days ───────────────────────┤
- *          └─ rules ──────────────────────────────┘
+ *          ├─ rules ──────────────────────────────┤
+ *          ├─ forecast_train (stores the model) ──┤
+ *          └─ day_clusters ───────────────────────┘
  * ```
  */
 import { exclusionZone, planDiagonalChunks } from "../../analytics/matrix-profile/index.ts";
 import { PCMCI_VARIABLES, TARGETS } from "./factors.ts";
 
-export const STAGES = ["prepare", "metrics", "correlations", "pcmci_pc", "pcmci_mci", "mp", "mp_merge", "similar_days", "rules", "finalize"] as const;
+export const STAGES = ["prepare", "metrics", "correlations", "pcmci_pc", "pcmci_mci", "mp", "mp_merge", "similar_days", "rules", "forecast_train", "day_clusters", "finalize"] as const;
 export type Stage = (typeof STAGES)[number];
 
 export const DEPENDS_ON: Record<Stage, readonly Stage[]> = {
@@ -29,7 +31,9 @@ export const DEPENDS_ON: Record<Stage, readonly Stage[]> = {
   mp_merge: ["mp"],
   similar_days: ["prepare"],
   rules: ["prepare"],
-  finalize: ["metrics", "correlations", "pcmci_mci", "mp_merge", "similar_days", "rules"],
+  forecast_train: ["prepare"],
+  day_clusters: ["prepare"],
+  finalize: ["metrics", "correlations", "pcmci_mci", "mp_merge", "similar_days", "rules", "forecast_train", "day_clusters"],
 };
 
 /** What each stage is called while it runs (job status `stage_label`, failure reasons). */
@@ -43,6 +47,8 @@ export const STAGE_LABELS: Record<Stage, string> = {
   mp_merge: "combining the pattern search",
   similar_days: "similar days",
   rules: "if-then rules",
+  forecast_train: "training your glucose forecast",
+  day_clusters: "grouping similar days",
   finalize: "writing up the results",
 };
 
@@ -86,6 +92,8 @@ export function planJob(periodStart: number, periodEnd: number): Plan {
     mp_merge: 1,
     similar_days: 1,
     rules: 1,
+    forecast_train: 1,
+    day_clusters: 1,
     finalize: 1,
   };
 }
@@ -94,8 +102,9 @@ export const plannedChunks = (plan: Plan) => STAGES.reduce((n, s) => n + plan[s]
 
 /** Stages whose dependencies are all complete and which are not complete themselves. */
 export function readyStages(plan: Plan, done: ReadonlyMap<string, number>): Stage[] {
-  const complete = (s: Stage) => (done.get(s) ?? 0) >= plan[s];
+  // `?? 0`: a job planned before a stage existed (stored plan) has nothing to wait for there.
+  const complete = (s: Stage) => (done.get(s) ?? 0) >= (plan[s] ?? 0);
   return STAGES.filter((s) => !complete(s) && DEPENDS_ON[s].every(complete));
 }
 
-export const dependenciesComplete = (plan: Plan, done: ReadonlyMap<string, number>, stage: Stage) => DEPENDS_ON[stage].every((d) => (done.get(d) ?? 0) >= plan[d]);
+export const dependenciesComplete = (plan: Plan, done: ReadonlyMap<string, number>, stage: Stage) => DEPENDS_ON[stage].every((d) => (done.get(d) ?? 0) >= (plan[d] ?? 0));

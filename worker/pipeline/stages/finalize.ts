@@ -16,6 +16,7 @@ import type { MetricsResult } from "./metrics.ts";
 import { PCMCI_OPTIONS, pcmciInput, type MciPart, type PcPart } from "./pcmci.ts";
 import type { RulesResult } from "./rules.ts";
 import type { SimilarDaysResult } from "./similar-days.ts";
+import type { DayClustersResult } from "./day-clusters.ts";
 
 /** False-discovery rate at which a correlation counts as significant. */
 export const Q_SIGNIFICANT = 0.05;
@@ -63,6 +64,8 @@ export interface JobDocuments {
   patterns: PatternsDoc;
   rules: RulesDoc;
   metrics: MetricsDoc;
+  /** Days grouped by profile shape (stages/day-clusters.ts). */
+  day_clusters: DayClustersResult;
 }
 
 /** Ranks correlations: significant first, then by strength |r|, then by q. */
@@ -134,7 +137,8 @@ async function load(ctx: StageContext) {
     get<RulesDoc>("rules"),
     get<MetricsDoc>("metrics"),
   ]);
-  return { meta, correlations, pc, mci, patterns, similar, rulesResult, metricsResult };
+  const dayClusters = await get<DayClustersResult>("day_clusters");
+  return { meta, correlations, pc, mci, patterns, similar, rulesResult, metricsResult, dayClusters };
 }
 
 const only = <T>(m: Map<number, T>, what: string): T => {
@@ -154,6 +158,7 @@ export const finalize: StageHandler = async (ctx) => {
       patterns: { timezone: loaded.meta.timezone, patterns: only(loaded.patterns, "pattern search"), similarDays: only(loaded.similar, "similar days") },
       rules: only(loaded.rulesResult, "rules"),
       metrics: only(loaded.metricsResult, "metrics"),
+      day_clusters: only(loaded.dayClusters, "day clusters"),
     };
   });
   return {

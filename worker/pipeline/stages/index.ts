@@ -5,7 +5,9 @@
 import type { Stage } from "../plan.ts";
 import type { StageHandler } from "./context.ts";
 import { correlations } from "./correlations.ts";
+import { dayClusters } from "./day-clusters.ts";
 import { finalize } from "./finalize.ts";
+import { forecastTrain } from "./forecast-train.ts";
 import { mp, mpMerge } from "./matrix-profile.ts";
 import { metrics } from "./metrics.ts";
 import { pcmciMci, pcmciPc } from "./pcmci.ts";
@@ -23,5 +25,7 @@ export const STAGE_HANDLERS: Record<Stage, StageHandler> = {
   mp_merge: mpMerge,
   similar_days: similarDays,
   rules,
+  forecast_train: forecastTrain,
+  day_clusters: dayClusters,
   finalize,
 };
