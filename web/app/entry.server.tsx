@@ -2,6 +2,9 @@ import type { AppLoadContext, EntryContext } from "@remix-run/cloudflare";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToReadableStream } from "react-dom/server";
+import { getServerEnv } from "#app/lib/env.server.ts";
+import { NonceProvider } from "#app/lib/nonce.tsx";
+import { applySecurityHeaders, createNonce } from "#app/lib/security-headers.server.ts";
 
 const ABORT_DELAY_MS = 5_000;
 
@@ -10,14 +13,18 @@ export default async function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
+  const nonce = createNonce();
   const controller = new AbortController();
   const timeout = setTimeout(() => controller.abort(), ABORT_DELAY_MS);
 
   const body = await renderToReadableStream(
-    <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} />,
+    <NonceProvider value={nonce}>
+      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={nonce} />
+    </NonceProvider>,
     {
+      nonce,
       signal: controller.signal,
       onError(error: unknown) {
         // Errors inside the shell are logged here; the route's ErrorBoundary renders them.
@@ -32,9 +39,8 @@ export default async function handleRequest(
   if (isbot(request.headers.get("user-agent") ?? "")) await body.allReady;
 
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-  // Health data: never framed, never sniffed, no referrer to third parties.
-  responseHeaders.set("X-Frame-Options", "DENY");
-  responseHeaders.set("X-Content-Type-Options", "nosniff");
-  responseHeaders.set("Referrer-Policy", "same-origin");
+  // Health data: never framed, never sniffed, no referrer to third parties; scripts by nonce only.
+  const env = getServerEnv(loadContext);
+  applySecurityHeaders(responseHeaders, { nonce, apiUrl: env.apiUrl, isProduction: env.isProduction });
   return new Response(body, { headers: responseHeaders, status: responseStatusCode });
 }

@@ -18,3 +18,27 @@ export function jwtSecret(env: Bindings): string {
   }
   return DEV_JWT_SECRET;
 }
+
+/**
+ * What is wrong with the configuration for production, by setting name (never its value); empty
+ * outside production. Checked on every API request (worker/app.ts) and by `GET /ready`, so a
+ * deployment on development defaults refuses to serve instead of signing tokens with a public key.
+ * VAPID keys are checked where they are used (worker/services/push.ts).
+ */
+export function productionConfigProblems(env: Bindings): string[] {
+  if (!isProduction(env)) return [];
+  const problems: string[] = [];
+  const secret = env.JWT_SECRET;
+  if (!secret) problems.push("JWT_SECRET is not set (`wrangler secret put JWT_SECRET`)");
+  else if (secret === DEV_JWT_SECRET || secret.length < 32) problems.push("JWT_SECRET must be 32 or more random characters, not the development default");
+  let origin: URL | null = null;
+  try {
+    origin = new URL(env.WEB_ORIGIN);
+  } catch {
+    // reported below
+  }
+  if (!origin || origin.protocol !== "https:" || ["localhost", "127.0.0.1", "[::1]"].includes(origin.hostname)) {
+    problems.push("WEB_ORIGIN must be the web site's public https origin");
+  }
+  return problems;
+}
