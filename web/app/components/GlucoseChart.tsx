@@ -8,6 +8,7 @@ import { useMemo } from "react";
 import type uPlot from "uplot";
 import type { ChartMarkers, GlucoseColumns, PointMarkerKind, SpanMarkerKind } from "#app/lib/chart-data.ts";
 import { glucoseYRange, targetBand } from "#app/lib/chart-data.ts";
+import type { ForecastOverlay } from "#app/lib/forecast-data.ts";
 import type { GlucoseUnit } from "#app/lib/units.ts";
 import { UPlotChart, type ChartOptions, type UPlotConstructor } from "./UPlotChart.tsx";
 
@@ -20,6 +21,8 @@ export const CHART_COLORS = {
   bandEdge: "rgba(6, 118, 71, 0.55)",
   grid: "#e4e7ec",
   axis: "#475467",
+  forecast: "#344054",
+  forecastCone: "rgba(71, 84, 103, 0.18)",
 } as const;
 
 export const POINT_MARKER_STYLE: Record<PointMarkerKind, { glyph: string; color: string; name: string }> = {
@@ -43,6 +46,8 @@ export interface GlucoseChartProps {
   endSec: number;
   ariaLabel: string;
   height?: number;
+  /** Forecast line and cone after the last reading; the x axis extends to its end. */
+  forecast?: ForecastOverlay | null;
 }
 
 export function GlucoseChart({
@@ -55,14 +60,16 @@ export function GlucoseChart({
   endSec,
   ariaLabel,
   height = 300,
+  forecast = null,
 }: GlucoseChartProps) {
-  const [yMin, yMax] = glucoseYRange(columns[1], unit);
+  const [yMin, yMax] = glucoseYRange(forecast ? [...columns[1], ...forecast.upper] : columns[1], unit);
+  const xEnd = forecast ? Math.max(endSec, forecast.endSec) : endSec;
 
   // The data go through setData; only what changes the chart's frame re-creates it.
   const options = useMemo(
     () => (U: UPlotConstructor) =>
-      buildGlucoseOptions(U, { unit, timezone, locale, startSec, endSec, yMin, yMax, markers }),
-    [unit, timezone, locale, startSec, endSec, yMin, yMax, markers],
+      buildGlucoseOptions(U, { unit, timezone, locale, startSec, endSec: xEnd, yMin, yMax, markers, forecast }),
+    [unit, timezone, locale, startSec, xEnd, yMin, yMax, markers, forecast],
   );
 
   return (
@@ -92,6 +99,7 @@ export function buildGlucoseOptions(
      * are drawn; wider views (e.g. 90 days of history) would be a solid hatch. Default: always.
      */
     markerMaxSpan?: { points: number; spans: number };
+    forecast?: ForecastOverlay | null;
   },
 ): ChartOptions {
   const [bandLow, bandHigh] = targetBand(o.unit);
@@ -172,7 +180,10 @@ export function buildGlucoseOptions(
       // After the grid (so a grid line cannot hide them), before the series: the band edges.
       drawAxes: [(u) => drawBandEdges(u, bandLow, bandHigh, px)],
       // Above the series: meal and insulin ticks.
-      draw: [(u) => (visibleSpan(u) <= pointMax ? drawPointMarkers(u, o.markers, font, px) : undefined)],
+      draw: [
+        (u) => (o.forecast ? drawForecast(u, o.forecast, px) : undefined),
+        (u) => (visibleSpan(u) <= pointMax ? drawPointMarkers(u, o.markers, font, px) : undefined),
+      ],
     },
   };
 }
@@ -283,5 +294,30 @@ function drawPointMarkers(u: uPlot, markers: ChartMarkers, font: string, px: num
     ctx.fillStyle = style.color;
     ctx.fillText(style.glyph, x, top + 2 * px);
   }
+  ctx.restore();
+}
+
+/** The forecast: a translucent cone between lower and upper and a dashed line along the value. */
+function drawForecast(u: uPlot, f: ForecastOverlay, px: number) {
+  const { ctx } = u;
+  const { left, top, width, height } = u.bbox;
+  const x = (t: number) => u.valToPos(t, "x", true);
+  const y = (v: number) => u.valToPos(v, "y", true);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(left, top, width, height);
+  ctx.clip();
+  ctx.beginPath();
+  f.t.forEach((t, i) => (i === 0 ? ctx.moveTo(x(t), y(f.upper[i]!)) : ctx.lineTo(x(t), y(f.upper[i]!))));
+  for (let i = f.t.length - 1; i >= 0; i--) ctx.lineTo(x(f.t[i]!), y(f.lower[i]!));
+  ctx.closePath();
+  ctx.fillStyle = CHART_COLORS.forecastCone;
+  ctx.fill();
+  ctx.beginPath();
+  f.t.forEach((t, i) => (i === 0 ? ctx.moveTo(x(t), y(f.value[i]!)) : ctx.lineTo(x(t), y(f.value[i]!))));
+  ctx.strokeStyle = CHART_COLORS.forecast;
+  ctx.lineWidth = 2 * px;
+  ctx.setLineDash([6 * px, 4 * px]);
+  ctx.stroke();
   ctx.restore();
 }

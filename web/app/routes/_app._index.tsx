@@ -1,8 +1,10 @@
 /**
- * / — the dashboard: the latest reading in large type with its trend and age, a 3/6/12/24-hour
- * selector, and the glucose trace with the target band and meal/insulin/activity/sleep
- * markers, all in the user's unit. The loader shapes everything (columns, markers, clock
- * strings) so the browser only draws.
+ * / — the dashboard: the current glucose in large type with its trend and age, updated live
+ * over the alert WebSocket (see use-live-feed.ts), the alert banner (snooze / acknowledge), a
+ * 3/6/12/24-hour trace with the target band, meal/insulin/activity/sleep markers and the
+ * forecast cone (when `GET /glucose/forecast` has one), and the last 14 days against the
+ * consensus targets (time-in-range bar, mean, GMI, CV, change from the 14 days before) with the
+ * top insights, all in the user's unit. The loader shapes everything so the browser only draws.
  */
 import {
   data,
@@ -10,34 +12,34 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/cloudflare";
-import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { Link, useLoaderData, useRevalidator, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { AlertBanner } from "#app/components/AlertBanner.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { GlucoseChart, POINT_MARKER_STYLE, SPAN_MARKER_STYLE } from "#app/components/GlucoseChart.tsx";
+import { LiveGlucose } from "#app/components/LiveGlucose.tsx";
+import { TimeInRangeBar } from "#app/components/TimeInRangeBar.tsx";
 import { uplotCssHref } from "#app/components/UPlotChart.tsx";
-import { dataApi, rethrowAsResponse, type Reading, type TimeWindow } from "#app/lib/api.server.ts";
+import {
+  ApiError,
+  apiRequest,
+  dataApi,
+  forecastSchema,
+  insightsDashboardSchema,
+  rethrowAsResponse,
+  type Reading,
+  type TimeWindow,
+} from "#app/lib/api.server.ts";
+import { forecastOverlay } from "#app/lib/forecast-data.ts";
+import { visibleAlerts, type LiveLatest } from "#app/lib/live-state.ts";
+import { headlines, tirSegments, type ConsensusMetrics } from "#app/lib/metrics.ts";
+import { useLiveFeed } from "#app/lib/use-live-feed.ts";
+import type { loader as rootLoader } from "#app/root.tsx";
 import { readingsToColumns, recordsToMarkers, summarizeReadings, type ReadingsSummary } from "#app/lib/chart-data.ts";
 import type { ServerEnv } from "#app/lib/env.server.ts";
 import { requireAuth, type Auth } from "#app/lib/session.server.ts";
-import {
-  formatAge,
-  formatClock,
-  minutesSince,
-  parseRangeHours,
-  pickLocale,
-  RANGE_HOURS,
-  STALE_AFTER_MINUTES,
-} from "#app/lib/time.ts";
-import { trendInfo } from "#app/lib/trend.ts";
-import {
-  classifyGlucose,
-  formatGlucose,
-  RANGE_LABEL,
-  TARGET_HIGH_MGDL,
-  TARGET_LOW_MGDL,
-  type GlucoseRange,
-  type GlucoseUnit,
-} from "#app/lib/units.ts";
+import { formatClock, parseRangeHours, pickLocale, RANGE_HOURS } from "#app/lib/time.ts";
+import { formatGlucose, TARGET_HIGH_MGDL, TARGET_LOW_MGDL, type GlucoseUnit } from "#app/lib/units.ts";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: uplotCssHref }];
 
@@ -50,6 +52,8 @@ const SPAN_LOOKBACK_S = 24 * HOUR_S;
 const LATEST_LOOKBACK_S = 24 * HOUR_S;
 
 const iso = (sec: number) => new Date(sec * 1000).toISOString();
+/** The summary period: the consensus asks for at least 14 days. */
+const SUMMARY_DAYS = 14;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const auth = await requireAuth(request, context);
@@ -64,7 +68,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const spanWindow: TimeWindow = { start: iso(startSec - SPAN_LOOKBACK_S), end: iso(endSec) };
 
   // One readings call covers both the latest value and the chart (hours ≤ 24).
-  const [readingsPage, meals, insulin, activities, sleep] = await Promise.all([
+  const [readingsPage, meals, insulin, activities, sleep, summary, forecast] = await Promise.all([
     auth
       .call((token, env) =>
         dataApi.readings(env, token, { start: iso(endSec - LATEST_LOOKBACK_S), end: iso(endSec) }),
@@ -74,6 +78,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     optional(auth, "insulin", (token, env) => dataApi.insulin(env, token, pointWindow)),
     optional(auth, "activities", (token, env) => dataApi.activities(env, token, spanWindow)),
     optional(auth, "sleep", (token, env) => dataApi.sleep(env, token, spanWindow)),
+    optional(auth, "summary", (token, env) =>
+      apiRequest(env, "/api/v1/insights/dashboard", { token, query: { period_days: SUMMARY_DAYS }, schema: insightsDashboardSchema }),
+    ),
+    // The forecast is an extra: no route yet (404) or no model means no cone, without a word.
+    auth
+      .call((token, env) => apiRequest(env, "/api/v1/glucose/forecast", { token, query: { horizon: 60 }, schema: forecastSchema }))
+      .catch((err: unknown) => {
+        if (err instanceof Response) throw err;
+        if (!(err instanceof ApiError && err.status === 404)) console.warn("dashboard: forecast unavailable:", err instanceof Error ? err.message : err);
+        return null;
+      }),
   ]);
 
   const all = readingsPage.items;
@@ -114,6 +129,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         })),
       ].sort((a, b) => a.x - b.x),
       markersIncomplete: [meals, insulin, activities, sleep].some((r) => r === null),
+      forecast: forecastOverlay(forecast, unit),
+      summary14: summary?.current.metrics
+        ? {
+            segments: tirSegments(summary.current.metrics, unit),
+            headlines: headlines(summary.current.metrics as ConsensusMetrics, summary.previous.metrics ? summary.changes : {}, unit),
+            readings: summary.current.metrics.readings,
+            insights: summary.insights,
+          }
+        : null,
+      summaryUnavailable: summary === null,
     },
     { headers: await auth.headers() },
   );
@@ -161,9 +186,17 @@ function useNow(initialMs: number, everyMs: number): number {
   return now;
 }
 
-/** Reloads the data every few minutes while the tab is visible (until live updates arrive). */
-function useAutoRevalidate(everyMs: number) {
+/**
+ * Reloads the chart's data shortly after live readings arrive (batched: an uploader sending a
+ * backlog gives one reload, not hundreds), and every few minutes as a safety net.
+ */
+function useChartRefresh(freshReadings: number, everyMs: number) {
   const { revalidate, state } = useRevalidator();
+  useEffect(() => {
+    if (freshReadings === 0) return;
+    const id = setTimeout(() => revalidate(), 1500);
+    return () => clearTimeout(id);
+  }, [freshReadings, revalidate]);
   useEffect(() => {
     const id = setInterval(() => {
       if (document.visibilityState === "visible" && state === "idle") revalidate();
@@ -172,15 +205,29 @@ function useAutoRevalidate(everyMs: number) {
   }, [everyMs, revalidate, state]);
 }
 
-const RANGE_ICON: Record<GlucoseRange, string> = { low: "▼", "in-range": "●", high: "▲" };
-
 export default function Dashboard() {
   const d = useLoaderData<typeof loader>();
-  const now = useNow(d.nowMs, 30_000);
-  useAutoRevalidate(5 * 60_000);
+  const root = useRouteLoaderData<typeof rootLoader>("root");
+  const now = useNow(d.nowMs, 15_000);
+  const initialLatest: LiveLatest | null = d.latest ? { time: d.latest.time, mgdl: d.latest.mgdl, trend: d.latest.trend } : null;
+  const live = useLiveFeed(initialLatest, root?.csrfToken ?? "");
+  useChartRefresh(live.state.freshReadings, 5 * 60_000);
+  // The newer of the socket's reading and the loader's (a reload can be ahead of a dropped socket).
+  const latest = newerOf(live.state.latest, initialLatest);
+  const alerts = visibleAlerts(live.state, now);
 
   return (
     <div className="dashboard">
+      <AlertBanner alerts={alerts} onAcknowledge={(a) => void live.acknowledge(a)} onSnooze={(k, m) => void live.snooze(k, m)} />
+      {live.state.error ? (
+        <p className="notice notice--warning" role="status">
+          <span aria-hidden="true">⚠ </span>
+          {live.state.error}{" "}
+          <button type="button" className="button button--ghost button--small" onClick={live.dismissError}>
+            Dismiss
+          </button>
+        </p>
+      ) : null}
       <div className="dashboard__head">
         <h1>Dashboard</h1>
         <RangeSelector hours={d.hours} />
@@ -211,13 +258,19 @@ export default function Dashboard() {
         </ul>
       </nav>
 
-      {d.latest ? (
-        <LatestReading latest={d.latest} unit={d.unit} now={now} />
+      {latest ? (
+        <LiveGlucose
+          latest={latest}
+          unit={d.unit}
+          now={now}
+          clock={formatClock(latest.time, d.timezone, d.locale)}
+          connection={live.state.connection}
+        />
       ) : (
         <EmptyState />
       )}
 
-      {d.latest ? (
+      {latest ? (
         <section className="card" aria-labelledby="trace-heading">
           <h2 id="trace-heading" className="card__title">
             Last {d.hours} hours
@@ -232,11 +285,13 @@ export default function Dashboard() {
                 locale={d.locale}
                 startSec={d.startSec}
                 endSec={d.endSec}
-                ariaLabel={`Glucose trace for the last ${d.hours} hours. ${summaryText(d.summary, d.unit)}`}
+                forecast={d.forecast}
+                ariaLabel={`Glucose trace for the last ${d.hours} hours. ${summaryText(d.summary, d.unit)}${d.forecast ? ` ${d.forecast.summary}` : ""}`}
               />
               <figcaption>
-                <ChartKey unit={d.unit} />
+                <ChartKey unit={d.unit} forecast={d.forecast !== null} />
                 <p className="chart-summary">{summaryText(d.summary, d.unit)}</p>
+                {d.forecast ? <p className="chart-summary">{d.forecast.summary}</p> : null}
               </figcaption>
             </figure>
           ) : (
@@ -265,7 +320,88 @@ export default function Dashboard() {
           ) : null}
         </section>
       ) : null}
+
+      {latest || d.summary14 ? <SummaryCard s={d.summary14} unavailable={d.summaryUnavailable} unit={d.unit} /> : null}
     </div>
+  );
+}
+
+function newerOf(a: LiveLatest | null, b: LiveLatest | null): LiveLatest | null {
+  if (!a) return b;
+  if (!b) return a;
+  return Date.parse(a.time) >= Date.parse(b.time) ? a : b;
+}
+
+function SummaryCard({
+  s,
+  unavailable,
+  unit,
+}: {
+  s: {
+    segments: ReturnType<typeof tirSegments>;
+    headlines: ReturnType<typeof headlines>;
+    readings: number;
+    insights: { kind: string; sentence: string }[];
+  } | null;
+  unavailable: boolean;
+  unit: GlucoseUnit;
+}) {
+  return (
+    <section className="card" aria-labelledby="summary-heading">
+      <h2 id="summary-heading" className="card__title">
+        Last {SUMMARY_DAYS} days
+      </h2>
+      {s ? (
+        <div className="summary">
+          <TimeInRangeBar segments={s.segments} caption={`Time in ranges, ${s.readings} readings`} />
+          <div className="summary__side">
+            <dl className="headlines">
+              {s.headlines.map((h) => (
+                <div key={h.key} className="headline">
+                  <dt>{h.label}</dt>
+                  <dd>
+                    <span className="headline__value">{h.value}</span> <span className="headline__unit">{h.unit}</span>
+                    {h.change ? (
+                      <span className="headline__change">
+                        {h.change} vs. the {SUMMARY_DAYS} days before
+                        {h.better === null ? "" : h.better ? " (lower, better)" : " (higher)"}
+                      </span>
+                    ) : (
+                      <span className="headline__change muted">No earlier period to compare</span>
+                    )}
+                    {h.note ? <span className="headline__note muted">{h.note}</span> : null}
+                  </dd>
+                </div>
+              ))}
+            </dl>
+            <h3 className="summary__subtitle">Top insights</h3>
+            {s.insights.length ? (
+              <ul className="top-insights">
+                {s.insights.map((i) => (
+                  <li key={i.sentence}>{i.sentence}</li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">
+                No insights yet: they appear after an analysis of a few weeks of data. See <Link to="/insights">Insights</Link>.
+              </p>
+            )}
+            <p>
+              <Link to="/agp">Open the full AGP report</Link>
+            </p>
+          </div>
+        </div>
+      ) : unavailable ? (
+        <p className="notice notice--warning" role="status">
+          <span aria-hidden="true">⚠ </span>The {SUMMARY_DAYS}-day summary couldn't be loaded. Reload the page to try again.
+        </p>
+      ) : (
+        <p className="muted">
+          Not enough readings in the last {SUMMARY_DAYS} days for a summary yet ({unit}). <Link to="/upload">Upload a CGM export</Link> or{" "}
+          <Link to="/settings#uploaders">connect an uploader</Link>.
+        </p>
+      )}
+    </section>
   );
 }
 
@@ -290,55 +426,6 @@ function RangeSelector({ hours }: { hours: number }) {
   );
 }
 
-function LatestReading({
-  latest,
-  unit,
-  now,
-}: {
-  latest: { time: string; clock: string; mgdl: number; trend: string | null };
-  unit: GlucoseUnit;
-  now: number;
-}) {
-  const range = classifyGlucose(latest.mgdl);
-  const trend = trendInfo(latest.trend);
-  const minutes = minutesSince(latest.time, now);
-  const stale = minutes > STALE_AFTER_MINUTES;
-  const value = formatGlucose(latest.mgdl, unit);
-
-  return (
-    <section className={`card latest latest--${range}`} aria-labelledby="latest-heading">
-      <h2 id="latest-heading" className="card__title">
-        Latest reading
-      </h2>
-      <p className="latest__value">
-        <span className="latest__number">{value}</span>
-        <span className="latest__unit">{unit}</span>
-        {trend ? (
-          <span className="latest__arrow" role="img" aria-label={trend.label} title={trend.label}>
-            {trend.arrow}
-          </span>
-        ) : null}
-      </p>
-      <p className="latest__meta">
-        <span className={`range-badge range-badge--${range}`}>
-          <span aria-hidden="true">{RANGE_ICON[range]}</span>
-          {RANGE_LABEL[range]}
-        </span>
-        {trend ? <span className="latest__trend">{trend.label}</span> : null}
-        <span className={stale ? "latest__age latest__age--stale" : "latest__age"}>
-          <time dateTime={latest.time}>{latest.clock}</time> · {formatAge(minutes)}
-        </span>
-      </p>
-      {stale ? (
-        <p className="notice notice--warning">
-          <span aria-hidden="true">⚠ </span>
-          No new reading for {formatAge(minutes).replace(" ago", "")}. Check that your CGM is connected.
-        </p>
-      ) : null}
-    </section>
-  );
-}
-
 function EmptyState() {
   return (
     <section className="card empty" aria-labelledby="empty-heading">
@@ -352,10 +439,10 @@ function EmptyState() {
           <span className="muted">Dexcom Clarity, LibreView and other CSV exports.</span>
         </li>
         <li>
-          <Link to="/settings" className="button button--secondary">
-            Connect a CGM
+          <Link to="/settings#uploaders" className="button button--secondary">
+            Connect xDrip+ or another uploader
           </Link>
-          <span className="muted">Readings then arrive automatically every few minutes.</span>
+          <span className="muted">Create an uploader secret in Settings; readings then arrive live every few minutes.</span>
         </li>
       </ul>
       <p className="muted">
@@ -377,9 +464,14 @@ function EventGlyph({ kind }: { kind: "meal" | "insulin" | "activity" | "sleep" 
   return <span className={`swatch swatch--${kind}`} aria-hidden="true" />;
 }
 
-function ChartKey({ unit }: { unit: GlucoseUnit }) {
+function ChartKey({ unit, forecast }: { unit: GlucoseUnit; forecast: boolean }) {
   return (
     <ul className="chart-key" aria-label="Chart key">
+      {forecast ? (
+        <li>
+          <span className="swatch swatch--forecast" aria-hidden="true" /> Forecast (dashed) and its likely range
+        </li>
+      ) : null}
       <li>
         <span className="swatch swatch--band" aria-hidden="true" /> Target {formatGlucose(TARGET_LOW_MGDL, unit)}–
         {formatGlucose(TARGET_HIGH_MGDL, unit)} {unit}
