@@ -4,6 +4,7 @@
  * public id (`sub`), so no D1 read is needed on the hot ingestion path; a token of a deleted
  * account can still write nothing because every user-owned row references users(id).
  */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { verify } from "hono/jwt";
 import { jwtSecret } from "../lib/config.ts";
@@ -17,19 +18,63 @@ export interface AuthUser {
   publicId: string;
 }
 
-export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const header = c.req.header("authorization");
-  const match = header?.match(/^Bearer\s+(\S+)$/i);
-  if (!match) throw unauthorized("Missing bearer access token in the Authorization header");
+/**
+ * The imported HMAC key per secret, kept for the isolate's life: hono's `verify` imports the key
+ * again on every call when given the secret's text, which is work on every authenticated request
+ * for a value that never changes (a rotated secret is a new map entry).
+ */
+const verifyKeys = new Map<string, Promise<CryptoKey>>();
+
+function verifyKey(secret: string): Promise<CryptoKey> {
+  let key = verifyKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    // A failed import is not cached, so the next request tries again.
+    key.catch(() => verifyKeys.delete(secret));
+    verifyKeys.set(secret, key);
+  }
+  return key;
+}
+
+type Verified = { ok: true; user: AuthUser } | { ok: false; message: string };
+
+/** One verification per request, whoever asks first (this middleware, a rate limiter). */
+const verified = new WeakMap<Request, Promise<Verified>>();
+
+async function verifyBearer(c: Context<AppEnv>): Promise<Verified> {
+  const match = c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i);
+  if (!match) return { ok: false, message: "Missing bearer access token in the Authorization header" };
   let payload: Record<string, unknown>;
   try {
-    payload = await verify(match[1]!, jwtSecret(c.env), "HS256");
+    payload = await verify(match[1]!, await verifyKey(jwtSecret(c.env)), "HS256");
   } catch {
-    throw unauthorized("Invalid or expired access token");
+    return { ok: false, message: "Invalid or expired access token" };
   }
-  if (payload.typ !== "access" || typeof payload.uid !== "number" || typeof payload.sub !== "string") {
-    throw unauthorized("Invalid access token");
+  if (payload.typ !== "access" || typeof payload.uid !== "number" || typeof payload.sub !== "string") return { ok: false, message: "Invalid access token" };
+  return { ok: true, user: { id: payload.uid, publicId: payload.sub } };
+}
+
+/**
+ * The user of the request's valid bearer access token, or null. Verified once per request and
+ * remembered, so middleware that runs before {@link requireAuth} (rate limits) costs nothing extra.
+ */
+export async function bearerUserOf(c: Context<AppEnv>): Promise<AuthUser | null> {
+  const result = await verifiedRequest(c);
+  return result.ok ? result.user : null;
+}
+
+function verifiedRequest(c: Context<AppEnv>): Promise<Verified> {
+  let result = verified.get(c.req.raw);
+  if (!result) {
+    result = verifyBearer(c);
+    verified.set(c.req.raw, result);
   }
-  c.set("user", { id: payload.uid, publicId: payload.sub });
+  return result;
+}
+
+export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
+  const result = await verifiedRequest(c);
+  if (!result.ok) throw unauthorized(result.message);
+  c.set("user", result.user);
   await next();
 });

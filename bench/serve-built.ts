@@ -1,0 +1,52 @@
+/**
+ * Serves the built API Worker (the bundle `wrangler deploy --dry-run --outdir` writes) with
+ * Miniflare directly: the same wrangler.toml bindings (local D1, the SQLite-backed Durable Object,
+ * queues, assets) and the same persisted state layout as `wrangler dev --persist-to`, but without
+ * wrangler dev's proxy worker (a second workerd in front of the Worker) and without its file
+ * watcher, which restarts the Worker, and closes every WebSocket, whenever a source file changes.
+ * Started as a child process by `startBuiltPlatform` (bench/local-platform.ts), so the bench
+ * client's CPU is measured apart from Miniflare's.
+ *
+ * Usage: tsx bench/serve-built.ts <port> <state dir> <bundle file>; prints "ready" when serving.
+ */
+import { join, resolve } from "node:path";
+import { Log, LogLevel, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+const [portArg, stateDir, bundle] = process.argv.slice(2);
+if (!portArg || !stateDir || !bundle) throw new Error("usage: serve-built.ts <port> <state dir> <bundle file>");
+
+const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
+// wrangler dev --persist-to X keeps everything under X/v3 (so `wrangler d1 migrations apply
+// --persist-to X` prepares the same database).
+const persist = join(resolve(stateDir), "v3");
+const mf = new Miniflare({
+  host: "127.0.0.1",
+  port: Number(portArg),
+  log: new Log(LogLevel.WARN),
+  // For CPU profiles over the DevTools protocol (not set by the benchmarks).
+  ...(process.env.SERVE_INSPECTOR_PORT ? { inspectorPort: Number(process.env.SERVE_INSPECTOR_PORT) } : {}),
+  d1Persist: join(persist, "d1"),
+  durableObjectsPersist: join(persist, "do"),
+  kvPersist: join(persist, "kv"),
+  cachePersist: join(persist, "cache"),
+  workers: [
+    {
+      ...workerOptions,
+      // SERVE_LOG_LEVEL=debug shows the debug lines (bench/eviction.ts reads the object's starts).
+      bindings: { ...workerOptions.bindings, ...(process.env.SERVE_LOG_LEVEL ? { LOG_LEVEL: process.env.SERVE_LOG_LEVEL } : {}) },
+      name: "glucolens-api",
+      modules: true,
+      scriptPath: resolve(bundle),
+    },
+  ],
+});
+await mf.ready;
+console.log("ready");
+
+const stop = async () => {
+  await mf.dispose().catch(() => undefined);
+  process.exit(0);
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
