@@ -2,7 +2,7 @@
  * @module worker/repositories/users
  * Accounts. Functions that act on one account's data take its internal id first.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import * as t from "../db/schema.ts";
 import type { PasswordHash } from "../lib/password.ts";
@@ -106,7 +106,11 @@ export async function deleteUser(db: Db, userId: number): Promise<void> {
     t.magicLinks,
     t.outbox,
   ] as const;
+  // Login and magic-link throttle rows are keyed by the email: they go too (before the user row
+  // they are found through), so no trace of the address is left behind.
+  const email = sql`(SELECT ${t.users.email} FROM ${t.users} WHERE ${t.users.id} = ${userId})`;
   await db.batch([
+    db.delete(t.loginThrottle).where(sql`${t.loginThrottle.key} IN ('account:' || ${email}, 'magic:' || ${email})`),
     db.delete(t.glucoseReadings).where(eq(t.glucoseReadings.userId, userId)),
     ...owned.map((table) => db.delete(table).where(eq(table.userId, userId))),
     db.delete(t.users).where(eq(t.users.id, userId)),
