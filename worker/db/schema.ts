@@ -310,7 +310,7 @@ export const alertEvents = sqliteTable(
     key: text("key").notNull(),
     /** The alert this event belongs to; NULL for a snooze while no alert of the kind was active. */
     alertId: text("alert_id"),
-    event: text("event", { enum: ["raised", "repeated", "snoozed", "acknowledged", "resolved"] }).notNull(),
+    event: text("event", { enum: ["raised", "repeated", "snoozed", "acknowledged", "resolved", "escalated"] }).notNull(),
     kind: text("kind").notNull(),
     level: text("level", { enum: ["warning", "urgent"] }).notNull(),
     /** When the event happened (epoch ms). */
