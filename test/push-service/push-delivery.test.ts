@@ -1,0 +1,178 @@
+/**
+ * Web Push end to end without the internet: a private `wrangler dev` (bench/local-platform.ts)
+ * raises alerts in the user's Durable Object, which pushes them to the local push service
+ * (./server.ts). The service verifies VAPID and decrypts each message with the subscription's
+ * private key; the tests assert the headers and the content, the notification actions, and
+ * that a subscription answered with 410 Gone is removed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPlatform, type Platform } from "../../bench/local-platform.ts";
+import { PushService, type TestSubscription } from "./server.ts";
+
+const API_PORT = Number(process.env.PUSH_API_PORT ?? 8815);
+const PUSH_PORT = Number(process.env.PUSH_SERVICE_PORT ?? 8817);
+let platform: Platform;
+let push: PushService;
+
+beforeAll(async () => {
+  [platform, push] = await Promise.all([startPlatform(API_PORT, "push-delivery"), PushService.start(PUSH_PORT)]);
+});
+afterAll(async () => {
+  await Promise.all([platform?.stop(), push?.stop()]);
+});
+
+let n = 0;
+async function call(path: string, init: { token?: string; body?: unknown; method?: string } = {}) {
+  const headers: Record<string, string> = { "cf-connecting-ip": `10.8.${n % 250}.${(n * 13) % 250}` };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  if (init.body !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(`${platform.url}${path}`, { method: init.method ?? (init.body === undefined ? "GET" : "POST"), headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  const text = await res.text();
+  return { status: res.status, json: text ? (JSON.parse(text) as any) : null };
+}
+
+async function account(name = "Pat") {
+  n++;
+  const email = `push-${n}-${Date.now()}@example.com`;
+  const res = await call("/api/v1/auth/register", { body: { email, password: "correct horse battery", name, timezone: "UTC", unit: "mg/dL" } });
+  expect(res.status, JSON.stringify(res.json)).toBe(201);
+  return { token: res.json.access_token as string, id: res.json.user.id as string, email };
+}
+
+async function subscribe(token: string): Promise<{ sub: TestSubscription; id: string }> {
+  const sub = push.subscribe();
+  const res = await call("/api/v1/push/subscriptions", { token, body: { endpoint: sub.endpoint, expirationTime: null, keys: sub.keys } });
+  expect(res.status, JSON.stringify(res.json)).toBe(201);
+  return { sub, id: res.json.id };
+}
+
+const reading = (token: string, value: number, time = Date.now()) => call("/api/v1/glucose/readings", { token, body: { time, value, source: "cgm" } });
+
+describe("Web Push delivery", () => {
+  it("pushes an urgent low, encrypted (aes128gcm) and VAPID-signed, with high urgency and a TTL", async () => {
+    const user = await account();
+    const { sub } = await subscribe(user.token);
+    const vapidKey = (await call("/api/v1/push/vapid-public-key")).json.public_key;
+    const now = Date.now();
+    expect((await reading(user.token, 70, now - 10 * 60_000)).status).toBe(201);
+    expect((await reading(user.token, 60, now - 5 * 60_000)).status).toBe(201);
+    expect((await reading(user.token, 50, now)).status).toBe(201);
+
+    // 60 mg/dL raised a low first; 50 raises the urgent low.
+    await push.waitFor(() => push.messagesFor(sub).some((m) => m.payload?.alert?.kind === "urgent_low"));
+    const msg = push.messagesFor(sub).find((m) => m.payload.alert.kind === "urgent_low");
+    expect(push.messagesFor(sub).every((m) => m.problems.length === 0)).toBe(true);
+    expect(msg!.problems).toEqual([]);
+    expect(msg!.status).toBe(201);
+    expect(msg!.headers).toMatchObject({ "content-encoding": "aes128gcm", "content-type": "application/octet-stream", urgency: "high", ttl: "3600" });
+    expect(msg!.vapid).toMatchObject({ aud: push.origin, sub: "mailto:ops@glucolens.local", k: vapidKey });
+    expect(msg!.payload).toMatchObject({
+      v: 1,
+      type: "alert",
+      event: "raised",
+      urgent: true,
+      title: "Urgent low: 50 mg/dL ↘",
+      person: { user_id: user.id, own: true },
+      alert: { kind: "urgent_low", level: "urgent", value: 50, unit: "mg/dL", direction: "FortyFiveDown", repeat: 0 },
+      actions: ["snooze", "acknowledge"],
+      action: { path: "/api/v1/push/actions", token: expect.any(String) },
+      url: "/",
+    });
+    expect(msg!.payload.body).toMatch(/^Urgent low: 50 mg\/dL/);
+    // Every message gets a fresh key pair and salt: the same plaintext never encrypts the same way.
+    expect(msg!.payload.tag).toBe(msg!.payload.alert.id);
+  });
+
+  it("notification actions: acknowledge and snooze with the payload's token; other tokens are refused", async () => {
+    const user = await account();
+    const { sub } = await subscribe(user.token);
+    const now = Date.now();
+    await reading(user.token, 75, now - 10 * 60_000);
+    await reading(user.token, 68, now - 5 * 60_000);
+    await reading(user.token, 62, now);
+    await push.waitFor(() => push.messagesFor(sub).some((m) => m.payload?.alert?.kind === "low"));
+    const p = push.messagesFor(sub).find((m) => m.payload.alert.kind === "low")!.payload;
+    expect(p.urgent).toBe(false);
+    expect(push.messagesFor(sub).find((m) => m.payload.alert.kind === "low")!.headers).toMatchObject({ urgency: "normal", ttl: "900" });
+    const base = { subscription_id: p.action.subscription_id, user_id: user.id, alert_id: p.alert.id, kind: p.alert.kind, token: p.action.token };
+
+    const forged = await call("/api/v1/push/actions", { body: { ...base, action: "acknowledge", alert_id: "another-alert" } });
+    expect(forged.status).toBe(401);
+    expect(forged.json.error.fields[0].path).toBe("token");
+    const bad = await call("/api/v1/push/actions", { body: { ...base, action: "dance" } });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.fields.map((f: any) => f.path)).toContain("action");
+
+    const ack = await call("/api/v1/push/actions", { body: { ...base, action: "acknowledge" } });
+    expect(ack.status, JSON.stringify(ack.json)).toBe(200);
+    expect(ack.json.alert).toMatchObject({ id: p.alert.id, acknowledged_at: expect.any(String) });
+    const snooze = await call("/api/v1/push/actions", { body: { ...base, action: "snooze" } });
+    expect(snooze.status).toBe(200);
+    expect(Date.parse(snooze.json.snoozed_until) - Date.now()).toBeGreaterThan(29 * 60_000);
+    const state = await call("/api/v1/alerts/state", { token: user.token });
+    expect(state.json.snoozes).toEqual([{ kind: "low", until: snooze.json.snoozed_until }]);
+
+    // Deleting the subscription revokes its tokens.
+    const list = await call("/api/v1/push/subscriptions", { token: user.token });
+    expect((await call(`/api/v1/push/subscriptions/${list.json.items[0].id}`, { token: user.token, method: "DELETE" })).status).toBe(204);
+    expect((await call("/api/v1/push/actions", { body: { ...base, action: "acknowledge" } })).status).toBe(401);
+  });
+
+  it("removes a subscription the push service answers 410 Gone, and keeps the others", async () => {
+    const user = await account();
+    const gone = await subscribe(user.token);
+    const kept = await subscribe(user.token);
+    push.answer(gone.sub, 410);
+    const res = await call("/api/v1/push/test", { token: user.token, body: {} });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ sent: 1, expired: 1, failed: 0 });
+    expect(push.messagesFor(gone.sub)).toHaveLength(1);
+    expect(push.messagesFor(kept.sub)[0]!.payload).toMatchObject({ type: "test", title: "GlucoLens" });
+    const list = await call("/api/v1/push/subscriptions", { token: user.token });
+    expect(list.json.items.map((s: any) => s.id)).toEqual([kept.id]);
+    expect(list.json.items[0].last_sent_at).toEqual(expect.any(String));
+  });
+
+  it("pushes to a caregiver by their own threshold, then escalates the unacknowledged urgent low to them", async () => {
+    const owner = await account("Robin");
+    const carer = await account("Sam");
+    const inv = await call("/api/v1/sharing/invitations", { token: owner.token, body: { email: carer.email } });
+    expect((await call(`/api/v1/sharing/invitations/${inv.json.id}/accept`, { token: carer.token, body: {} })).status).toBe(200);
+    expect((await call(`/api/v1/sharing/${inv.json.id}`, { token: carer.token, method: "PATCH", body: { low_threshold: 65 } })).status).toBe(200);
+    expect((await call("/api/v1/sharing/settings", { token: owner.token, method: "PUT", body: { escalation_minutes: 1 } })).status).toBe(200);
+    const own = await subscribe(owner.token);
+    const theirs = await subscribe(carer.token);
+    const now = Date.now();
+    await reading(owner.token, 75, now - 10 * 60_000);
+    await reading(owner.token, 68, now - 5 * 60_000);
+    await push.waitFor(() => push.messagesFor(own.sub).some((m) => m.payload?.alert?.kind === "low"));
+    await reading(owner.token, 50, now);
+    await push.waitFor(() => push.messagesFor(theirs.sub).some((m) => m.payload?.alert?.kind === "urgent_low"));
+    // 68 is low for the person but above the caregiver's 65: only the urgent low (50) reached the caregiver.
+    expect(push.messagesFor(theirs.sub).map((m) => [m.payload.event, m.payload.alert.kind])).toEqual([["raised", "urgent_low"]]);
+    expect(push.messagesFor(theirs.sub)[0]!.payload).toMatchObject({ title: expect.stringMatching(/^Robin: 50 mg\/dL [↓↘]$/), person: { user_id: owner.id, name: "Robin", own: false }, actions: ["acknowledge"], url: `/following/${owner.id}` });
+
+    // Not acknowledged within the escalation time (1 minute here): the caregiver is alerted.
+    await push.waitFor(() => push.messagesFor(theirs.sub).some((m) => m.payload?.event === "escalated"), 90_000);
+    const esc = push.messagesFor(theirs.sub).find((m) => m.payload.event === "escalated")!;
+    expect(esc.problems).toEqual([]);
+    expect(esc.headers).toMatchObject({ urgency: "high", ttl: "3600" });
+    expect(esc.payload).toMatchObject({ urgent: true, title: expect.stringMatching(/^Not acknowledged: Robin: 50 mg\/dL [↓↘]$/), alert: { kind: "urgent_low", value: 50 } });
+    expect(push.messagesFor(own.sub).some((m) => m.payload.event === "escalated")).toBe(false);
+    const history = await call("/api/v1/alerts", { token: owner.token });
+    expect(history.json.items.filter((e: any) => e.event === "escalated")).toHaveLength(1);
+
+    // The caregiver acknowledges from the notification; they cannot snooze the person's alerts.
+    const p = esc.payload;
+    const base = { subscription_id: p.action.subscription_id, user_id: owner.id, alert_id: p.alert.id, kind: p.alert.kind, token: p.action.token };
+    const snooze = await call("/api/v1/push/actions", { body: { ...base, action: "snooze" } });
+    expect(snooze.status).toBe(403);
+    expect(snooze.json.error.fields[0].path).toBe("action");
+    const ack = await call("/api/v1/push/actions", { body: { ...base, action: "acknowledge" } });
+    expect(ack.status, JSON.stringify(ack.json)).toBe(200);
+    expect(ack.json.alert.acknowledged_at).toEqual(expect.any(String));
+    // Once the sharing ends, the caregiver's token no longer acts on the person's alerts.
+    expect((await call(`/api/v1/sharing/${inv.json.id}`, { token: owner.token, method: "DELETE" })).status).toBe(204);
+    expect((await call("/api/v1/push/actions", { body: { ...base, action: "acknowledge" } })).status).toBe(403);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * @module worker/services/push
+ * Sending Web Push messages: the VAPID keys (Worker secrets, development defaults outside
+ * production), which endpoints may be stored, the scoped tokens that let a service worker's
+ * notification buttons act without a session, and delivery with removal of expired
+ * subscriptions (404/410 from the push service, RFC 8030 §7.3).
+ *
+ * Used by the user's Durable Object (durable/push.ts) after the alert has gone out on the
+ * sockets, and by `POST /api/v1/push/test`.
+ */
+import type { Db } from "../db/client.ts";
+import type { Bindings } from "../env.ts";
+import { jwtSecret, isProduction } from "../lib/config.ts";
+import { base64url, constantTimeEqual, fromBase64 } from "../lib/crypto.ts";
+import { ApiError } from "../lib/errors.ts";
+import { buildPushRequest, type Urgency, type VapidKeys } from "../lib/webpush.ts";
+import { deleteSubscription, markSent, type StoredSubscription } from "../repositories/push.ts";
+
+/**
+ * DEVELOPMENT ONLY: the VAPID key pair of local runs and tests (`npm run vapid-keys` makes a
+ * real one). Never used when ENVIRONMENT is "production".
+ */
+const DEV_VAPID = {
+  publicKey: "BHsWsAcu8GT1CiRrmWLj8J9M-DERtwdtZVop_B2JbVzgZ1ZkqvfAihGP8GfRRw-S450NdF-jvM7zMTdFnDm-mTY",
+  privateKey: "fp7byMLEHYbkzG7st68v58dY9ROxUIAKrpobBAOa9ac",
+};
+
+export function vapidKeys(env: Bindings): VapidKeys {
+  const subject = env.VAPID_SUBJECT || "mailto:ops@glucolens.local";
+  if (env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY) return { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject };
+  if (isProduction(env)) throw new ApiError(500, "misconfigured", "VAPID keys are not set; see docs/push.md (`npm run vapid-keys`)");
+  return { ...DEV_VAPID, subject };
+}
+
+/**
+ * Why an endpoint cannot be stored, or null. Push services are https; outside production
+ * http://localhost and 127.0.0.1 are accepted too, for the local test push service.
+ */
+export function endpointProblem(env: Bindings, endpoint: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return "must be an absolute URL";
+  }
+  if (url.protocol === "https:") return url.username || url.password ? "must not contain credentials" : null;
+  const local = url.protocol === "http:" && (url.hostname === "localhost" || url.hostname === "127.0.0.1");
+  if (local && !isProduction(env)) return null;
+  return "must be an https URL of a push service";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Action tokens: a notification's "Acknowledge" / "Snooze" buttons run in the service worker,
+// which holds no access token. Each payload carries an HMAC over exactly what the button may do
+// (this subscription, this person, this alert); deleting the subscription revokes it.
+
+const enc = new TextEncoder();
+
+async function actionKey(env: Bindings): Promise<CryptoKey> {
+  return crypto.subtle.importKey("raw", enc.encode(`push-action:${jwtSecret(env)}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+}
+
+const actionMessage = (subscriptionId: number, personId: string, alertId: string, kind: string) => `v1.${subscriptionId}.${personId}.${alertId}.${kind}`;
+
+export async function actionToken(env: Bindings, subscriptionId: number, personId: string, alertId: string, kind: string): Promise<string> {
+  const mac = await crypto.subtle.sign("HMAC", await actionKey(env), enc.encode(actionMessage(subscriptionId, personId, alertId, kind)));
+  return base64url(new Uint8Array(mac));
+}
+
+export async function checkActionToken(env: Bindings, token: string, subscriptionId: number, personId: string, alertId: string, kind: string): Promise<boolean> {
+  let given: Uint8Array;
+  try {
+    given = fromBase64(token);
+  } catch {
+    return false;
+  }
+  return constantTimeEqual(given, fromBase64(await actionToken(env, subscriptionId, personId, alertId, kind)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delivery
+
+export interface PushOptions {
+  ttl: number;
+  urgency: Urgency;
+  /** Replaces a message still queued at the push service with the same topic (RFC 8030 §5.4). */
+  topic?: string;
+}
+
+export type PushOutcome = "sent" | "expired" | "failed";
+
+/** Push services answer 201; 404 and 410 mean the subscription is gone for good. */
+async function sendOne(env: Bindings, sub: StoredSubscription, payload: unknown, options: PushOptions): Promise<PushOutcome> {
+  const req = await buildPushRequest(sub, enc.encode(JSON.stringify(payload)), vapidKeys(env), options);
+  const res = await fetch(req.endpoint, { method: "POST", headers: req.headers, body: req.body });
+  await res.body?.cancel();
+  if (res.ok) return "sent";
+  if (res.status === 404 || res.status === 410) return "expired";
+  console.warn(JSON.stringify({ level: "warn", event: "push.refused", subscription: sub.id, status: res.status }));
+  return "failed";
+}
+
+/**
+ * Sends one message per subscription (payload built per subscription: each carries its own
+ * action token), all at once; expired subscriptions are deleted, the others marked as sent.
+ * Never throws: a failing push service must not affect the alert that caused it.
+ */
+export async function deliver(env: Bindings, db: Db, items: { subscription: StoredSubscription; payload: unknown; options: PushOptions }[]): Promise<Record<PushOutcome, number>> {
+  const counts: Record<PushOutcome, number> = { sent: 0, expired: 0, failed: 0 };
+  const outcomes = await Promise.all(
+    items.map(async (it) => {
+      try {
+        return { it, outcome: await sendOne(env, it.subscription, it.payload, it.options) };
+      } catch (err) {
+        console.warn(JSON.stringify({ level: "warn", event: "push.failed", subscription: it.subscription.id, error: String(err) }));
+        return { it, outcome: "failed" as const };
+      }
+    }),
+  );
+  const sent: number[] = [];
+  for (const { it, outcome } of outcomes) {
+    counts[outcome]++;
+    if (outcome === "sent") sent.push(it.subscription.id);
+    if (outcome === "expired") {
+      await deleteSubscription(db, it.subscription.userId, it.subscription.id).catch((err: unknown) =>
+        console.warn(JSON.stringify({ level: "warn", event: "push.expired_delete_failed", subscription: it.subscription.id, error: String(err) })),
+      );
+    }
+  }
+  await markSent(db, sent, Date.now()).catch(() => undefined);
+  return counts;
+}
