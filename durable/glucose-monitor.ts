@@ -14,12 +14,13 @@
  * can raise an alert: backfills, uploader retries and duplicates update the window and never
  * alert about the past. No-data alerts and repeats come from the object's alarm, with no request.
  *
- * Rules (durable/rules.ts), trend (durable/trend.ts), the placeholder forecast
+ * Rules (durable/rules.ts), trend (durable/trend.ts), the forecast behind predicted lows
  * (durable/forecast.ts) and the wire shapes (worker/schemas/alerts.ts) live apart from the
  * bookkeeping here.
  */
 import { DurableObject } from "cloudflare:workers";
 import { getDb } from "../worker/db/client.ts";
+import { createLogger, logLevelOf } from "../worker/lib/log.ts";
 import type { TrendDirection } from "../worker/lib/trend.ts";
 import type { GlucoseUnit } from "../worker/lib/units.ts";
 import { getMonitorConfig, insertAlertEvents, type NewAlertEvent } from "../worker/repositories/alerts.ts";
@@ -42,9 +43,12 @@ import {
   type ServerMessage,
   type Trend,
 } from "../worker/schemas/alerts.ts";
-import { GRID_MS, minutesUntilBelow } from "./forecast.ts";
+import { GRID_MS, minutesUntilBelow, type ForecastSource } from "./forecast.ts";
 import { MONITOR_WINDOW_MS, type AckResult, type IngestSummary, type MonitorOwner, type MonitorReading, type SnoozeResult } from "./monitor-types.ts";
 import { formatGlucose, READING_KINDS, readingConditions, sentence, STALE_KINDS, staleKind } from "./rules.ts";
+import { alertPushes, pushAlerts } from "./push.ts";
+import { disconnectFollowerSockets, followerOf, followerTags, isFollowerSocket } from "./followers.ts";
+import { Escalations } from "./escalation.ts";
 import { directionOf, slopePerMinute, TREND_SPAN_MS, type Point } from "./trend.ts";
 
 /** Only a reading at most this old (by the object's clock) can raise an alert. */
@@ -86,6 +90,8 @@ interface Config {
   unit: GlucoseUnit;
   /** Date.now() when read from D1 or pushed by the Worker */
   loadedAt: number;
+  /** The forecast model behind the predicted-low alert (loaded with the rules; absent: population model). */
+  forecast?: ForecastSource;
 }
 
 /** Per-socket metadata; kept by the runtime across hibernation. */
@@ -106,6 +112,8 @@ class Step {
   readonly events: NewAlertEvent[] = [];
   readonly dirtyAlerts = new Set<AlertKind>();
   readonly dirtySnoozes = new Set<AlertKind>();
+  /** Urgent lows escalated to the caregivers in this step (durable/escalation.ts). */
+  readonly escalated: Alert[] = [];
   alertsSent = 0;
 }
 
@@ -127,6 +135,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   clock: () => number = () => Date.now();
 
   private readonly sql: SqlStorage;
+  private escalations: Escalations;
   private owner: MonitorOwner | null = null;
   private config: Config | null = null;
   /** Bumped by every push from the Worker, so a slower D1 read started earlier cannot overwrite it. */
@@ -147,7 +156,11 @@ export class GlucoseMonitor extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.createSchema();
+    this.escalations = new Escalations(this.sql);
     this.restore();
+    // Debug level (LOG_LEVEL=debug): shows each start of an instance, e.g. waking after eviction
+    // with hibernated sockets (bench/eviction.ts watches for it).
+    createLogger({ class: "GlucoseMonitor", object: ctx.id.toString() }, logLevelOf(env)).debug("monitor.started", { sockets: ctx.getWebSockets().length });
     // Answered by the runtime without waking the object (the Hibernation API's auto-response).
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
@@ -196,8 +209,8 @@ export class GlucoseMonitor extends DurableObject<Env> {
   // -------------------------------------------------------------------------------------------
   // Rules
 
-  private setConfig(rules: AlertRules, unit: GlucoseUnit, loadedAt: number): Config {
-    this.config = { rules, unit, loadedAt };
+  private setConfig(rules: AlertRules, unit: GlucoseUnit, loadedAt: number, forecast = this.config?.forecast): Config {
+    this.config = { rules, unit, loadedAt, forecast };
     this.setMeta("config", this.config);
     return this.config;
   }
@@ -225,7 +238,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
       try {
         const found = owner ? await getMonitorConfig(getDb(this.env.DB), owner.userId) : null;
         if (this.configVersion !== version && this.config) return this.config;
-        return this.setConfig(found?.rules ?? structuredClone(DEFAULT_ALERT_RULES), found?.unit ?? "mg/dL", Date.now());
+        return this.setConfig(found?.rules ?? structuredClone(DEFAULT_ALERT_RULES), found?.unit ?? "mg/dL", Date.now(), found?.forecast);
       } catch (err) {
         this.log("error", "rules_load_failed", err);
         if (this.config) return this.config;
@@ -316,6 +329,17 @@ export class GlucoseMonitor extends DurableObject<Env> {
     return this.snoozeNow(SnoozeRequest.parse(request));
   }
 
+  /** The user's escalation time (`PUT /api/v1/sharing/settings`); applies to urgent lows raised from now on. */
+  async setEscalationMinutes(owner: MonitorOwner, minutes: number): Promise<void> {
+    this.remember(owner);
+    this.escalations.setMinutes(minutes);
+  }
+
+  /** Closes one caregiver's sockets at once (the sharing has ended). */
+  async disconnectFollower(followerId: number): Promise<number> {
+    return disconnectFollowerSockets(this.ctx, followerId);
+  }
+
   /** Forgets everything and closes the user's sockets (account deletion). */
   async reset(): Promise<void> {
     for (const ws of this.ctx.getWebSockets()) {
@@ -337,6 +361,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.historyFailing = false;
     this.live = false;
     this.createSchema();
+    this.escalations = new Escalations(this.sql);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -351,7 +376,8 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.remember({ userId, publicId });
     await this.ensureConfig();
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, [SOCKET_TAG]);
+    // A caregiver's socket also carries the follower's tag (durable/followers.ts).
+    this.ctx.acceptWebSocket(server, [SOCKET_TAG, ...followerTags(followerOf(request))]);
     const now = this.clock();
     server.serializeAttachment({ connectedAt: now, client: request.headers.get("user-agent")?.slice(0, 120) ?? null } satisfies SocketAttachment);
     server.send(JSON.stringify({ type: "hello", state: this.snapshot(now) } satisfies ServerMessage));
@@ -379,6 +405,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
         ws.send(PONG);
         return;
       }
+      if (isFollowerSocket(this.ctx, ws)) return this.sendError(ws, "read_only", "A caregiver's feed is read-only: acknowledge from the notification instead");
       const { unit } = await this.ensureConfig();
       if (msg.type === "ack") {
         const result = this.acknowledgeNow(msg.id, unit);
@@ -441,6 +468,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
       } else {
         this.evaluateStale(now, rules, step);
       }
+      this.escalateDue(now, step);
       this.sendDue(now, rules, step);
       this.commit(now, step);
     } catch (err) {
@@ -456,7 +484,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   private evaluateReading(now: number, newest: WindowRow, rate: number | null, rules: AlertRules, step: Step, allowRaise: boolean): void {
     const minutesToLow =
       rules.predicted_low.enabled && newest.value > rules.low.value
-        ? minutesUntilBelow(this.points(newest.time - FORECAST_HISTORY_MS, newest.time), rules.low.value, rules.predicted_low.minutes)
+        ? minutesUntilBelow(this.points(newest.time - FORECAST_HISTORY_MS, newest.time), rules.low.value, rules.predicted_low.minutes, this.config?.forecast)
         : null;
     const wanted = readingConditions({ value: newest.value, rate, minutesToLow }, rules);
     const direction = directionOf(rate);
@@ -555,6 +583,17 @@ export class GlucoseMonitor extends DurableObject<Env> {
     }
   }
 
+  /** Urgent lows still active and unacknowledged past their escalation deadline go to the caregivers. */
+  private escalateDue(now: number, step: Step): void {
+    for (const alertId of this.escalations.takeDue(now)) {
+      const a = [...this.active.values()].find((x) => x.id === alertId);
+      if (!a || a.acknowledgedAt !== null) continue;
+      const alert = this.wire(a, now, this.unit());
+      step.escalated.push(alert);
+      this.record(step, a, "escalated", now, a.value, `Escalated to caregivers: ${alert.message}`);
+    }
+  }
+
   private acknowledgeNow(alertId: string, unit: GlucoseUnit): AckResult {
     const a = [...this.active.values()].find((x) => x.id === alertId);
     if (!a) return { ok: false, reason: "not_found" };
@@ -605,6 +644,11 @@ export class GlucoseMonitor extends DurableObject<Env> {
    */
   private commit(now: number, step: Step): void {
     if (step.messages.length) this.broadcast(step.messages);
+    // Web Push (durable/push.ts) only after the sockets, and never awaited by the step.
+    const pushes = alertPushes(step.messages);
+    for (const alert of step.escalated) pushes.push({ alert, event: "escalated" });
+    this.escalations.track(step.messages, now);
+    if (pushes.length && this.owner) this.ctx.waitUntil(pushAlerts(this.env, this.owner, pushes));
     for (const kind of step.dirtyAlerts) {
       const a = this.active.get(kind);
       if (a) this.sql.exec("INSERT INTO active_alerts (kind, body) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET body = excluded.body", kind, JSON.stringify(a));
@@ -655,8 +699,14 @@ export class GlucoseMonitor extends DurableObject<Env> {
       if (due !== null) next = Math.min(next, due);
     }
     if (this.historyFailing) next = Math.min(next, now + HISTORY_RETRY_MS);
+    next = Math.min(next, this.escalations.nextDue() ?? Infinity);
     const at = Number.isFinite(next) ? next : null;
     if (at === this.alarmAt) return;
+    // An alarm already set for earlier is kept rather than moved later: every reading pushes the
+    // no-data deadline back, and moving the alarm each time is one more storage commit (an fsync
+    // in local workerd) per reading. Firing early is harmless: the alarm finds nothing due and
+    // sets the next one.
+    if (at !== null && typeof this.alarmAt === "number" && this.alarmAt > now && this.alarmAt < at) return;
     this.alarmAt = at;
     const done = at === null ? this.ctx.storage.deleteAlarm() : this.ctx.storage.setAlarm(at);
     done.catch((err: unknown) => this.log("error", "set_alarm_failed", err));

@@ -7,6 +7,8 @@
  * `evictDurableObject`. The test calls `state.abort()` inside the user's object, which throws the
  * instance away and keeps its storage, as eviction or a restart does (sockets included: an
  * aborted object drops them, where a hibernated one would keep them, so the client reconnects).
+ * A real eviction, with a hibernated socket that keeps receiving alerts, is shown against workerd
+ * by `npm run bench:eviction` (bench/eviction.ts).
  */
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -46,6 +48,33 @@ describe("no-data alerts from the alarm", () => {
     expect(sorted.map((e: { event: string; kind: string }) => `${e.event} ${e.kind}`)).toEqual(["raised stale", "resolved stale", "raised urgent_stale", "resolved urgent_stale"]);
     expect(sorted[1].message).toBe("No data resolved");
     expect(sorted[3].message).toBe("Urgent, no data resolved: now 115 mg/dL");
+    feed.close();
+  });
+
+  it("keeps an earlier alarm instead of moving it with every reading, and an early alarm raises nothing", async () => {
+    // Each reading pushes the no-data deadline back; moving the alarm each time was one more
+    // storage commit per reading (issue 2, the alert-latency target).
+    const a = await register();
+    const feed = await Feed.open(a);
+    const t = Date.now() - 2 * MIN;
+    await postReading(a, 110, t);
+    await postReading(a, 112, t + MIN);
+    await postReading(a, 111, t + 2 * MIN);
+    await feed.next("reading", (m) => m.reading.value === 111);
+    const stub = monitorOf(a);
+    expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).toBe(t + 20 * MIN);
+
+    // Fired at the first reading's deadline, the newest is 18 minutes old: nothing is due yet,
+    // and the next alarm is the newest reading's deadline.
+    await shiftClock(a, t + 20 * MIN - Date.now());
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await settle(100);
+    expect(feed.all("alert")).toEqual([]);
+    expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).toBe(t + 22 * MIN);
+
+    await shiftClock(a, t + 22 * MIN - Date.now());
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await feed.next("alert")).alert).toMatchObject({ kind: "stale", value: 111 });
     feed.close();
   });
 

@@ -134,20 +134,28 @@ describe("WebSocket round trip", () => {
     feed.close();
   });
 
-  it("warns of a predicted low before it happens (placeholder AR model)", async () => {
+  it("warns of a predicted low before it happens (the forecast model, issue 6)", async () => {
     const a = await register();
     const feed = await Feed.open(a);
     const now = Date.now();
-    // A steady fall of 8 mg/dL per 5 minutes. At 86 the forecast reaches 70 in 10 minutes.
-    for (const [i, v] of [110, 102, 94, 86].entries()) await postReading(a, v, now - (4 - i) * 5 * MIN);
+    // A steady fall of 10 mg/dL per 5 minutes: an hour of it as history (too old to alert), then live readings.
+    const v = (m: number) => 80 - 2 * m;
+    const history = [];
+    for (let m = -80; m <= -15; m += 5) history.push({ time: now + m * MIN, value: v(m), source: "cgm" });
+    expect((await api("/api/v1/glucose/bulk", { token: a.access, body: { readings: history } })).status).toBeLessThan(300);
+    for (const m of [-10, -5]) {
+      await postReading(a, v(m), now + m * MIN);
+      await feed.next("reading", (x) => x.reading.value === v(m));
+    }
+    await settle(100);
+    // At 100 and 90 the population model expects the fall to level off above 70: no warning yet.
+    expect(feed.all("alert")).toEqual([]);
+    await postReading(a, 80, now);
     const { alert } = await feed.next("alert");
-    expect(alert).toMatchObject({ kind: "predicted_low", level: "warning", value: 86 });
-    expect(alert.message).toBe("Low soon: low expected within 10 minutes, now 86 mg/dL and falling (\u22121.6 mg/dL/min)");
-    // The next reading updates the active alert without sending it again.
-    await postReading(a, 78, now);
-    await feed.next("reading", (m) => m.reading.value === 78);
+    expect(alert).toMatchObject({ kind: "predicted_low", level: "warning", value: 80 });
+    expect(alert.message).toMatch(/^Low soon: low expected within 12 minutes, now 80 mg\/dL and falling \(\u22122(\.0)? mg\/dL\/min\)$/);
     const state = (await api("/api/v1/alerts/state", { token: a.access })).json;
-    expect(state.active_alerts).toEqual([expect.objectContaining({ id: alert.id, value: 78, message: "Low soon: low expected within 5 minutes, now 78 mg/dL and falling (\u22121.6 mg/dL/min)" })]);
+    expect(state.active_alerts).toEqual([expect.objectContaining({ id: alert.id, kind: "predicted_low", value: 80 })]);
     expect(feed.all("alert")).toHaveLength(1);
     feed.close();
   });

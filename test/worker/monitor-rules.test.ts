@@ -1,10 +1,10 @@
 /**
  * The monitor's pure parts: least-squares trend and Dexcom-style directions (thresholds at their
- * boundaries), the placeholder AR forecast, which kinds a reading calls for, and the sentences.
+ * boundaries), the forecast behind predicted lows, which kinds a reading calls for, and the sentences.
  * Expected slopes are worked by hand in the comments (x in minutes).
  */
 import { describe, expect, it } from "vitest";
-import { minutesUntilBelow, resample } from "../../durable/forecast.ts";
+import { minutesUntilBelow } from "../../durable/forecast.ts";
 import { formatRate, readingConditions, sentence, staleKind } from "../../durable/rules.ts";
 import { directionOf, slopePerMinute } from "../../durable/trend.ts";
 import { ClientMessage, DEFAULT_ALERT_RULES, ServerMessage, type AlertRules } from "../../worker/schemas/alerts.ts";
@@ -46,23 +46,35 @@ describe("trend", () => {
   });
 });
 
-describe("placeholder AR forecast", () => {
-  it("resamples onto a 5-minute grid and stops at a gap", () => {
-    const pts = [...series([100, 101, 102, 103, 104], 1), { time: T + 30 * MIN, value: 110 }, { time: T + 35 * MIN, value: 112 }];
-    // Newest at 35: slots 35, 30, then 25 is empty.
-    expect(resample(pts)).toEqual([110, 112]);
+describe("forecast behind the predicted low (the population model; issue 6)", () => {
+  const fall = (from: number, perStep: number, n = 13, stepMin = 5) => series(Array.from({ length: n }, (_, i) => from - perStep * i), stepMin);
+
+  it("finds the crossing of a steep steady fall within the warning window", () => {
+    // 15 mg/dL per 5 minutes for an hour, now at 88: the model expects the fall to slow, yet to cross 70.
+    const m = minutesUntilBelow(fall(268, 15), 70, 20);
+    expect(m).not.toBeNull();
+    expect(m!).toBeGreaterThan(0);
+    expect(m!).toBeLessThanOrEqual(20);
+    expect(minutesUntilBelow(fall(268, 15), 70, 2)).toBeNull();
   });
 
-  it("continues a steady fall to the threshold", () => {
-    // 8 mg/dL per 5 minutes, φ = 1: from 86, 78 at +5 and 70 at +10.
-    expect(minutesUntilBelow(series([110, 102, 94, 86]), 70, 20)).toBeCloseTo(10, 10);
-    expect(minutesUntilBelow(series([110, 102, 94, 86]), 70, 5)).toBeNull();
+  it("is 0 at or below the threshold, and sees no low in a flat or rising hour", () => {
+    expect(minutesUntilBelow(fall(130, 5), 70, 20)).toBe(0);
+    expect(minutesUntilBelow(fall(100, 0), 70, 20)).toBeNull();
+    expect(minutesUntilBelow(fall(80, -2), 70, 20)).toBeNull();
   });
 
-  it("sees no low in a flat or rising series, or with too little history", () => {
-    expect(minutesUntilBelow(series([100, 100, 100, 100, 100]), 70, 20)).toBeNull();
-    expect(minutesUntilBelow(series([90, 95, 100, 105]), 70, 20)).toBeNull();
-    expect(minutesUntilBelow(series([110, 102, 94]), 70, 20)).toBeNull();
+  it("makes no forecast from less than an hour of history or across a gap over 15 minutes", () => {
+    expect(minutesUntilBelow(fall(160, 15, 4), 70, 20)).toBeNull();
+    const gapped = [...fall(268, 15)].filter((_, i) => i < 5 || i > 8);
+    expect(minutesUntilBelow(gapped, 70, 20)).toBeNull();
+    expect(minutesUntilBelow([], 70, 20)).toBeNull();
+  });
+
+  it("resamples 1-minute readings to the same answer as 5-minute ones", () => {
+    const five = minutesUntilBelow(fall(268, 15), 70, 20)!;
+    const one = minutesUntilBelow(fall(268, 3, 61, 1), 70, 20)!;
+    expect(one).toBeCloseTo(five, 0);
   });
 });
 

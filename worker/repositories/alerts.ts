@@ -6,6 +6,7 @@
 import { and, eq, gt, gte, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import * as t from "../db/schema.ts";
+import { userModels } from "../db/schema-models.ts";
 import type { GlucoseUnit } from "../lib/units.ts";
 import { DEFAULT_ALERT_RULES, type AlertEventType, type AlertKind, type AlertLevel, type AlertRules } from "../schemas/alerts.ts";
 
@@ -50,16 +51,25 @@ const toRow = (r: AlertRules) => ({
 export interface MonitorConfig {
   rules: AlertRules;
   unit: GlucoseUnit;
+  /** The stored forecast model (raw JSON; null: the population model) and the wearer's zone, for the predicted-low alert. */
+  forecast: { model: unknown; trainedAt: number | null; timezone: string };
 }
 
 /** The user's rules (defaults when never saved) and unit, in one D1 round trip; null if the account is gone. */
 export async function getMonitorConfig(db: Db, userId: number): Promise<MonitorConfig | null> {
-  const [settings, users] = await db.batch([
+  const [settings, users, models] = await db.batch([
     db.select().from(t.alertSettings).where(eq(t.alertSettings.userId, userId)).limit(1),
-    db.select({ unit: t.users.unit }).from(t.users).where(eq(t.users.id, userId)).limit(1),
+    db.select({ unit: t.users.unit, timezone: t.users.timezone }).from(t.users).where(eq(t.users.id, userId)).limit(1),
+    // The forecast model rides in the same batch, so the monitor needs no extra D1 query for it.
+    db.select({ data: userModels.data, trainedAt: userModels.trainedAt }).from(userModels).where(and(eq(userModels.userId, userId), eq(userModels.kind, "forecast"))).limit(1),
   ]);
   if (!users[0]) return null;
-  return { rules: settings[0] ? toRules(settings[0]) : structuredClone(DEFAULT_ALERT_RULES), unit: users[0].unit };
+  const model = models[0];
+  return {
+    rules: settings[0] ? toRules(settings[0]) : structuredClone(DEFAULT_ALERT_RULES),
+    unit: users[0].unit,
+    forecast: { model: model ? (JSON.parse(model.data) as unknown) : null, trainedAt: model?.trainedAt ?? null, timezone: users[0].timezone },
+  };
 }
 
 export async function saveAlertRules(db: Db, userId: number, rules: AlertRules): Promise<void> {

@@ -354,7 +354,7 @@ export function rulesFromInput(input: AlertSettingsInput, current: AlertRules, u
 // ---------------------------------------------------------------------------------------------
 // History and tickets
 
-export const ALERT_EVENTS = ["raised", "repeated", "snoozed", "acknowledged", "resolved"] as const;
+export const ALERT_EVENTS = ["raised", "repeated", "snoozed", "acknowledged", "resolved", "escalated"] as const;
 export const AlertEventType = z.enum(ALERT_EVENTS);
 export type AlertEventType = z.infer<typeof AlertEventType>;
 
