@@ -10,7 +10,15 @@ export default defineConfig(async () => {
       cloudflareTest({
         main: "./worker/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+        miniflare: {
+          bindings: { TEST_MIGRATIONS: migrations },
+          // Low rate limits that no route uses: test/worker/limits.test.ts passes them in place
+          // of the loose wrangler.toml ones, so no other test file can reach a limit.
+          ratelimits: {
+            TEST_RATE_LIMIT_LOW: { simple: { limit: 3, period: 60 } },
+            TEST_RATE_LIMIT_DEVICE: { simple: { limit: 2, period: 60 } },
+          },
+        },
       }),
     ],
     test: {

@@ -11,6 +11,8 @@ export interface Platform {
   stateDir: string;
   /** Peak resident memory (VmHWM) of the workerd processes so far, in MiB. */
   workerdPeakMiB(): number;
+  /** The processes serving the platform (workerd, and Node for wrangler/Miniflare), for CPU figures. */
+  processes?(): { pid: number; name: string }[];
   stop(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startPlatform(port = Number(process.env.BENCH_PORT ?? 8790
     url,
     stateDir,
     workerdPeakMiB: () => Math.max(0, ...descendants(child.pid!).map(peakMiB)),
+    processes: () => servingProcesses(child.pid!),
     stop: async () => {
       try {
         process.kill(-child.pid!, "SIGTERM");
@@ -85,4 +88,87 @@ export async function newAccount(url: string, label: string): Promise<string> {
   });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/**
+ * Like {@link startPlatform}, but builds the Worker once (`wrangler deploy --dry-run --outdir`,
+ * the production bundle) and serves it with Miniflare directly (bench/serve-built.ts): same
+ * wrangler.toml, local D1 with the real migrations, the real Durable Object. It leaves out wrangler
+ * dev's proxy worker and file watcher, so a benchmark measures the Worker, and an edit elsewhere in
+ * the tree cannot restart it mid-run. `workerdPids()` names the processes that serve it.
+ */
+export async function startBuiltPlatform(
+  port = Number(process.env.BENCH_PORT ?? 8790),
+  name = "bench",
+  /** Where the local D1 and Durable Object SQLite files go (default .tmp/<name>-state). */
+  stateDir = `.tmp/${name}-state`,
+  /** Extra environment for the serving process (SERVE_LOG_LEVEL, SERVE_INSPECTOR_PORT). */
+  extraEnv: Record<string, string> = {},
+): Promise<Platform & { workerdPids(): number[]; output(): string }> {
+  const outDir = `.tmp/${name}-build`;
+  rmSync(stateDir, { recursive: true, force: true });
+  const build = spawnSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outDir], { env, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
+  const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], { env, encoding: "utf8" });
+  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  const child: ChildProcess = spawn("npx", ["tsx", "bench/serve-built.ts", String(port), stateDir, `${outDir}/index.js`], {
+    env: { ...env, ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 120_000;
+  for (;;) {
+    try {
+      if (/\bready\b/.test(output) && (await fetch(`${url}/health`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > until || child.exitCode !== null) throw new Error(`the built Worker did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    stateDir,
+    workerdPids: () => servingProcesses(child.pid!).filter((p) => p.name === "workerd").map((p) => p.pid),
+    output: () => output,
+    workerdPeakMiB: () => Math.max(0, ...descendants(child.pid!).map(peakMiB)),
+    processes: () => servingProcesses(child.pid!),
+    stop: async () => {
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    },
+  };
+}
+
+/** workerd and Node processes under `root` (npx and shell wrappers left out). */
+function servingProcesses(root: number): { pid: number; name: string }[] {
+  const out: { pid: number; name: string }[] = [];
+  for (const pid of descendants(root)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+      if (name === "workerd" || name === "node") out.push({ pid, name });
+    } catch {
+      // ended
+    }
+  }
+  return out;
+}
+
+/** CPU seconds (user + system) a process has used so far, or null once it has ended. */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    // utime and stime (fields 14 and 15 of proc(5)), in clock ticks of 1/100 s on Linux.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }

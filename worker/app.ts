@@ -8,15 +8,23 @@ import { cors } from "hono/cors";
 import { except } from "hono/combine";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
+import { captureException } from "@sentry/cloudflare";
+import { productionConfigProblems } from "./lib/config.ts";
+import { createLogger, errorFields, logLevelOf } from "./lib/log.ts";
+import { rateLimit } from "./middleware/rate-limit.ts";
+import { securityHeaders } from "./middleware/security-headers.ts";
+import { healthRoutes } from "./routes/health.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiError, errorBody, zodFields } from "./lib/errors.ts";
+import { isD1Unavailable, RETRY_AFTER_S } from "./lib/unavailable.ts";
 import { requireAuth } from "./middleware/auth.ts";
 import { recordKinds } from "./records/index.ts";
 import { alertRoutes } from "./routes/alerts.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { glucoseRoutes } from "./routes/glucose.ts";
+import { forecastRoutes } from "./routes/forecast.ts";
+import { mealImpactRoutes } from "./routes/meal-impact.ts";
 import { insightRoutes } from "./routes/insights.ts";
 import { exportRoutes } from "./routes/export.ts";
 import { importRoutes } from "./routes/imports.ts";
@@ -26,6 +34,9 @@ import { webhookRoutes, webhookSecretRoutes } from "./routes/webhooks.ts";
 import { requireUploaderOrBearer } from "./middleware/nightscout-auth.ts";
 import { registerInteropDocs } from "./routes/interop-docs.ts";
 import { recordRoutes } from "./routes/records.ts";
+import { pushRoutes } from "./routes/push.ts";
+import { sharingRoutes } from "./routes/sharing.ts";
+import { asFollower, followingReads, followingRoutes } from "./routes/following.ts";
 
 /** Bulk uploads carry up to 10,000 items; everything else is small. */
 const BULK_BODY_LIMIT = 8 * 1024 * 1024;
@@ -56,7 +67,11 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
 
   app.use("*", requestId());
-  app.use("*", secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use("*", async (c, next) => {
+    c.set("log", createLogger({ request_id: c.get("requestId") }, logLevelOf(c.env)));
+    await next();
+  });
+  app.use("*", securityHeaders);
   app.use("/api/*", async (c, next) =>
     cors({
       origin: (origin) => (origin === c.env.WEB_ORIGIN ? origin : null),
@@ -65,6 +80,13 @@ export function createApp(): OpenAPIHono<AppEnv> {
       maxAge: 600,
     })(c, next),
   );
+  // A production deployment on development defaults refuses to serve (GET /ready names why).
+  app.use("/api/*", async (c, next) => {
+    const problems = productionConfigProblems(c.env);
+    if (problems.length) throw new ApiError(500, "misconfigured", `The server is not configured for production: ${problems.join("; ")}`);
+    await next();
+  });
+  app.use("/api/*", rateLimit);
   app.use("/api/*", async (c, next) => {
     const limit = isBulkPath(c.req.path) ? BULK_BODY_LIMIT : BODY_LIMIT;
     return bodyLimit({ maxSize: limit, onError: () => tooLarge(limit) })(c, next);
@@ -85,17 +107,27 @@ export function createApp(): OpenAPIHono<AppEnv> {
     if (errorChainIncludes(err, "FOREIGN KEY constraint failed")) {
       return c.json(errorBody("unauthorized", "Account no longer exists"), 401);
     }
-    console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), path: c.req.path, error: String(err), stack: (err as Error).stack }));
+    // D1 briefly unavailable (overloaded, connection lost, locked): retryable, and D1 batches are
+    // atomic, so nothing was half-written.
+    if (isD1Unavailable(err)) {
+      c.get("log").warn("http.d1_unavailable", { method: c.req.method, path: c.req.path, ...errorFields(err) });
+      c.header("Retry-After", String(RETRY_AFTER_S));
+      return c.json(errorBody("unavailable", "The database is briefly unavailable; retry shortly", [{ path: "database", message: "is briefly unavailable" }]), 503);
+    }
+    c.get("log").error("http.unhandled_error", { method: c.req.method, path: c.req.path, ...errorFields(err) });
+    // A no-op unless SENTRY_DSN is set (worker/index.ts initialises the SDK only then).
+    captureException(err, { tags: { request_id: c.get("requestId") } });
     return c.json(errorBody("internal_error", "Something went wrong on our side; it has been logged"), 500);
   });
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 
-  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.route("/", healthRoutes);
   app.get("/", (c) => c.redirect("/docs"));
 
   app.route("/api/v1/auth", authRoutes);
   app.use("/api/v1/glucose/*", requireAuth);
+  app.route("/api/v1/glucose", forecastRoutes);
   app.route("/api/v1/glucose", glucoseRoutes);
   // The alert WebSocket authenticates with its single-use ticket instead of a bearer token.
   app.use("/api/v1/alerts", requireAuth);
@@ -106,6 +138,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
     app.use(`/api/v1/${kind.path}/*`, requireAuth);
     app.route(`/api/v1/${kind.path}`, recordRoutes(kind));
   }
+  // After the loop, so the /api/v1/meals/* guard registered there runs first.
+  app.route("/api/v1/meals", mealImpactRoutes);
 
   app.use("/api/v1/insights/*", requireAuth);
   app.route("/api/v1/insights", insightRoutes);
@@ -129,6 +163,23 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use("/api/v1/export/*", requireAuth);
   app.route("/api/v1/export", exportRoutes);
   registerInteropDocs(app);
+
+  // Web Push (issue 10): the VAPID key is public; notification actions carry their own token.
+  app.use("/api/v1/push/*", except(["/api/v1/push/vapid-public-key", "/api/v1/push/actions"], requireAuth));
+  app.route("/api/v1/push", pushRoutes);
+  // Caregivers (issue 10): sharing, and read-only access to a followed person's data through the
+  // same read routes (asFollower swaps the effective user and refuses every write with 405).
+  app.use("/api/v1/sharing", requireAuth);
+  app.use("/api/v1/sharing/*", requireAuth);
+  app.route("/api/v1/sharing", sharingRoutes);
+  app.use("/api/v1/following", requireAuth);
+  app.use("/api/v1/following/*", except("/api/v1/following/:user_id/alerts/stream", requireAuth));
+  app.use("/api/v1/following/:user_id/*", except("/api/v1/following/:user_id/alerts/stream", asFollower));
+  app.route("/api/v1/following", followingRoutes);
+  app.route(
+    "/api/v1/following/:user_id",
+    followingReads({ "/glucose": glucoseRoutes, ...Object.fromEntries(recordKinds.map((k) => [`/${k.path}`, recordRoutes(k)])), "/insights": insightRoutes, "/alerts": alertRoutes }),
+  );
 
   registerDocs(app);
   return app;

@@ -4,18 +4,30 @@
  * `npm run cf-typegen`, never edited by hand) plus the secrets and optional bindings that
  * wrangler.toml does not declare.
  */
+import type { Logger } from "./lib/log.ts";
 import type { AuthUser } from "./middleware/auth.ts";
 
 export type Bindings = Env & {
   /** Signs access tokens. `wrangler secret put JWT_SECRET`; a development default is used only outside production. */
   JWT_SECRET?: string;
+  /** Web Push VAPID key pair (base64url), from `npm run vapid-keys`; development defaults outside production (worker/services/push.ts). */
+  VAPID_PUBLIC_KEY?: string;
+  VAPID_PRIVATE_KEY?: string;
   /** Cloudflare Email Routing binding for magic-link mail; without it mail goes to the outbox table. */
   SEND_EMAIL?: SendEmail;
+  /** Sentry project DSN (`wrangler secret put SENTRY_DSN`); unset: no error reports are sent (worker/index.ts). */
+  SENTRY_DSN?: string;
+  /** Optional Workers Analytics Engine dataset for counters (worker/lib/metrics.ts); without it nothing is written. */
+  METRICS?: AnalyticsEngineDataset;
 };
 
 export interface Variables {
   user: AuthUser;
+  /** Under /api/v1/following/{user_id}: the signed-in caregiver, while `user` is the followed person (worker/routes/following.ts). */
+  follower?: AuthUser;
   requestId: string;
+  /** Structured logger whose lines carry this request's id (worker/lib/log.ts). */
+  log: Logger;
 }
 
 export interface AppEnv {

@@ -10,6 +10,7 @@
  */
 import { dayNumberToIsoDate, localDayNumber } from "../../analytics/cgm/index.ts";
 import { getDb } from "../db/client.ts";
+import { createLogger, errorFields } from "../lib/log.ts";
 import { userSettings } from "../repositories/insights.ts";
 import type { PipelineEnv } from "./jobs.ts";
 import { DAYS_PER_AGGREGATE_MESSAGE, sendAll, type PipelineMessage } from "./messages.ts";
@@ -64,6 +65,6 @@ export function scheduleBackfill(env: PipelineEnv, ctx: Pick<ExecutionContext, "
   const old = times.filter((t) => t < now - NOT_YET_AGGREGATED_MS);
   if (!old.length) return;
   ctx.waitUntil(
-    enqueueBackfill(env, userId, old, now).catch((err: unknown) => console.error(JSON.stringify({ level: "error", event: "insights.backfill_failed", user_id: userId, error: String(err) }))),
+    enqueueBackfill(env, userId, old, now).catch((err: unknown) => createLogger().error("insights.backfill_failed", { user_id: userId, ...errorFields(err) })),
   );
 }

@@ -14,27 +14,25 @@
  * Messages that do not parse, or that name a job of another user, are dropped (acked) with a log line.
  */
 import { getDb } from "../db/client.ts";
+import { createLogger, logLevelOf, type LogFields, type Logger } from "../lib/log.ts";
+import { recordMetric } from "../lib/metrics.ts";
 import { chunkCounts, chunkExists, findJob, insertChunk, loadDayInputs, markJobFailed, recordChunkError, replaceDailySummaries, touchJob, userSettings } from "../repositories/insights.ts";
 import { aggregateDays, dayNumberOfDate, inputRange } from "./daily.ts";
 import { advance, startAnalysis, type PipelineEnv } from "./jobs.ts";
-import { PipelineMessage, type AggregateMessage, type ChunkMessage } from "./messages.ts";
+import { isQueueProbe, PipelineMessage, type AggregateMessage, type ChunkMessage } from "./messages.ts";
 import { dependenciesComplete, STAGE_LABELS } from "./plan.ts";
 import { STAGE_HANDLERS } from "./stages/index.ts";
 
 /** Backoff of a failed message: 10 s, 20 s, 40 s, … capped at 5 minutes. */
 export const retryDelaySeconds = (attempts: number) => Math.min(300, 10 * 2 ** Math.max(0, attempts - 1));
 
-const log = (event: string, fields: Record<string, unknown>, level: "info" | "warn" | "error" = "info") => {
-  const line = JSON.stringify({ level, event, ...fields });
-  if (level === "error") console.error(line);
-  else if (level === "warn") console.warn(line);
-  else console.log(line);
-};
+/** A logger for work outside a request (its own request id), at the configured level. */
+const pipelineLogger = (env: PipelineEnv, fields: LogFields = {}) => createLogger(fields, logLevelOf(env));
 
 export type ChunkOutcome = "stored" | "redelivered" | "job-finished" | "unknown-job" | "not-planned" | "too-early";
 
 /** Processes one chunk message (exported for tests and the recovery sweep). */
-export async function processChunk(msg: ChunkMessage, env: PipelineEnv): Promise<ChunkOutcome> {
+export async function processChunk(msg: ChunkMessage, env: PipelineEnv, log: Logger = pipelineLogger(env)): Promise<ChunkOutcome> {
   const db = getDb(env.DB);
   const job = await findJob(db, msg.user_id, msg.job_id);
   if (!job) return "unknown-job"; // deleted with its user, pruned, or not this user's job
@@ -51,7 +49,10 @@ export async function processChunk(msg: ChunkMessage, env: PipelineEnv): Promise
   const out = await STAGE_HANDLERS[msg.stage]({ db, userId: msg.user_id, job, stage: msg.stage, part: msg.part });
   const row = insertChunk(db, msg.user_id, { jobId: job.id, stage: msg.stage, part: msg.part, result: out.result, data: out.data, cpuMs: Math.round(out.cpuMs * 100) / 100 });
   await db.batch([row, ...(out.statements ?? [])]);
-  log("insights.chunk_done", { job_id: job.id, stage: msg.stage, part: msg.part, cpu_ms: Math.round(out.cpuMs) });
+  log.info("insights.chunk_done", { job_id: job.id, stage: msg.stage, part: msg.part, cpu_ms: Math.round(out.cpuMs) });
+  recordMetric(env, "chunk_done", msg.stage, out.cpuMs);
+  // The finalize chunk's statements mark the job done: its duration is known now.
+  if (msg.stage === "finalize") recordMetric(env, "job_finished", job.trigger, Date.now() - job.createdAt);
   await advance(env, job);
   return "stored";
 }
@@ -68,10 +69,10 @@ export async function processAggregate(msg: AggregateMessage, env: PipelineEnv):
   return (await replaceDailySummaries(db, msg.user_id, summaries)).stored;
 }
 
-async function processMessage(body: PipelineMessage, env: PipelineEnv): Promise<string> {
+async function processMessage(body: PipelineMessage, env: PipelineEnv, log: Logger): Promise<string> {
   switch (body.kind) {
     case "chunk":
-      return processChunk(body, env);
+      return processChunk(body, env, log);
     case "aggregate":
       return `aggregated ${await processAggregate(body, env)}`;
     case "start":
@@ -82,22 +83,28 @@ async function processMessage(body: PipelineMessage, env: PipelineEnv): Promise<
 /** The consumer of the main queue. */
 export async function handleQueue(batch: MessageBatch<unknown>, env: PipelineEnv): Promise<void> {
   if (batch.queue.endsWith("-dlq")) return handleDeadLetters(batch, env);
+  const batchLog = pipelineLogger(env, { queue: batch.queue });
   for (const message of batch.messages) {
+    if (isQueueProbe(message.body)) {
+      message.ack();
+      continue;
+    }
+    const log = batchLog.child({ message_id: message.id });
     const parsed = PipelineMessage.safeParse(message.body);
     if (!parsed.success) {
-      log("insights.bad_message", { id: message.id, issues: parsed.error.issues.slice(0, 3) }, "warn");
+      log.warn("insights.bad_message", { issues: parsed.error.issues.slice(0, 3) });
       message.ack();
       continue;
     }
     const body = parsed.data;
     try {
-      const outcome = await processMessage(body, env);
-      if (outcome !== "stored") log("insights.message", { kind: body.kind, outcome, ...(body.kind === "chunk" ? { job_id: body.job_id, stage: body.stage, part: body.part } : { user_id: body.user_id }) });
+      const outcome = await processMessage(body, env, log);
+      if (outcome !== "stored") log.info("insights.message", { kind: body.kind, outcome, ...(body.kind === "chunk" ? { job_id: body.job_id, stage: body.stage, part: body.part } : { user_id: body.user_id }) });
       message.ack();
     } catch (err) {
       const delaySeconds = retryDelaySeconds(message.attempts);
       const error = err instanceof Error ? err.message : String(err);
-      log("insights.message_failed", { kind: body.kind, attempts: message.attempts, retry_in_s: delaySeconds, error, ...(body.kind === "chunk" ? { job_id: body.job_id, stage: body.stage, part: body.part } : {}) }, "error");
+      log.error("insights.message_failed", { kind: body.kind, attempts: message.attempts, retry_in_s: delaySeconds, error, ...(body.kind === "chunk" ? { job_id: body.job_id, stage: body.stage, part: body.part } : {}) });
       if (body.kind === "chunk") {
         const where = `${STAGE_LABELS[body.stage]} (${body.stage} part ${body.part + 1}), attempt ${message.attempts}`;
         await recordChunkError(getDb(env.DB), body.user_id, body.job_id, `${where}: ${error}`).catch(() => undefined);
@@ -113,6 +120,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: PipelineEnv
  */
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: PipelineEnv): Promise<void> {
   const db = getDb(env.DB);
+  const log = pipelineLogger(env, { queue: batch.queue });
   for (const message of batch.messages) {
     const parsed = PipelineMessage.safeParse(message.body);
     if (parsed.success && parsed.data.kind === "chunk") {
@@ -121,10 +129,11 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Pipel
       if (job) {
         const detail = job.lastChunkError ?? `${STAGE_LABELS[stage]} (${stage} part ${part + 1})`;
         const failed = await markJobFailed(db, userId, jobId, `The analysis failed and was stopped after repeated attempts. Last error in ${detail}`);
-        log("insights.job_failed", { job_id: jobId, stage, part, failed }, "error");
+        log.error("insights.job_failed", { job_id: jobId, stage, part, failed, message_id: message.id });
+        if (failed) recordMetric(env, "job_failed", job.trigger, Date.now() - job.createdAt);
       }
     } else {
-      log("insights.dead_letter", { id: message.id, body: parsed.success ? parsed.data : "unparseable" }, "error");
+      log.error("insights.dead_letter", { message_id: message.id, body: parsed.success ? parsed.data : "unparseable" });
     }
     message.ack();
   }

@@ -13,6 +13,7 @@
  */
 import { dayNumberToIsoDate, localDayNumber, toLocalParts } from "../../analytics/cgm/index.ts";
 import { getDb } from "../db/client.ts";
+import { createLogger, logLevelOf } from "../lib/log.ts";
 import { activeUsers, allTimezones, markJobFailed, pruneOldJobs, stalledJobs } from "../repositories/insights.ts";
 import { resendMissing, type PipelineEnv } from "./jobs.ts";
 import { sendAll, type PipelineMessage } from "./messages.ts";
@@ -68,13 +69,14 @@ export async function recoverStalledJobs(env: PipelineEnv, time: number): Promis
 
 export async function handleScheduled(controller: Pick<ScheduledController, "cron" | "scheduledTime">, env: PipelineEnv): Promise<void> {
   const time = controller.scheduledTime;
+  const log = createLogger({ cron: controller.cron }, logLevelOf(env));
   if (controller.cron === WEEKLY_CRON) {
     const started = await queueWeeklyAnalyses(env, time);
-    console.log(JSON.stringify({ level: "info", event: "insights.weekly", users: started.length }));
+    log.info("insights.weekly", { users: started.length });
     return;
   }
   const aggregated = await queueDailyAggregation(env, time);
   const recovered = await recoverStalledJobs(env, time);
   const pruned = await pruneOldJobs(getDb(env.DB), KEEP_JOBS);
-  console.log(JSON.stringify({ level: "info", event: "insights.hourly", aggregate_messages: aggregated.length, ...recovered, pruned }));
+  log.info("insights.hourly", { aggregate_messages: aggregated.length, ...recovered, pruned });
 }

@@ -30,6 +30,9 @@ import { plannedChunks, planJob, readyStages, STAGES, type Stage } from "./plan.
 export interface PipelineEnv {
   DB: D1Database;
   INSIGHTS_QUEUE: PipelineQueue;
+  /** Optional counters (worker/lib/metrics.ts) and log level (worker/lib/log.ts). */
+  METRICS?: AnalyticsEngineDataset;
+  LOG_LEVEL?: string;
 }
 
 export const DEFAULT_PERIOD_DAYS = 90;

@@ -36,6 +36,13 @@ export const StartMessage = z.object({
   trigger: z.enum(["api", "cron"]),
 });
 
+/**
+ * Sent by `GET /ready` to prove the queue accepts messages; the consumer acks it without work or
+ * log line (worker/routes/health.ts). Not part of PipelineMessage: nothing else may send it.
+ */
+export const QUEUE_PROBE = { kind: "ready_probe" } as const;
+export const isQueueProbe = (body: unknown) => typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === QUEUE_PROBE.kind;
+
 export const PipelineMessage = z.discriminatedUnion("kind", [ChunkMessage, AggregateMessage, StartMessage]);
 
 export type ChunkMessage = z.infer<typeof ChunkMessage>;

@@ -25,6 +25,7 @@ import {
 import { commonErrors, conflictError, IdParam, iso, jsonBody, jsonContent, listQuery, notFoundError, TimeQuery } from "../schemas/common.ts";
 import { BulkReadingsBody, BulkResult, DeleteRangeQuery, Reading, ReadingInput, ReadingList, ReadingPatch, Series, SeriesQuery } from "../schemas/glucose.ts";
 import { notifyMonitor } from "../services/monitor.ts";
+import { recordMetric } from "../lib/metrics.ts";
 
 const security = [{ Bearer: [] }];
 const MAX_READINGS_PAGE = 10_000;
@@ -76,6 +77,7 @@ glucoseRoutes.openapi(
       ]);
     }
     notifyMonitor(c, [reading]);
+    recordMetric(c.env, "readings_ingested", "glucose", 1);
     scheduleBackfill(c.env, c.executionCtx, c.get("user").id, [reading.time]);
     const sourceId = (await sourceIds(db, c.get("user").id, [reading.source])).get(reading.source)!;
     return c.json(toApi({ ...reading, id: readingId(reading.time, sourceId) }), 201);
@@ -105,6 +107,7 @@ glucoseRoutes.openapi(
     });
     const inserted = await insertReadings(getDb(c.env.DB), c.get("user").id, valid);
     notifyMonitor(c, valid);
+    recordMetric(c.env, "readings_ingested", "glucose", inserted);
     if (inserted) scheduleBackfill(c.env, c.executionCtx, c.get("user").id, valid.map((x) => x.time)); // re-aggregates past days (insights)
     return c.json({ inserted, duplicates: valid.length - inserted, rejected }, 200);
   },

@@ -14,7 +14,8 @@ import { startAnalysis } from "../pipeline/jobs.ts";
 import type { CausalDoc, CorrelationsDoc, PatternsDoc, RulesDoc } from "../pipeline/stages/finalize.ts";
 import { agpView, causalView, correlationsView, dailyView, dashboardView, jobView, metricsOf, patternsView, rulesView } from "../pipeline/views.ts";
 import { commonErrors, IdParam, jsonContent, notFoundError } from "../schemas/common.ts";
-import { Agp, AgpQuery, Causal, Correlations, DailyList, DailyQuery, Dashboard, JobStatus, Patterns, PeriodDaysQuery, Rules, TriggerBody, TriggerResult } from "../schemas/insights.ts";
+import { Agp, AgpQuery, Causal, Correlations, DailyList, DailyQuery, Dashboard, DayClusters, JobStatus, Patterns, PeriodDaysQuery, Rules, TriggerBody, TriggerResult } from "../schemas/insights.ts";
+import { dayClustersView, type DayClustersResult } from "../pipeline/stages/day-clusters.ts";
 
 const security = [{ Bearer: [] }];
 const tags = ["Insights"];
@@ -221,5 +222,22 @@ insightRoutes.openapi(
     const start = startOfLocalDay(today - days, timezone);
     const readings = await readingsInRange(getDb(c.env.DB), c.get("user").id, start, end);
     return c.json(agpView({ unit, days, start, end, timezone, readings }), 200);
+  },
+);
+
+insightRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/day-clusters",
+    tags,
+    summary: "Your days grouped by the shape of their glucose profile",
+    description:
+      "k-means on z-normalised hourly glucose profiles of the analysed days (k = 2–6, chosen by the highest mean silhouette width), each cluster named by what distinguishes it from a typical day (\"steady days\", \"late-evening spikes\", \"night lows\"…), with its three most representative days, its mean profile by local hour and the lifestyle features that differ from the other days (two-sided Mann–Whitney U, `significant` after Benjamini–Hochberg at q < 0.05).",
+    security,
+    responses: { 200: jsonContent(DayClusters, "From the latest finished analysis"), ...commonErrors },
+  }),
+  async (c) => {
+    const { unit } = await settings(c);
+    return c.json(dayClustersView(await latestResult<DayClustersResult>(getDb(c.env.DB), c.get("user").id, "day_clusters"), unit), 200);
   },
 );

@@ -246,3 +246,24 @@ export const Agp = z
     computed_at: z.string(),
   })
   .openapi("Agp");
+
+export const DayClusters = z
+  .object({
+    job: JobRef,
+    unit,
+    k: z.number().int().openapi({ description: "Number of clusters (0 when none could be formed)" }),
+    criterion: z.string().openapi({ description: "How the days were clustered and k chosen" }),
+    clusters: z.array(
+      z.object({
+        id: z.number().int(),
+        name: z.string().openapi({ example: "late-evening spikes" }),
+        description: z.string(),
+        days: z.number().int(),
+        representative_dates: z.array(z.string()),
+        profile: z.array(num).openapi({ description: "Mean glucose by local hour (24 values from 00:00), in `unit`" }),
+        features: z.array(z.object({ name: z.string(), cluster_mean: nullableNum, other_mean: nullableNum, p_value: num, significant: z.boolean() })),
+      }),
+    ),
+    notes: z.array(z.string()),
+  })
+  .openapi("DayClusters");

@@ -9,6 +9,7 @@ import { getDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { scheduleBackfill } from "../pipeline/backfill.ts";
 import { insertReadings, type NewReading } from "../repositories/readings.ts";
+import { recordMetric } from "../lib/metrics.ts";
 import { notifyMonitor } from "./monitor.ts";
 
 /** Stores readings for c.get("user"); returns how many were new (the rest were duplicates). */
@@ -17,6 +18,8 @@ export async function storeReadings(c: Context<AppEnv>, readings: NewReading[]):
   const userId = c.get("user").id;
   const inserted = await insertReadings(getDb(c.env.DB), userId, readings);
   notifyMonitor(c, readings);
+  // Labelled by route group (entries, webhooks, imports), never by user.
+  recordMetric(c.env, "readings_ingested", c.req.path.split("/")[3] ?? "other", inserted);
   if (inserted) scheduleBackfill(c.env, c.executionCtx, userId, readings.map((x) => x.time));
   return inserted;
 }
