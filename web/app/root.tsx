@@ -1,19 +1,24 @@
 import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { ensureCsrfToken } from "#app/lib/csrf.server.ts";
+import { useNonce } from "#app/lib/nonce.tsx";
 import { commitSession, getSession, getSessionUser } from "#app/lib/session.server.ts";
 import appCssHref from "#app/styles/app.css?url";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appCssHref },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  // Installable app (issue 10): manifest, icons; the service worker is registered in App.
+  { rel: "manifest", href: "/manifest.webmanifest" },
+  { rel: "apple-touch-icon", href: "/icons/icon-192.png" },
 ];
 
 export const meta: MetaFunction = () => [
   { title: "GlucoLens" },
   { name: "description", content: "Your continuous glucose data, clearly." },
+  { name: "theme-color", content: "#1d4ed8" },
 ];
 
 /**
@@ -32,6 +37,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -43,14 +49,18 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
 }
 
 export default function App() {
+  useEffect(() => {
+    // Web Push and the offline page (web/public/sw.js); browsers without it just miss those.
+    navigator.serviceWorker?.register("/sw.js").catch(() => undefined);
+  }, []);
   return <Outlet />;
 }
 

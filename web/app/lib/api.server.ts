@@ -330,3 +330,265 @@ export const dataApi = {
     return apiRequest(env, "/api/v1/sleep", { token, query: { ...window }, schema: page(sleepSchema) });
   },
 };
+
+// ---------------------------------------------------------------------------------------------
+// Live monitor, insights, uploaders and export (dashboard, /agp, /settings)
+
+export const ticketSchema = z.looseObject({ ticket: z.string(), expires_at: z.string(), url: z.string() });
+
+const metricsSchema = z
+  .looseObject({
+    readings: z.number(),
+    mean: z.number(),
+    sd: z.number(),
+    cv_percent: z.number(),
+    gmi_percent: z.number(),
+    below_54_percent: z.number(),
+    below_70_percent: z.number(),
+    in_range_percent: z.number(),
+    above_180_percent: z.number(),
+    above_250_percent: z.number(),
+    active_percent: z.number(),
+  })
+  .nullable();
+
+export const insightsDashboardSchema = z.looseObject({
+  unit: z.enum(["mg/dL", "mmol/L"]),
+  period_days: z.number(),
+  current: z.looseObject({ start: z.string(), end: z.string(), metrics: metricsSchema }),
+  previous: z.looseObject({ start: z.string(), end: z.string(), metrics: metricsSchema }),
+  changes: z.record(z.string(), z.number()),
+  insights: z.array(z.looseObject({ kind: z.string(), sentence: z.string() })),
+});
+export type InsightsDashboard = z.infer<typeof insightsDashboardSchema>;
+
+const nullableNums = z.array(z.number().nullable());
+export const agpSchema = z.looseObject({
+  unit: z.enum(["mg/dL", "mmol/L"]),
+  days: z.number(),
+  start: z.string(),
+  end: z.string(),
+  timezone: z.string(),
+  readings: z.number(),
+  bin_minutes: z.number(),
+  minute: z.array(z.number()),
+  p5: nullableNums,
+  p25: nullableNums,
+  p50: nullableNums,
+  p75: nullableNums,
+  p95: nullableNums,
+});
+
+/** `GET /api/v1/glucose/forecast` (mg/dL). */
+export const forecastSchema = z.looseObject({
+  unit: z.literal("mg/dL"),
+  model: z.looseObject({ kind: z.string(), name: z.string(), description: z.string().nullish() }).nullish(),
+  origin: z.looseObject({ time: z.string(), value: z.number() }).nullable(),
+  horizon_minutes: z.number(),
+  predictions: z.array(z.looseObject({ minutes: z.number(), time: z.string(), value: z.number(), lower: z.number(), upper: z.number() })),
+});
+export type Forecast = z.infer<typeof forecastSchema>;
+
+const ruleValue = z.looseObject({ enabled: z.boolean(), value: z.number() });
+const ruleRate = z.looseObject({ enabled: z.boolean(), rate: z.number() });
+/** `GET /api/v1/alerts/settings`, in the user's unit (worker/schemas/alerts.ts `AlertSettings`). */
+export const alertSettingsSchema = z.looseObject({
+  unit: z.enum(["mg/dL", "mmol/L"]),
+  urgent_low: ruleValue,
+  low: ruleValue,
+  high: ruleValue,
+  urgent_high: ruleValue,
+  falling_fast: ruleRate,
+  rising_fast: ruleRate,
+  predicted_low: z.looseObject({ enabled: z.boolean(), minutes: z.number() }),
+  stale: z.looseObject({ enabled: z.boolean(), warning_minutes: z.number(), urgent_minutes: z.number() }),
+  repeat_minutes: z.looseObject({ default: z.number(), urgent_low: z.number() }),
+});
+export type ApiAlertSettings = z.infer<typeof alertSettingsSchema>;
+
+export const uploaderListSchema = z.looseObject({
+  items: z.array(z.looseObject({ id: z.string(), name: z.string(), created_at: z.string(), last_used_at: z.string().nullable() })),
+});
+export const createdUploaderSchema = z.looseObject({ id: z.string(), name: z.string(), secret: z.string(), nightscout_url: z.string() });
+export const csvExportListSchema = z.looseObject({ files: z.array(z.looseObject({ type: z.string(), url: z.string() })) });
+
+/**
+ * One API call whose answer is passed on as it arrives (exports: megabytes of JSON or CSV), not
+ * buffered and parsed like {@link apiRequest}. Errors are still mapped to `ApiError`.
+ *
+ * @throws ApiError (or a subclass) for a non-2xx answer or a network failure.
+ */
+export async function apiStream(env: ServerEnv, path: string, { token, query }: { token: string; query?: Record<string, string | undefined> }): Promise<Response> {
+  const url = new URL(path, `${env.apiUrl}/`);
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+  const init: RequestInit = { headers: { Authorization: `Bearer ${token}` } };
+  let res: Response;
+  try {
+    const binding = env.isProduction ? env.apiBinding : undefined;
+    res = binding ? ((await binding.fetch(url.toString(), init as never)) as unknown as Response) : await fetch(url, init);
+  } catch (cause) {
+    console.error(`api: GET ${url.pathname} failed`, cause);
+    throw new ApiUnavailableError(503, "api_unreachable", "The GlucoLens API could not be reached.");
+  }
+  if (!res.ok) {
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: toApiError falls back to the status
+    }
+    throw toApiError(res.status, json);
+  }
+  return res;
+}
+
+/** The WebSocket origin the browser connects to: the API's own, ws:// or wss://. */
+export function websocketOrigin(env: ServerEnv): string {
+  return env.apiUrl.replace(/^http/, "ws");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Insights (issue 5, /insights) and bulk uploads (/upload). Shapes: worker/schemas/insights.ts.
+
+const jobRef = z.looseObject({ id: z.string(), finished_at: z.string(), period: z.looseObject({ start: z.string(), end: z.string(), days: z.number() }) }).nullable();
+const glucoseUnit = z.enum(["mg/dL", "mmol/L"]);
+
+export const correlationsSchema = z.looseObject({
+  job: jobRef,
+  unit: glucoseUnit,
+  n_days: z.number(),
+  items: z.array(
+    z.looseObject({
+      factor: z.string(),
+      target: z.string(),
+      lag_days: z.number(),
+      r: z.number(),
+      p: z.number(),
+      q: z.number(),
+      n: z.number(),
+      direction: z.string(),
+      significant: z.boolean(),
+      sentence: z.string(),
+    }),
+  ),
+  notes: z.array(z.string()),
+});
+
+const causalEdge = z.looseObject({ source: z.string(), target: z.string(), lag_days: z.number(), type: z.string(), strength: z.number(), p: z.number() });
+export const causalSchema = z.looseObject({
+  job: jobRef,
+  method: z.enum(["pcmci", "lagged_correlation"]).nullable(),
+  reason: z.string().nullable(),
+  variables: z.array(z.string()),
+  links: z.array(causalEdge.extend({ sentence: z.string() })),
+  graph: z.looseObject({ nodes: z.array(z.looseObject({ id: z.string(), label: z.string() })), edges: z.array(causalEdge) }),
+  notes: z.array(z.string()),
+});
+
+export const patternsSchema = z.looseObject({
+  job: jobRef,
+  unit: glucoseUnit,
+  timezone: z.string(),
+  window_minutes: z.number(),
+  motifs: z.array(
+    z.looseObject({
+      minutes: z.array(z.number()),
+      occurrences: z.array(z.looseObject({ start: z.string(), local_time: z.string(), distance: z.number(), values: z.array(z.number()) })),
+      sentence: z.string(),
+    }),
+  ),
+  anomalies: z.array(
+    z.looseObject({
+      start: z.string(),
+      local_time: z.string(),
+      distance: z.number(),
+      values: z.array(z.number()),
+      nearest: z.looseObject({ start: z.string(), values: z.array(z.number()) }).nullable(),
+      sentence: z.string(),
+    }),
+  ),
+  similar_days: z.array(z.looseObject({ date: z.string(), similar: z.array(z.looseObject({ date: z.string(), distance: z.number() })), sentence: z.string() })),
+  notes: z.array(z.string()),
+});
+
+export const rulesSchema = z.looseObject({
+  job: jobRef,
+  n_days: z.number(),
+  items: z.array(
+    z.looseObject({
+      if: z.array(z.string()),
+      then: z.array(z.string()),
+      support: z.number(),
+      confidence: z.number(),
+      lift: z.number(),
+      days: z.number(),
+      antecedent_days: z.number(),
+      sentence: z.string(),
+    }),
+  ),
+  notes: z.array(z.string()),
+});
+
+/** `GET /insights/day-clusters` (another issue; absent until it lands, then 404 is "no section"). */
+export const dayClustersSchema = z.looseObject({
+  unit: glucoseUnit.optional(),
+  job: jobRef.optional(),
+  k: z.number().nullish(),
+  criterion: z.string().nullish(),
+  clusters: z.array(
+    z.looseObject({
+      id: z.union([z.string(), z.number()]).transform(String),
+      name: z.string(),
+      description: z.string().nullish(),
+      days: z.union([z.number(), z.array(z.string())]).transform((d) => (Array.isArray(d) ? d.length : d)),
+      representative_dates: z.array(z.string()).default([]),
+      profile: z.array(z.number().nullable()).default([]),
+      features: z
+        .array(z.looseObject({ name: z.string(), cluster_mean: z.number().nullable(), other_mean: z.number().nullable(), p_value: z.number().nullable(), significant: z.boolean() }))
+        .default([]),
+    }),
+  ),
+});
+
+export const jobStatusSchema = z.looseObject({
+  job_id: z.string(),
+  status: z.enum(["queued", "running", "done", "failed"]),
+  progress: z.number(),
+  stage: z.string(),
+  stage_label: z.string(),
+  error: z.string().nullable(),
+  finished_at: z.string().nullable().optional(),
+});
+
+export const triggerSchema = z.looseObject({ job_id: z.string(), status: z.string(), already_running: z.boolean() });
+
+export const bulkResultSchema = z.looseObject({
+  inserted: z.number(),
+  duplicates: z.number(),
+  rejected: z.array(z.looseObject({ index: z.number(), fields: z.array(z.looseObject({ path: z.string(), message: z.string() })) })),
+});
+
+export const insightsApi = {
+  correlations: (env: ServerEnv, token: string) => apiRequest(env, "/api/v1/insights/correlations", { token, schema: correlationsSchema }),
+  causal: (env: ServerEnv, token: string) => apiRequest(env, "/api/v1/insights/causal", { token, schema: causalSchema }),
+  patterns: (env: ServerEnv, token: string) => apiRequest(env, "/api/v1/insights/patterns", { token, schema: patternsSchema }),
+  rules: (env: ServerEnv, token: string) => apiRequest(env, "/api/v1/insights/rules", { token, schema: rulesSchema }),
+  /** Null while the route does not exist (404) or has nothing to show. */
+  async dayClusters(env: ServerEnv, token: string) {
+    try {
+      return await apiRequest(env, "/api/v1/insights/day-clusters", { token, schema: dayClustersSchema });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  },
+  job: (env: ServerEnv, token: string, jobId: string) => apiRequest(env, `/api/v1/insights/jobs/${encodeURIComponent(jobId)}`, { token, schema: jobStatusSchema }),
+  trigger: (env: ServerEnv, token: string) => apiRequest(env, "/api/v1/insights/trigger-analysis", { method: "POST", token, body: {}, schema: triggerSchema }),
+};
+
+export const uploadApi = {
+  /** One chunk to a bulk endpoint (`path` from upload-chunks.ts bulkEndpoint). Bulk bodies may take longer than the default timeout. */
+  bulk: (env: ServerEnv, token: string, path: string, key: "readings" | "items", items: unknown[]) =>
+    apiRequest(env, path, { method: "POST", token, body: { [key]: items }, schema: bulkResultSchema, signal: AbortSignal.timeout(60_000) }),
+};

@@ -8,14 +8,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 
 const SECTIONS: Record<string, { title: string; blurb: string }> = {
-  agp: {
-    title: "AGP report",
-    blurb: "The Ambulatory Glucose Profile: your typical day, with percentiles and time in range.",
-  },
   history: { title: "History", blurb: "Browse past days and compare them." },
-  insights: { title: "Insights", blurb: "Patterns GlucoLens finds in your data, explained." },
   log: { title: "Log", blurb: "Record meals, insulin, activity and sleep." },
-  upload: { title: "Upload", blurb: "Import exports from Dexcom, Libre and other CGMs." },
   settings: { title: "Settings", blurb: "Your profile, units, time zone and connected devices." },
 };
 

@@ -1,38 +1,84 @@
 /**
- * /settings — profile (name, time zone, glucose unit: `PATCH /api/v1/auth/me`), change password
+ * /settings — profile (name, time zone, glucose unit: `PATCH /api/v1/auth/me`), alert
+ * thresholds in the user's unit (`GET/PUT /api/v1/alerts/settings`), uploader secrets for
+ * Nightscout-compatible apps (`POST/GET/DELETE /api/v1/uploaders`; the secret is shown once),
+ * data export (links to /export, which streams `GET /api/v1/export`), change password
  * (`POST /api/v1/auth/change-password`; the answer's new tokens replace the session's, since
- * every other session was just signed out), delete account (`DELETE /api/v1/auth/me` with the
- * password, then sign out here), and what is still to come (alert thresholds, uploader
- * secrets, export). One action; the form's `intent` says which.
+ * every other session was just signed out) and delete account (`DELETE /api/v1/auth/me` with
+ * the password, then sign out here). One action; the form's `intent` says which.
  */
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { PushSettings } from "#app/components/PushSettings.tsx";
 import { Field, FieldErrorList, FormErrors, SelectField } from "#app/components/form-field.tsx";
-import { ApiError, ApiUnavailableError, apiRequest, authResponseSchema, userSchema } from "#app/lib/api.server.ts";
+import {
+  alertSettingsSchema,
+  ApiError,
+  ApiUnavailableError,
+  apiRequest,
+  authResponseSchema,
+  createdUploaderSchema,
+  csvExportListSchema,
+  uploaderListSchema,
+  userSchema,
+  type ApiAlertSettings,
+} from "#app/lib/api.server.ts";
 import { validateCsrf } from "#app/lib/csrf.server.ts";
 import { parseForm, type FieldErrors } from "#app/lib/forms.server.ts";
-import { changePasswordSchema, deleteAccountSchema, profileSchema } from "#app/lib/settings.server.ts";
+import {
+  ALERT_FIELDS,
+  alertFieldKey,
+  alertSettingsFormSchema,
+  changePasswordSchema,
+  deleteAccountSchema,
+  profileSchema,
+  uploaderIdSchema,
+  uploaderNameSchema,
+} from "#app/lib/settings.server.ts";
 import { commitSession, destroySession, requireAuth, storeAuth } from "#app/lib/session.server.ts";
 import { listTimeZones, PASSWORD_MIN } from "#app/lib/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Settings · GlucoLens" }];
 
-type Intent = "profile" | "password" | "delete";
+type Intent = "profile" | "password" | "delete" | "alerts" | "uploader-create" | "uploader-revoke";
+
+/** Secondary sections: if one API call fails the rest of the page still works. */
+async function orNull<T>(p: Promise<T>): Promise<T | null> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof Response) throw err;
+    console.warn("settings: section unavailable:", err instanceof Error ? err.message : err);
+    return null;
+  }
+}
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const auth = await requireAuth(request, context);
   const { name, email, timezone, unit } = auth.user;
   const url = new URL(request.url);
+  const [alerts, uploaders, csv] = await Promise.all([
+    orNull(auth.call((token, env) => apiRequest(env, "/api/v1/alerts/settings", { token, schema: alertSettingsSchema }))),
+    orNull(auth.call((token, env) => apiRequest(env, "/api/v1/uploaders", { token, schema: uploaderListSchema }))),
+    orNull(auth.call((token, env) => apiRequest(env, "/api/v1/export", { token, query: { format: "csv" }, schema: csvExportListSchema }))),
+  ]);
   return data(
-    { user: { name, email, timezone, unit }, timeZones: listTimeZones(), done: url.searchParams.get("done") },
+    {
+      user: { name, email, timezone, unit },
+      timeZones: listTimeZones(),
+      done: url.searchParams.get("done"),
+      alerts,
+      uploaders: uploaders?.items ?? null,
+      csvTypes: csv?.files.map((f) => f.type) ?? null,
+    },
     { headers: await auth.headers() },
   );
 }
 
 function failure(intent: Intent, fieldErrors: FieldErrors, formErrors: string[], status: number) {
-  return data({ intent, fieldErrors, formErrors }, { status });
+  return data({ intent, fieldErrors, formErrors, created: null }, { status });
 }
 
 /** Turns an API failure into messages for the form `intent`; field names are the API's. */
@@ -95,6 +141,54 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect("/settings?done=password", { headers: { "Set-Cookie": await commitSession(auth.session, context) } });
   }
 
+  if (intent === "alerts") {
+    const parsed = parseForm(alertSettingsFormSchema(auth.user.unit), formData);
+    if (!parsed.success) return failure(intent, parsed.fieldErrors, parsed.formErrors, 400);
+    try {
+      await auth.call((token, env) => apiRequest(env, "/api/v1/alerts/settings", { method: "PUT", token, body: parsed.data, schema: alertSettingsSchema }));
+    } catch (err) {
+      if (err instanceof ApiError && !(err instanceof ApiUnavailableError)) {
+        // The API names "low.value"; the form's inputs are "low_value".
+        const fieldErrors: FieldErrors = {};
+        const formErrors: string[] = [];
+        for (const f of err.fields) {
+          const key = alertFieldKey(f.path);
+          const text = /^[a-z]/.test(f.message) ? `${ALERT_FIELD_LABEL[key] ?? "This value"} ${f.message}` : f.message;
+          if ((ALERT_FIELDS as readonly string[]).includes(key)) (fieldErrors[key] ??= []).push(text);
+          else formErrors.push(text);
+        }
+        if (!Object.keys(fieldErrors).length && !formErrors.length) formErrors.push(err.message);
+        return failure(intent, fieldErrors, formErrors, err.status);
+      }
+      return fromApiError(intent, err, []);
+    }
+    return redirect("/settings?done=alerts#alerts", { headers: await auth.headers() });
+  }
+
+  if (intent === "uploader-create") {
+    const parsed = parseForm(uploaderNameSchema, formData);
+    if (!parsed.success) return failure(intent, parsed.fieldErrors, parsed.formErrors, 400);
+    try {
+      const created = await auth.call((token, env) => apiRequest(env, "/api/v1/uploaders", { method: "POST", token, body: parsed.data, schema: createdUploaderSchema }));
+      // Shown once, in this answer only: the API keeps hashes.
+      return data({ intent, fieldErrors: {} as FieldErrors, formErrors: [] as string[], created }, { headers: await auth.headers() });
+    } catch (err) {
+      return fromApiError(intent, err, ["name"]);
+    }
+  }
+
+  if (intent === "uploader-revoke") {
+    const parsed = parseForm(uploaderIdSchema, formData);
+    if (!parsed.success) return failure(intent, parsed.fieldErrors, parsed.formErrors, 400);
+    try {
+      await auth.call((token, env) => apiRequest(env, `/api/v1/uploaders/${parsed.data.id}`, { method: "DELETE", token }));
+    } catch (err) {
+      // Already revoked (e.g. in another tab): the list below is what counts.
+      if (!(err instanceof ApiError && err.status === 404)) return fromApiError(intent, err, []);
+    }
+    return redirect("/settings?done=uploader-revoked#uploaders", { headers: await auth.headers() });
+  }
+
   if (intent === "delete") {
     const parsed = parseForm(deleteAccountSchema, formData);
     if (!parsed.success) return failure(intent, parsed.fieldErrors, parsed.formErrors, 400);
@@ -114,10 +208,26 @@ export async function action({ request, context }: ActionFunctionArgs) {
 const DONE_TEXT: Record<string, string> = {
   profile: "Profile saved. Charts and forms now use these settings.",
   password: "Password changed. Other devices have been signed out.",
+  alerts: "Alert settings saved. Your live monitor uses them from now on.",
+  "uploader-revoked": "Uploader secret revoked. Apps using it can no longer send data.",
+};
+
+const ALERT_FIELD_LABEL: Record<string, string> = {
+  urgent_low_value: "Urgent low",
+  low_value: "Low",
+  high_value: "High",
+  urgent_high_value: "Urgent high",
+  falling_fast_rate: "Falling rate",
+  rising_fast_rate: "Rising rate",
+  predicted_low_minutes: "Minutes ahead",
+  stale_warning_minutes: "No-data warning",
+  stale_urgent_minutes: "Urgent no-data",
+  repeat_minutes_default: "Repeat interval",
+  repeat_minutes_urgent_low: "Urgent low repeat",
 };
 
 export default function SettingsRoute() {
-  const { user, timeZones, done } = useLoaderData<typeof loader>();
+  const { user, timeZones, done, alerts, uploaders, csvTypes } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = (intent: Intent) => navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
@@ -125,6 +235,9 @@ export default function SettingsRoute() {
   const profile = errs("profile");
   const password = errs("password");
   const del = errs("delete");
+  const alertErrs = errs("alerts");
+  const upload = errs("uploader-create");
+  const revoke = errs("uploader-revoke");
   const doneText = done ? DONE_TEXT[done] : undefined;
 
   return (
@@ -187,6 +300,128 @@ export default function SettingsRoute() {
         </Form>
       </section>
 
+      <AlertSettingsSection settings={alerts} unit={user.unit} errors={alertErrs} busy={busy("alerts")} />
+
+      <PushSettings />
+
+      <section className="card" aria-labelledby="uploaders-heading" id="uploaders">
+        <h2 id="uploaders-heading" className="card__title">
+          Uploaders (xDrip+, Loop, AAPS, Nightscout apps)
+        </h2>
+        <p>
+          Apps that upload to Nightscout can send your readings here. Create a secret for each app, then paste the URL into it (in
+          xDrip+: Settings → Cloud Upload → Nightscout Sync → Base URL).
+        </p>
+        {upload?.created ? (
+          <div className="secret-once" role="status">
+            <p>
+              <strong>Secret for “{upload.created.name}” created.</strong> Copy it now: it is shown only once.
+            </p>
+            <p className="field__hint">URL to paste into xDrip+:</p>
+            <p>
+              <code className="secret-once__value" data-testid="nightscout-url">
+                {upload.created.nightscout_url}
+              </code>
+            </p>
+            <p className="field__hint">The secret alone (API secret field of other apps):</p>
+            <p>
+              <code className="secret-once__value">{upload.created.secret}</code>
+            </p>
+          </div>
+        ) : null}
+        {/* Keyed by the new secret's id: the name field empties after each creation. */}
+        <Form method="post" className="form form--inline" noValidate key={upload?.created?.id ?? "new"}>
+          <CsrfInput />
+          <input type="hidden" name="intent" value="uploader-create" />
+          <FormErrors errors={upload?.formErrors} />
+          <Field
+            label="App or phone"
+            hint="For your own reference, e.g. “xDrip+ on my phone”."
+            errors={upload?.fieldErrors.name}
+            inputProps={{ name: "name", id: "uploader-name", maxLength: 64, required: true, defaultValue: "" }}
+          />
+          <button type="submit" className="button button--primary" disabled={busy("uploader-create")}>
+            {busy("uploader-create") ? "Creating…" : "Create uploader secret"}
+          </button>
+        </Form>
+        <FormErrors errors={revoke?.formErrors} />
+        {uploaders === null ? (
+          <p className="notice notice--warning">
+            <span aria-hidden="true">⚠ </span>Your uploaders couldn't be loaded. Reload the page to try again.
+          </p>
+        ) : uploaders.length === 0 ? (
+          <p className="muted">No uploader secrets yet.</p>
+        ) : (
+          <table className="table uploader-table">
+            <caption className="visually-hidden">Uploader secrets</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {uploaders.map((u) => (
+                <tr key={u.id}>
+                  <td>{u.name}</td>
+                  <td>{u.created_at.slice(0, 10)}</td>
+                  <td>{u.last_used_at ? u.last_used_at.slice(0, 16).replace("T", " ") + " UTC" : "never"}</td>
+                  <td>
+                    <Form method="post">
+                      <CsrfInput />
+                      <input type="hidden" name="intent" value="uploader-revoke" />
+                      <input type="hidden" name="id" value={u.id} />
+                      <button type="submit" className="button button--ghost button--small" aria-label={`Revoke ${u.name}`}>
+                        Revoke
+                      </button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="export-heading" id="export">
+        <h2 id="export-heading" className="card__title">
+          Export your data
+        </h2>
+        <p>Everything in your account: readings, meals, insulin and every other record. Glucose is exported in mg/dL.</p>
+        <ul className="export-list">
+          <li>
+            <a href="/export?format=json" className="button button--secondary" download>
+              GlucoLens JSON
+            </a>
+            <span className="muted">Complete; can be imported into another GlucoLens account.</span>
+          </li>
+          <li>
+            <a href="/export?format=fhir" className="button button--secondary" download>
+              FHIR bundle
+            </a>
+            <span className="muted">HL7 FHIR R4 observations, for health records.</span>
+          </li>
+        </ul>
+        {csvTypes?.length ? (
+          <>
+            <p>CSV, one file per kind (for spreadsheets):</p>
+            <ul className="export-csv">
+              {csvTypes.map((t) => (
+                <li key={t}>
+                  <a href={`/export?file=${encodeURIComponent(t)}.csv`} download>
+                    {t.replace(/-/g, " ")}.csv
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </section>
+
       <section className="card" aria-labelledby="password-heading">
         <h2 id="password-heading" className="card__title">
           Change password
@@ -218,19 +453,6 @@ export default function SettingsRoute() {
         </Form>
       </section>
 
-      <section className="card" aria-labelledby="soon-heading">
-        <h2 id="soon-heading" className="card__title">
-          Alerts, connected apps and export
-        </h2>
-        <p>Coming soon:</p>
-        <ul>
-          <li>Your own target range and low/high alert thresholds.</li>
-          <li>Uploader secrets for Nightscout-compatible apps (xDrip+, Loop, AAPS).</li>
-          <li>Exporting all your data.</li>
-        </ul>
-        <p className="muted">Until then the target range is the consensus 70–180 mg/dL (3.9–10.0 mmol/L).</p>
-      </section>
-
       <section className="card card--danger" aria-labelledby="delete-heading">
         <h2 id="delete-heading" className="card__title">
           Delete account
@@ -258,6 +480,141 @@ export default function SettingsRoute() {
           </button>
         </Form>
       </section>
+    </div>
+  );
+}
+
+type AlertErrors = { fieldErrors: FieldErrors; formErrors: string[] } | undefined;
+
+function AlertSettingsSection({ settings, unit, errors, busy }: { settings: ApiAlertSettings | null; unit: "mg/dL" | "mmol/L"; errors: AlertErrors; busy: boolean }) {
+  if (!settings) {
+    return (
+      <section className="card" aria-labelledby="alerts-heading" id="alerts">
+        <h2 id="alerts-heading" className="card__title">
+          Alerts
+        </h2>
+        <p className="notice notice--warning">
+          <span aria-hidden="true">⚠ </span>Your alert settings couldn't be loaded. Reload the page to try again.
+        </p>
+      </section>
+    );
+  }
+  const fe = errors?.fieldErrors ?? {};
+  const step = unit === "mmol/L" ? "0.1" : "1";
+  const rateUnit = `${unit}/min`;
+  // The key re-mounts the inputs after a save so their defaults show the stored values.
+  return (
+    <section className="card" aria-labelledby="alerts-heading" id="alerts">
+      <h2 id="alerts-heading" className="card__title">
+        Alerts and thresholds
+      </h2>
+      <p className="muted">
+        In {unit}. The dashboard shows alerts live; the time-in-range target stays the consensus{" "}
+        {unit === "mmol/L" ? "3.9–10.0 mmol/L" : "70–180 mg/dL"}. Urgent low can't be switched off.
+      </p>
+      <Form method="post" className="form alert-form" noValidate key={JSON.stringify(settings)}>
+        <CsrfInput />
+        <input type="hidden" name="intent" value="alerts" />
+        <FormErrors errors={errors?.formErrors} />
+        <fieldset className="rule-list">
+          <legend>Glucose thresholds</legend>
+          <RuleRow label="Urgent low" name="urgent_low" alwaysOn value={settings.urgent_low.value} suffix={unit} step={step} errors={fe.urgent_low_value} valueField="value" />
+          <RuleRow label="Low" name="low" enabled={settings.low.enabled} value={settings.low.value} suffix={unit} step={step} errors={fe.low_value} valueField="value" />
+          <RuleRow label="High" name="high" enabled={settings.high.enabled} value={settings.high.value} suffix={unit} step={step} errors={fe.high_value} valueField="value" />
+          <RuleRow label="Urgent high" name="urgent_high" enabled={settings.urgent_high.enabled} value={settings.urgent_high.value} suffix={unit} step={step} errors={fe.urgent_high_value} valueField="value" />
+        </fieldset>
+        <fieldset className="rule-list">
+          <legend>Rate of change and forecast</legend>
+          <RuleRow label="Falling fast" name="falling_fast" enabled={settings.falling_fast.enabled} value={settings.falling_fast.rate} suffix={rateUnit} step={unit === "mmol/L" ? "0.01" : "0.1"} errors={fe.falling_fast_rate} valueField="rate" />
+          <RuleRow label="Rising fast" name="rising_fast" enabled={settings.rising_fast.enabled} value={settings.rising_fast.rate} suffix={rateUnit} step={unit === "mmol/L" ? "0.01" : "0.1"} errors={fe.rising_fast_rate} valueField="rate" />
+          <RuleRow label="Low soon (forecast)" name="predicted_low" enabled={settings.predicted_low.enabled} value={settings.predicted_low.minutes} suffix="minutes ahead" step="1" errors={fe.predicted_low_minutes} valueField="minutes" />
+        </fieldset>
+        <fieldset className="rule-list">
+          <legend>No data</legend>
+          <div className="rule">
+            <label className="check rule__toggle">
+              <input type="checkbox" name="stale_enabled" defaultChecked={settings.stale.enabled} />
+              <span>No-data alerts</span>
+            </label>
+            <NumberInput id="stale_warning_minutes" label="Warning after" value={settings.stale.warning_minutes} suffix="minutes" step="1" errors={fe.stale_warning_minutes} />
+            <NumberInput id="stale_urgent_minutes" label="Urgent after" value={settings.stale.urgent_minutes} suffix="minutes" step="1" errors={fe.stale_urgent_minutes} />
+          </div>
+        </fieldset>
+        <fieldset className="rule-list">
+          <legend>Repeat an unacknowledged alert every</legend>
+          <div className="rule">
+            <NumberInput id="repeat_minutes_default" label="Alerts" value={settings.repeat_minutes.default} suffix="minutes" step="1" errors={fe.repeat_minutes_default} />
+            <NumberInput id="repeat_minutes_urgent_low" label="Urgent low" value={settings.repeat_minutes.urgent_low} suffix="minutes" step="1" errors={fe.repeat_minutes_urgent_low} />
+          </div>
+        </fieldset>
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {busy ? "Saving…" : "Save alert settings"}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+function RuleRow({
+  label,
+  name,
+  enabled = true,
+  alwaysOn = false,
+  value,
+  suffix,
+  step,
+  errors,
+  valueField,
+}: {
+  label: string;
+  name: string;
+  enabled?: boolean;
+  alwaysOn?: boolean;
+  value: number;
+  suffix: string;
+  step: string;
+  errors?: readonly string[];
+  valueField: "value" | "rate" | "minutes";
+}) {
+  return (
+    <div className="rule">
+      {alwaysOn ? (
+        <span className="rule__toggle rule__always">
+          <span aria-hidden="true">✓ </span>
+          {label} <span className="muted">(always on)</span>
+        </span>
+      ) : (
+        <label className="check rule__toggle">
+          <input type="checkbox" name={`${name}_enabled`} defaultChecked={enabled} />
+          <span>{label}</span>
+        </label>
+      )}
+      <NumberInput id={`${name}_${valueField}`} label={`${label} ${valueField === "value" ? "threshold" : valueField === "rate" ? "rate" : "lead time"}`} value={value} suffix={suffix} step={step} errors={errors} />
+    </div>
+  );
+}
+
+function NumberInput({ id, label, value, suffix, step, errors }: { id: string; label: string; value: number; suffix: string; step: string; errors?: readonly string[] }) {
+  const errorId = `alert-${id}-error`;
+  return (
+    <div className="rule__value">
+      <label htmlFor={`alert-${id}`} className="rule__label">
+        {label}
+      </label>
+      <span className="rule__input">
+        <input
+          id={`alert-${id}`}
+          name={id}
+          type="text"
+          inputMode={step === "1" ? "numeric" : "decimal"}
+          defaultValue={String(value)}
+          size={6}
+          aria-invalid={errors?.length ? true : undefined}
+          aria-describedby={errors?.length ? errorId : undefined}
+        />
+        <span className="rule__suffix">{suffix}</span>
+      </span>
+      <FieldErrorList id={errorId} errors={errors} />
     </div>
   );
 }

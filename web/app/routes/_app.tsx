@@ -3,11 +3,14 @@
  * button. Pages render in <main>. Signed-out visitors are sent to /login.
  */
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Form, Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { requireUser } from "#app/lib/session.server.ts";
+import { followedPeople } from "#app/lib/following.server.ts";
+import { FollowingSwitcher } from "#app/components/FollowingSwitcher.tsx";
 
 export const NAV_ITEMS = [
   { to: "/", label: "Dashboard" },
@@ -21,10 +24,13 @@ export const NAV_ITEMS = [
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requireUser(request, context);
-  return { user: { name: user.name, email: user.email } };
+  return { user: { name: user.name, email: user.email }, following: await followedPeople(request, context) };
 }
 
-function AppShell({ userName, children }: { userName?: string; children: ReactNode }) {
+/** The shell keeps its data between navigations; the people followed are re-read after a form post. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) => (formMethod ? defaultShouldRevalidate : false);
+
+function AppShell({ userName, following = [], children }: { userName?: string; following?: { user_id: string; name: string }[]; children: ReactNode }) {
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -37,6 +43,7 @@ function AppShell({ userName, children }: { userName?: string; children: ReactNo
             <span>GlucoLens</span>
           </Link>
           <div className="shell__user">
+            <FollowingSwitcher people={following} />
             {userName ? (
               <span className="shell__name" title={userName}>
                 {userName}
@@ -70,9 +77,9 @@ function AppShell({ userName, children }: { userName?: string; children: ReactNo
 }
 
 export default function AppLayout() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, following } = useLoaderData<typeof loader>();
   return (
-    <AppShell userName={user.name}>
+    <AppShell userName={user.name} following={following}>
       <Outlet />
     </AppShell>
   );
