@@ -4,6 +4,8 @@
 //   interop    import-file parsers on the real export files in ../shared/data (plain Node)
 //   worker     inside workerd: real local D1, Durable Objects, WebSockets, queues
 //   interop-http  the real export files imported over HTTP into a private wrangler dev
+//   push       Web Push delivered by a private wrangler dev to a local push service (Node)
+//   load       concurrent uploaders with retries, a restarted Worker, a locked D1 (Node + wrangler dev)
 //   web        the web site's data-shaping units (plain Node)
 //   e2e        real Chromium against the locally started platform (when present)
 // `npm test -- worker` runs only the named suites.
@@ -15,6 +17,8 @@ const suites = [
   { name: "interop", args: ["--config", "vitest.interop.config.ts"] },
   { name: "worker", args: ["--config", "vitest.worker.config.ts"] },
   { name: "interop-http", args: ["--config", "vitest.interop-http.config.ts"] },
+  { name: "push", args: ["--config", "vitest.push.config.ts"] },
+  { name: "load", args: ["--config", "vitest.load.config.ts"] },
   { name: "web", args: ["--config", "vitest.web.config.ts"], optional: "vitest.web.config.ts" },
   { name: "e2e", args: ["--config", "vitest.e2e.config.ts"], optional: "vitest.e2e.config.ts" },
 ];
