@@ -13,6 +13,8 @@ export interface Platform {
   workerdPeakMiB(): number;
   /** The processes serving the platform (workerd, and Node for wrangler/Miniflare), for CPU figures. */
   processes?(): { pid: number; name: string }[];
+  /** The last lines wrangler printed (warnings and errors at --log-level warn), for a failure message. */
+  logTail?(): string;
   stop(): Promise<void>;
 }
 
@@ -51,7 +53,7 @@ export async function startPlatform(port = Number(process.env.BENCH_PORT ?? 8790
     { env, stdio: ["ignore", "ignore", "pipe"], detached: true },
   );
   let stderr = "";
-  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-20_000)));
   const url = `http://127.0.0.1:${port}`;
   const until = Date.now() + 120_000;
   for (;;) {
@@ -68,6 +70,7 @@ export async function startPlatform(port = Number(process.env.BENCH_PORT ?? 8790
     stateDir,
     workerdPeakMiB: () => Math.max(0, ...descendants(child.pid!).map(peakMiB)),
     processes: () => servingProcesses(child.pid!),
+    logTail: () => stderr.slice(-4000),
     stop: async () => {
       try {
         process.kill(-child.pid!, "SIGTERM");

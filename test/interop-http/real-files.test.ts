@@ -19,19 +19,35 @@ afterAll(async () => {
   await platform?.stop();
 });
 
+/**
+ * fetch as a well-behaved client does it: a 503 with Retry-After (the API's answer when the local
+ * D1 is briefly busy, documented as safe to retry) is retried up to three times. Each 503 is
+ * printed with wrangler's last log lines, so a busy database shows in the CI log, not silently.
+ */
+async function send(url: string, init: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(url, init);
+    const wait = Number(res.headers.get("retry-after"));
+    if (res.status !== 503 || !wait || attempt > 3) return res;
+    console.warn(`503 on ${init.method} ${url} (attempt ${attempt}): ${await res.text()}\n${platform.logTail?.() ?? ""}`);
+    await new Promise((r) => setTimeout(r, wait * 1000));
+  }
+}
+
 let n = 0;
 async function account(): Promise<string> {
-  const res = await fetch(`${platform.url}/api/v1/auth/register`, {
+  const res = await send(`${platform.url}/api/v1/auth/register`, {
     method: "POST",
     headers: { "content-type": "application/json", "cf-connecting-ip": `10.9.0.${++n}` },
     body: JSON.stringify({ email: `import-${n}-${Date.now()}@example.com`, password: "correct horse battery", name: "Importer", timezone: "UTC", unit: "mg/dL" }),
   });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { access_token: string }).access_token;
+  const text = await res.text();
+  expect(res.status, `${text}\n${platform.logTail?.() ?? ""}`).toBe(201);
+  return (JSON.parse(text) as { access_token: string }).access_token;
 }
 
 async function importFile(token: string, file: string, query: string) {
-  const res = await fetch(`${platform.url}/api/v1/imports${query}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" }, body: readFileSync(new URL(file, DATA)) });
+  const res = await send(`${platform.url}/api/v1/imports${query}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" }, body: readFileSync(new URL(file, DATA)) });
   const json = (await res.json()) as any;
   expect(res.status, JSON.stringify(json).slice(0, 500)).toBe(200);
   return json;
@@ -100,7 +116,7 @@ function cuts(bytes: Uint8Array, parts: number, seed: number): number[] {
 }
 
 async function postPart(token: string, query: string, body: Uint8Array<ArrayBuffer>) {
-  const res = await fetch(`${platform.url}/api/v1/imports${query}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" }, body });
+  const res = await send(`${platform.url}/api/v1/imports${query}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" }, body });
   const json = (await res.json()) as any;
   expect(res.status, JSON.stringify(json).slice(0, 500)).toBe(200);
   return { json, replayed: res.headers.get("idempotent-replayed") };
