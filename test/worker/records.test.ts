@@ -23,6 +23,16 @@ describe.each(samples)("/api/v1/$path", (sample) => {
     expect((await api(`${url}/${created.json.id}`, { token: a.access })).status).toBe(404);
   });
 
+  it("refuses an update with no body or a broken one (400 naming body), or not JSON (415), and keeps the record", async () => {
+    const a = await register();
+    const created = await api(url, { token: a.access, body: sample.valid });
+    for (const [raw, type, status] of [[undefined, undefined, 400], ["", "application/json", 400], ["{", "application/json", 400], ["[1]", "text/plain", 415]] as const) {
+      const res = await api(`${url}/${created.json.id}`, { method: "PATCH", token: a.access, raw, headers: type ? { "content-type": type } : {} });
+      expectFieldError(res, status, status === 400 ? "body" : undefined);
+    }
+    expect((await api(`${url}/${created.json.id}`, { token: a.access })).json).toEqual(created.json);
+  });
+
   it("names the invalid field for every bad body (create and update)", async () => {
     const a = await register();
     const created = await api(url, { token: a.access, body: sample.valid });

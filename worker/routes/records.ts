@@ -167,7 +167,12 @@ export function recordRoutes(kind: RecordKind): OpenAPIHono<AppEnv> {
       const current = await getRecord(db, userId, kind, id);
       if (!current) throw notFound(kind.label);
       // Merge the raw patch into the stored record and validate the result as a whole.
-      const patch = (await c.req.json()) as Record<string, unknown>;
+      // Read here, not from c.req.valid("json"): the validator only runs for a JSON content type,
+      // and the patch is merged raw. An empty, broken or non-object body is the client's error.
+      const patch = await c.req.json().catch(() => null);
+      if (patch === null || typeof patch !== "object" || Array.isArray(patch)) {
+        throw new ApiError(400, "bad_request", "Request body must be a JSON object with the fields to change", [{ path: "body", message: "must be a JSON object" }]);
+      }
       const stored = (kind.toInput ?? kind.fromRow)(current);
       const result = validateItem(kind, kind.merge ? kind.merge(stored, patch) : { ...stored, ...patch });
       if (!result.ok) throw invalid(result.fields);
