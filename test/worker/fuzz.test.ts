@@ -24,9 +24,9 @@ import { operations, violation } from "./openapi-operations.ts";
 
 const viteEnv = (import.meta as unknown as { env: Record<string, string | undefined> }).env;
 const SEED = Number(viteEnv.VITE_FUZZ_SEED ?? 20261202);
-// The default keeps \`npm test\` short; the issue's 10,000-request run is VITE_FUZZ_RUNS=10000
-// (docs/reliability.md: request latency grows over a long run in the test pool, so it takes long).
-const TOTAL = Number(viteEnv.VITE_FUZZ_RUNS ?? 1_000);
+// 10,000 requests in all by default (issue 7). A long run stays fast only with the
+// vitest-pool-workers patch in patches/ (its wrapper class nested one more Proxy per request).
+const TOTAL = Number(viteEnv.VITE_FUZZ_RUNS ?? 10_000);
 const CONCURRENCY = 4;
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -70,8 +70,18 @@ async function send(req: FuzzRequest, cred: Credentials): Promise<{ status: numb
     headers["x-glucolens-timestamp"] = ts;
     headers["x-glucolens-signature"] = await hmacHex(cred.webhookSecret, `${ts}.${req.body ?? ""}`);
   }
-  // A request that never answers is a failure too (reported as such, not a stuck run).
-  const res = await SELF.fetch(req.url, { method: req.method, headers, body: req.body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  // A request that never answers is a failure too (reported as such, not a stuck run). The timer
+  // is cleared once answered: workerd allows 10,000 active timers, fewer than the requests sent.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS);
+  try {
+    return await answer(await SELF.fetch(req.url, { method: req.method, headers, body: req.body, signal: abort.signal }));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function answer(res: Response): Promise<{ status: number; type: string; text: string }> {
   if (res.webSocket) {
     res.webSocket.accept();
     res.webSocket.close(1000, "fuzz");
