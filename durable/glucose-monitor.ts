@@ -20,7 +20,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { getDb } from "../worker/db/client.ts";
-import { createLogger, logLevelOf } from "../worker/lib/log.ts";
+import { createLogger, errorFields, logLevelOf } from "../worker/lib/log.ts";
 import type { TrendDirection } from "../worker/lib/trend.ts";
 import type { GlucoseUnit } from "../worker/lib/units.ts";
 import { getMonitorConfig, insertAlertEvents, type NewAlertEvent } from "../worker/repositories/alerts.ts";
@@ -151,6 +151,12 @@ export class GlucoseMonitor extends DurableObject<Env> {
   private historyFailing = false;
   /** Whether a reading has arrived as it happened (fresh) since the window was last empty. */
   private live = false;
+  /**
+   * The request id for log lines: the Worker request's that last called in (RPC or socket
+   * upgrade), or a fresh one per alarm and socket event. Calls interleave at awaits, so a line
+   * written in the background names the call that last entered, not always the one that caused it.
+   */
+  private workId: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -201,6 +207,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   }
 
   private remember(owner: MonitorOwner): void {
+    this.workId = owner.requestId ?? crypto.randomUUID();
     if (this.owner?.userId === owner.userId && this.owner.publicId === owner.publicId) return;
     this.owner = { userId: owner.userId, publicId: owner.publicId };
     this.setMeta("owner", this.owner);
@@ -373,7 +380,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     const userId = Number(request.headers.get(OWNER_ID_HEADER));
     const publicId = request.headers.get(OWNER_PUBLIC_ID_HEADER);
     if (!Number.isSafeInteger(userId) || userId <= 0 || !publicId) return new Response("Missing owner", { status: 400 });
-    this.remember({ userId, publicId });
+    this.remember({ userId, publicId, requestId: request.headers.get("x-request-id") ?? undefined });
     await this.ensureConfig();
     const { 0: client, 1: server } = new WebSocketPair();
     // A caregiver's socket also carries the follower's tag (durable/followers.ts).
@@ -385,6 +392,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    this.workId = crypto.randomUUID();
     try {
       if (typeof message !== "string") return this.sendError(ws, "unsupported", "Binary messages are not supported; send JSON text");
       if (message.length > MAX_CLIENT_MESSAGE_BYTES) return this.sendError(ws, "too_large", `Messages are limited to ${MAX_CLIENT_MESSAGE_BYTES} bytes`);
@@ -420,6 +428,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string, _wasClean: boolean): Promise<void> {
+    this.workId = crypto.randomUUID();
     try {
       // Nothing to clean up: the runtime forgets the socket and its attachment.
     } catch (err) {
@@ -437,6 +446,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   }
 
   override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
+    this.workId = crypto.randomUUID();
     try {
       this.log("warn", "webSocketError", error);
     } catch {
@@ -454,6 +464,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   // The alarm: no-data alerts, repeats, snooze ends, history retries
 
   override async alarm(): Promise<void> {
+    this.workId = crypto.randomUUID();
     this.alarmAt = null;
     try {
       const { rules } = await this.ensureConfig();
@@ -826,8 +837,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   }
 
   private log(level: "warn" | "error", event: string, err: unknown): void {
-    const line = JSON.stringify({ level, class: "GlucoseMonitor", object: this.ctx.id.toString(), user: this.owner?.publicId ?? null, event, error: String(err) });
-    if (level === "error") console.error(line);
-    else console.warn(line);
+    const log = createLogger({ request_id: this.workId ?? undefined, class: "GlucoseMonitor", object: this.ctx.id.toString(), user: this.owner?.publicId ?? null }, logLevelOf(this.env));
+    log[level](event, errorFields(err));
   }
 }

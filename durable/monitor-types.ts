@@ -26,6 +26,8 @@ export interface MonitorReading {
 export interface MonitorOwner {
   userId: number;
   publicId: string;
+  /** The Worker request on whose behalf the object is called: its log lines carry this id. */
+  requestId?: string;
 }
 
 export interface IngestSummary {

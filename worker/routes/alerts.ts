@@ -84,7 +84,7 @@ alertRoutes.openapi(
     if (!merged.ok) throw invalid(merged.fields);
     await saveAlertRules(db, user.id, merged.rules);
     try {
-      await pushAlertRules(c.env, user, merged.rules, config.unit);
+      await pushAlertRules(c.env, user, merged.rules, config.unit, c.get("requestId"));
     } catch (err) {
       // D1 holds the rules; the object reads them again within 10 minutes (its copy's lifetime).
       console.error(JSON.stringify({ level: "error", event: "monitor.settings_push_failed", user: user.publicId, error: String(err) }));
@@ -103,7 +103,7 @@ alertRoutes.openapi(
     security,
     responses: { 200: jsonContent(MonitorSnapshot.openapi("MonitorState"), "Current state"), ...commonErrors },
   }),
-  async (c) => c.json(await monitorState(c.env, c.get("user")), 200),
+  async (c) => c.json(await monitorState(c.env, c.get("user"), c.get("requestId")), 200),
 );
 
 alertRoutes.openapi(
@@ -163,7 +163,7 @@ alertRoutes.openapi(
     responses: { 200: jsonContent(z.object({ kind: AlertKind, minutes: z.number().int(), until: z.string() }), "The snooze"), ...commonErrors },
   }),
   async (c) => {
-    const result = await snoozeAlerts(c.env, c.get("user"), c.req.valid("json"));
+    const result = await snoozeAlerts(c.env, c.get("user"), c.req.valid("json"), c.get("requestId"));
     return c.json({ kind: result.kind, minutes: result.minutes, until: iso(result.until) }, 200);
   },
 );
@@ -218,7 +218,7 @@ alertRoutes.openapi(
   async (c) => {
     const user = c.get("user");
     const { id } = c.req.valid("param");
-    const result = await acknowledgeAlert(c.env, user, id);
+    const result = await acknowledgeAlert(c.env, user, id, c.get("requestId"));
     if (result.ok) return c.json({ alert: result.alert }, 200);
     if (await alertExists(getDb(c.env.DB), user.id, id)) throw new ApiError(409, "not_active", "The alert has already resolved", [{ path: "id", message: "is no longer active" }]);
     throw notFound("Alert");

@@ -135,10 +135,10 @@ pushRoutes.openapi(
     if (!person) throw new ApiError(403, "forbidden", "This person no longer shares their data with you", [{ path: "user_id", message: "is not shared with you" }]);
     if (body.action === "snooze") {
       if (!own) throw new ApiError(403, "forbidden", "Caregivers cannot snooze another person's alerts", [{ path: "action", message: "only the person can snooze" }]);
-      const result = await snoozeAlerts(c.env, person, { kind: body.kind, minutes: body.minutes });
+      const result = await snoozeAlerts(c.env, person, { kind: body.kind, minutes: body.minutes }, c.get("requestId"));
       return c.json({ snoozed_until: iso(result.until) }, 200);
     }
-    const result = await acknowledgeAlert(c.env, person, body.alert_id);
+    const result = await acknowledgeAlert(c.env, person, body.alert_id, c.get("requestId"));
     if (result.ok) return c.json({ alert: result.alert }, 200);
     if (await alertExists(db, person.id, body.alert_id)) throw new ApiError(409, "not_active", "The alert has already resolved", [{ path: "alert_id", message: "is no longer active" }]);
     throw notFound("Alert");

@@ -6,6 +6,7 @@
  */
 import type { Context } from "hono";
 import type { AppEnv, Bindings } from "../env.ts";
+import { errorFields } from "../lib/log.ts";
 import type { GlucoseUnit } from "../lib/units.ts";
 import type { AuthUser } from "../middleware/auth.ts";
 import type { NewReading } from "../repositories/readings.ts";
@@ -15,7 +16,8 @@ import { MONITOR_WINDOW_MS, type MonitorOwner, type MonitorReading } from "../..
 
 export const monitorStub = (env: Bindings, publicId: string) => env.GLUCOSE_MONITOR.get(env.GLUCOSE_MONITOR.idFromName(publicId));
 
-const ownerOf = (user: AuthUser): MonitorOwner => ({ userId: user.id, publicId: user.publicId });
+/** `requestId` travels with the call so that the object's log lines name the request (worker/lib/log.ts). */
+const ownerOf = (user: AuthUser, requestId?: string): MonitorOwner => ({ userId: user.id, publicId: user.publicId, requestId });
 
 /**
  * Sends the readings that fall inside the monitor's window to the user's Durable Object, after
@@ -29,10 +31,11 @@ export function notifyMonitor(c: Context<AppEnv>, readings: NewReading[]): void 
   for (const x of readings) if (x.time >= since) recent.push({ time: x.time, value: x.value, source: x.source, trend: x.trend });
   if (!recent.length) return;
   const user = c.get("user");
+  const log = c.get("log");
   c.executionCtx.waitUntil(
     monitorStub(c.env, user.publicId)
-      .ingest(ownerOf(user), recent)
-      .catch((err: unknown) => console.error(JSON.stringify({ level: "error", event: "monitor.ingest_failed", user: user.publicId, error: String(err) }))),
+      .ingest(ownerOf(user, c.get("requestId")), recent)
+      .catch((err: unknown) => log.error("monitor.ingest_failed", { user: user.publicId, ...errorFields(err) })),
   );
 }
 
@@ -41,21 +44,21 @@ export async function deleteMonitorState(env: Bindings, publicId: string): Promi
   await monitorStub(env, publicId).reset();
 }
 
-export function monitorState(env: Bindings, user: AuthUser) {
-  return monitorStub(env, user.publicId).state(ownerOf(user));
+export function monitorState(env: Bindings, user: AuthUser, requestId?: string) {
+  return monitorStub(env, user.publicId).state(ownerOf(user, requestId));
 }
 
 /** Hands new rules to the object, which judges the newest reading again under them. */
-export function pushAlertRules(env: Bindings, user: AuthUser, rules: AlertRules, unit: GlucoseUnit) {
-  return monitorStub(env, user.publicId).updateSettings(ownerOf(user), rules, unit);
+export function pushAlertRules(env: Bindings, user: AuthUser, rules: AlertRules, unit: GlucoseUnit, requestId?: string) {
+  return monitorStub(env, user.publicId).updateSettings(ownerOf(user, requestId), rules, unit);
 }
 
-export function acknowledgeAlert(env: Bindings, user: AuthUser, alertId: string) {
-  return monitorStub(env, user.publicId).acknowledge(ownerOf(user), alertId);
+export function acknowledgeAlert(env: Bindings, user: AuthUser, alertId: string, requestId?: string) {
+  return monitorStub(env, user.publicId).acknowledge(ownerOf(user, requestId), alertId);
 }
 
-export function snoozeAlerts(env: Bindings, user: AuthUser, request: SnoozeRequest) {
-  return monitorStub(env, user.publicId).snooze(ownerOf(user), request);
+export function snoozeAlerts(env: Bindings, user: AuthUser, request: SnoozeRequest, requestId?: string) {
+  return monitorStub(env, user.publicId).snooze(ownerOf(user, requestId), request);
 }
 
 /**
@@ -65,6 +68,7 @@ export function snoozeAlerts(env: Bindings, user: AuthUser, request: SnoozeReque
  */
 export function openAlertStream(env: Bindings, owner: MonitorOwner, request: Request): Promise<Response> {
   const headers = new Headers({ upgrade: "websocket", [OWNER_ID_HEADER]: String(owner.userId), [OWNER_PUBLIC_ID_HEADER]: owner.publicId });
+  if (owner.requestId) headers.set("x-request-id", owner.requestId);
   const agent = request.headers.get("user-agent");
   if (agent) headers.set("user-agent", agent);
   return monitorStub(env, owner.publicId).fetch("https://monitor.internal/stream", { headers });
