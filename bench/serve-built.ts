@@ -20,9 +20,13 @@ const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
 // wrangler dev --persist-to X keeps everything under X/v3 (so `wrangler d1 migrations apply
 // --persist-to X` prepares the same database).
 const persist = join(resolve(stateDir), "v3");
+// SERVE_DIRECT=1: the port is a socket straight to the Worker (Miniflare's unsafeDirectSockets),
+// without Miniflare's entry worker in front (a local-development layer: pretty error pages, live
+// reload, Accept-Encoding handling; Cloudflare's edge stands there in production).
+const direct = process.env.SERVE_DIRECT === "1";
 const mf = new Miniflare({
   host: "127.0.0.1",
-  port: Number(portArg),
+  port: direct ? 0 : Number(portArg),
   log: new Log(LogLevel.WARN),
   // For CPU profiles over the DevTools protocol (not set by the benchmarks).
   ...(process.env.SERVE_INSPECTOR_PORT ? { inspectorPort: Number(process.env.SERVE_INSPECTOR_PORT) } : {}),
@@ -38,6 +42,7 @@ const mf = new Miniflare({
       name: "glucolens-api",
       modules: true,
       scriptPath: resolve(bundle),
+      ...(direct ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: Number(portArg) }] } : {}),
     },
   ],
 });
