@@ -21,6 +21,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { getDb } from "../worker/db/client.ts";
 import { createLogger, errorFields, logLevelOf } from "../worker/lib/log.ts";
+import { recordMetric } from "../worker/lib/metrics.ts";
+import type { Bindings } from "../worker/env.ts";
 import type { TrendDirection } from "../worker/lib/trend.ts";
 import type { GlucoseUnit } from "../worker/lib/units.ts";
 import { getMonitorConfig, insertAlertEvents, type NewAlertEvent } from "../worker/repositories/alerts.ts";
@@ -657,6 +659,8 @@ export class GlucoseMonitor extends DurableObject<Env> {
     if (step.messages.length) this.broadcast(step.messages);
     // Web Push (durable/push.ts) only after the sockets, and never awaited by the step.
     const pushes = alertPushes(step.messages);
+    // Counters (worker/lib/metrics.ts): kind and level only, never the value or the user.
+    for (const p of pushes) if (p.event === "raised") recordMetric(this.env as Pick<Bindings, "METRICS">, "alert_raised", `${p.alert.kind}.${p.alert.level}`);
     for (const alert of step.escalated) pushes.push({ alert, event: "escalated" });
     this.escalations.track(step.messages, now);
     if (pushes.length && this.owner) this.ctx.waitUntil(pushAlerts(this.env, this.owner, pushes));
