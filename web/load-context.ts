@@ -24,5 +24,15 @@ type Cloudflare = Omit<PlatformProxy<WebEnv>, "dispose">;
 declare module "@remix-run/cloudflare" {
   interface AppLoadContext {
     cloudflare: Cloudflare;
+    /**
+     * The visitor's address (Cloudflare's CF-Connecting-IP), forwarded to the API so that its
+     * per-IP limits (failed logins above all) count each visitor, not the web site as one client.
+     */
+    clientIp?: string;
   }
+}
+
+/** Used by the Pages Function and by the vite dev proxy alike. */
+export function getLoadContext({ request, context }: { request: Request; context: { cloudflare: Cloudflare } }) {
+  return { ...context, clientIp: request.headers.get("cf-connecting-ip") ?? undefined };
 }

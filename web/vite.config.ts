@@ -8,6 +8,7 @@ import {
   vitePlugin as remix,
 } from "@remix-run/dev";
 import { defineConfig } from "vite";
+import { getLoadContext } from "./load-context";
 
 declare module "@remix-run/cloudflare" {
   interface Future {
@@ -54,7 +55,7 @@ export default defineConfig(({ command }) => ({
   },
   plugins: [
     // Gives loaders `context.cloudflare.env` from web/wrangler.toml during `vite dev`.
-    cloudflareDevProxyVitePlugin({ configPath: "./web/wrangler.toml" }),
+    cloudflareDevProxyVitePlugin({ configPath: "./web/wrangler.toml", getLoadContext: getLoadContext as never }),
     remix({
       appDirectory: "web/app",
       buildDirectory: "web/build",

@@ -9,6 +9,9 @@ import type { ServerBuild } from "@remix-run/cloudflare";
 // @ts-ignore -- resolved at deploy time, after the build.
 import * as build from "../build/server";
 
+import { getLoadContext } from "../load-context";
+
 export const onRequest = createPagesFunctionHandler({
   build: build as unknown as ServerBuild,
+  getLoadContext: getLoadContext as never,
 });

@@ -54,6 +54,14 @@ describe("apiRequest", () => {
     expect(init.method).toBe("GET");
   });
 
+  it("forwards the visitor's address as CF-Connecting-IP, so the API's per-IP limits count visitors", async () => {
+    fetchMock.mockImplementation(async () => json(200, { items: [], next_cursor: null }));
+    await dataApi.readings({ ...devEnv, clientIp: "203.0.113.7" }, "tok", { start: "2026-01-01T00:00:00Z", end: "2026-01-02T00:00:00Z" });
+    await dataApi.readings(devEnv, "tok", { start: "2026-01-01T00:00:00Z", end: "2026-01-02T00:00:00Z" });
+    expect(new Headers((fetchMock.mock.calls[0] as [URL, RequestInit])[1].headers).get("cf-connecting-ip")).toBe("203.0.113.7");
+    expect(new Headers((fetchMock.mock.calls[1] as [URL, RequestInit])[1].headers).has("cf-connecting-ip")).toBe(false);
+  });
+
   it("posts a JSON body and validates the answer", async () => {
     fetchMock.mockResolvedValue(json(200, auth));
     const res = await authApi.login(devEnv, { email: "a@b.c", password: "pw" });

@@ -157,6 +157,7 @@ export async function apiRequest<T = unknown>(
   const headers = new Headers({ Accept: "application/json" });
   if (body !== undefined) headers.set("Content-Type", "application/json");
   if (token) headers.set("Authorization", `Bearer ${token}`);
+  if (env.clientIp) headers.set("CF-Connecting-IP", env.clientIp);
 
   const init: RequestInit = {
     method,
@@ -421,7 +422,7 @@ export const csvExportListSchema = z.looseObject({ files: z.array(z.looseObject(
 export async function apiStream(env: ServerEnv, path: string, { token, query }: { token: string; query?: Record<string, string | undefined> }): Promise<Response> {
   const url = new URL(path, `${env.apiUrl}/`);
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-  const init: RequestInit = { headers: { Authorization: `Bearer ${token}` } };
+  const init: RequestInit = { headers: { Authorization: `Bearer ${token}`, ...(env.clientIp ? { "CF-Connecting-IP": env.clientIp } : {}) } };
   let res: Response;
   try {
     const binding = env.isProduction ? env.apiBinding : undefined;

@@ -30,6 +30,8 @@ export interface ServerEnv {
   /** The service binding, used only in production (see api.server.ts). */
   apiBinding: Fetcher | undefined;
   sessionSecret: string;
+  /** This request's visitor address, sent on to the API as CF-Connecting-IP (web/load-context.ts). */
+  clientIp?: string;
 }
 
 const cache = new WeakMap<object, ServerEnv>();
@@ -40,6 +42,12 @@ const cache = new WeakMap<object, ServerEnv>();
  *   public key).
  */
 export function getServerEnv(context: AppLoadContext): ServerEnv {
+  const shared = sharedEnv(context);
+  return context.clientIp ? { ...shared, clientIp: context.clientIp } : shared;
+}
+
+/** What every request of one platform env shares (validated once). */
+function sharedEnv(context: AppLoadContext): ServerEnv {
   const platformEnv = context.cloudflare.env;
   const cached = cache.get(platformEnv);
   if (cached) return cached;
