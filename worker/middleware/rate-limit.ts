@@ -20,11 +20,10 @@
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { verify } from "hono/jwt";
 import type { AppEnv } from "../env.ts";
-import { jwtSecret } from "../lib/config.ts";
 import { ApiError } from "../lib/errors.ts";
 import { recordMetric } from "../lib/metrics.ts";
+import { bearerUserOf } from "./auth.ts";
 
 export type RateLimitGroup = "auth" | "ingest" | "insights" | "export";
 
@@ -83,16 +82,10 @@ export async function deviceKeyOf(c: Context<AppEnv>): Promise<string | null> {
   return null;
 }
 
-/** The user of a valid bearer token (its internal id), or null. The route's auth still runs. */
+/** The user of a valid bearer token (its internal id), or null: verified once per request, shared with requireAuth. */
 async function bearerUser(c: Context<AppEnv>): Promise<string | null> {
-  const match = c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i);
-  if (!match) return null;
-  try {
-    const payload = await verify(match[1]!, jwtSecret(c.env), "HS256");
-    return payload.typ === "access" && typeof payload.uid === "number" ? `u:${payload.uid}` : null;
-  } catch {
-    return null;
-  }
+  const user = await bearerUserOf(c);
+  return user ? `u:${user.id}` : null;
 }
 
 function refuse(c: Context<AppEnv>, group: RateLimitGroup, scope: "ip" | "user"): never {
