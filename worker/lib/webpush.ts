@@ -3,7 +3,7 @@
  * Web Push over WebCrypto: message encryption as RFC 8291 (content coding `aes128gcm`, RFC 8188)
  * and VAPID authorisation as RFC 8292 (`Authorization: vapid t=<ES256 JWT>, k=<public key>`).
  *
- * Written here rather than taken from @pushforge/builder 2.0.5 (installed): that library encrypts
+ * Written here rather than taken from @pushforge/builder 2.0.5 (tried, then removed): that library encrypts
  * with the older draft coding `aesgcm` (Encryption/Crypto-Key headers, not RFC 8291) and refuses
  * every endpoint that is not https, so neither the standard coding nor a local test push service
  * would work with it. Everything below uses only WebCrypto, so it runs in workerd and in Node.
