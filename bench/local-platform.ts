@@ -138,6 +138,7 @@ export async function startBuiltPlatform(
     stateDir,
     workerdPids: () => servingProcesses(child.pid!).filter((p) => p.name === "workerd").map((p) => p.pid),
     output: () => output,
+    logTail: () => output.slice(-4000),
     workerdPeakMiB: () => Math.max(0, ...descendants(child.pid!).map(peakMiB)),
     processes: () => servingProcesses(child.pid!),
     stop: async () => {

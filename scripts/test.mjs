@@ -3,7 +3,7 @@
 //   analytics  plain Node (the library is runtime-free)
 //   interop    import-file parsers on the real export files in ../shared/data (plain Node)
 //   worker     inside workerd: real local D1, Durable Objects, WebSockets, queues
-//   interop-http  the real export files imported over HTTP into a private wrangler dev
+//   interop-http  the real export files imported over HTTP into a private copy of the built Worker
 //   push       Web Push delivered by a private wrangler dev to a local push service (Node)
 //   load       concurrent uploaders with retries, a restarted Worker, a locked D1 (Node + wrangler dev)
 //   web        the web site's data-shaping units (plain Node)

@@ -1,19 +1,20 @@
 /**
  * Every real export file in ../shared/data imported through `POST /api/v1/imports` of a private
- * `wrangler dev`, with its exact expected counts (interop/README.md describes each file), and a
+ * copy of the API (the production bundle on Miniflare, bench/serve-built.ts: no file watcher, so
+ * nothing can restart the Worker mid-test), with its exact expected counts (interop/README.md describes each file), and a
  * second import of each storing nothing new. Then each file sent in parts (`upload_id`/`part`/
  * `last`), cut inside lines, UTF-8 characters and XML elements, gives exactly the whole file's
  * answer, and a retried part changes nothing.
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPlatform, type Platform } from "../../bench/local-platform.ts";
+import { startBuiltPlatform, type Platform } from "../../bench/local-platform.ts";
 
 const DATA = new URL("../../../shared/data/", import.meta.url);
 let platform: Platform;
 
 beforeAll(async () => {
-  platform = await startPlatform(Number(process.env.INTEROP_HTTP_PORT ?? 8793), "interop-http");
+  platform = await startBuiltPlatform(Number(process.env.INTEROP_HTTP_PORT ?? 8793), "interop-http");
 });
 afterAll(async () => {
   await platform?.stop();
