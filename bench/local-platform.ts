@@ -14,7 +14,7 @@ export interface Platform {
   /** The processes serving the platform (workerd, and Node for wrangler/Miniflare), for CPU figures. */
   processes?(): { pid: number; name: string }[];
   /** The last lines wrangler printed (warnings and errors at --log-level warn), for a failure message. */
-  logTail?(): string;
+  logTail(): string;
   stop(): Promise<void>;
 }
 

@@ -23,14 +23,14 @@ afterAll(async () => {
 /**
  * fetch as a well-behaved client does it: a 503 with Retry-After (the API's answer when the local
  * D1 is briefly busy, documented as safe to retry) is retried up to three times. Each 503 is
- * printed with wrangler's last log lines, so a busy database shows in the CI log, not silently.
+ * printed with the server's last log lines, so a busy database shows in the CI log, not silently.
  */
 async function send(url: string, init: RequestInit): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
     const res = await fetch(url, init);
     const wait = Number(res.headers.get("retry-after"));
     if (res.status !== 503 || !wait || attempt > 3) return res;
-    console.warn(`503 on ${init.method} ${url} (attempt ${attempt}): ${await res.text()}\n${platform.logTail?.() ?? ""}`);
+    console.warn(`503 on ${init.method} ${url} (attempt ${attempt}): ${await res.text()}\n${platform.logTail()}`);
     await new Promise((r) => setTimeout(r, wait * 1000));
   }
 }
@@ -43,7 +43,7 @@ async function account(): Promise<string> {
     body: JSON.stringify({ email: `import-${n}-${Date.now()}@example.com`, password: "correct horse battery", name: "Importer", timezone: "UTC", unit: "mg/dL" }),
   });
   const text = await res.text();
-  expect(res.status, `${text}\n${platform.logTail?.() ?? ""}`).toBe(201);
+  expect(res.status, `${text}\n${platform.logTail()}`).toBe(201);
   return (JSON.parse(text) as { access_token: string }).access_token;
 }
 

@@ -23,14 +23,42 @@ import { MGDL_PER_MMOL, type GlucoseUnit } from "../lib/units.ts";
 // ---------------------------------------------------------------------------------------------
 // Alerts
 
-import { ALERT_KINDS } from "./alert-kinds.ts";
-
-export { ALERT_KINDS, ALERT_LABEL, ALERT_LEVEL } from "./alert-kinds.ts";
+/**
+ * Every kind of alert. Pairs are exclusive: a value at or below urgent low raises `urgent_low`
+ * and not `low`; 40 minutes without data is `urgent_stale`, not `stale`.
+ */
+export const ALERT_KINDS = ["urgent_low", "low", "high", "urgent_high", "falling_fast", "rising_fast", "predicted_low", "stale", "urgent_stale"] as const;
 export const AlertKind = z.enum(ALERT_KINDS, { error: `must be one of ${ALERT_KINDS.join(", ")}` });
 export type AlertKind = z.infer<typeof AlertKind>;
 
 export const AlertLevel = z.enum(["warning", "urgent"]);
 export type AlertLevel = z.infer<typeof AlertLevel>;
+
+/** The level is fixed by the kind. */
+export const ALERT_LEVEL: Record<AlertKind, AlertLevel> = {
+  urgent_low: "urgent",
+  low: "warning",
+  high: "warning",
+  urgent_high: "urgent",
+  falling_fast: "warning",
+  rising_fast: "warning",
+  predicted_low: "warning",
+  stale: "warning",
+  urgent_stale: "urgent",
+};
+
+/** Human names of the kinds, as they start alert sentences. */
+export const ALERT_LABEL: Record<AlertKind, string> = {
+  urgent_low: "Urgent low",
+  low: "Low",
+  high: "High",
+  urgent_high: "Urgent high",
+  falling_fast: "Falling fast",
+  rising_fast: "Rising fast",
+  predicted_low: "Low soon",
+  stale: "No data",
+  urgent_stale: "Urgent, no data",
+};
 
 /** Snooze lengths a user may pick; urgent low can be snoozed for at most 30 minutes. */
 export const SNOOZE_MINUTES = [15, 30, 60] as const;

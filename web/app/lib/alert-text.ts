@@ -1,10 +1,6 @@
 /**
  * @module alert-text
- * Words for alert levels and kinds, shared by the banner and the settings page.
+ * Words for alert levels, for the banner (the kind's name is already in each alert's sentence).
  */
-import { ALERT_LABEL } from "../../../worker/schemas/alert-kinds.ts";
-import type { AlertKind } from "./live-state.ts";
 
 export const ALERT_LEVEL_TEXT = { urgent: "Urgent", warning: "Warning" } as const;
-
-export const ALERT_KIND_TEXT: Record<AlertKind, string> = ALERT_LABEL;
