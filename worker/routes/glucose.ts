@@ -70,13 +70,16 @@ glucoseRoutes.openapi(
   async (c) => {
     const reading = toNew(c.req.valid("json"));
     const db = getDb(c.env.DB);
+    // The live monitor hears of the reading as the D1 write starts, not after it: the alert
+    // path skips D1's round trip (the object ignores a reading it already holds, so a duplicate
+    // or a retried request raises nothing twice). The sender is still answered only once D1 has it.
+    notifyMonitor(c, [reading]);
     const inserted = await insertReadings(db, c.get("user").id, [reading]);
     if (!inserted) {
       throw new ApiError(409, "duplicate", "A reading with this time and source is already stored", [
         { path: "time", message: "a reading with this time and source already exists" },
       ]);
     }
-    notifyMonitor(c, [reading]);
     recordMetric(c.env, "readings_ingested", "glucose", 1);
     scheduleBackfill(c.env, c.executionCtx, c.get("user").id, [reading.time]);
     const sourceId = (await sourceIds(db, c.get("user").id, [reading.source])).get(reading.source)!;

@@ -20,10 +20,10 @@ export const monitorStub = (env: Bindings, publicId: string) => env.GLUCOSE_MONI
 const ownerOf = (user: AuthUser, requestId?: string): MonitorOwner => ({ userId: user.id, publicId: user.publicId, requestId });
 
 /**
- * Sends the readings that fall inside the monitor's window to the user's Durable Object, after
- * D1 has stored them. The call is not awaited by the response (waitUntil), so a slow object
- * never delays the upload; it starts at once, so an alert follows the reading within the same
- * request. The object itself ignores old and duplicate readings.
+ * Sends the readings that fall inside the monitor's window to the user's Durable Object (bulk
+ * paths call it after D1 has stored them; the single-reading POST as its D1 write starts). The
+ * call is not awaited by the response (waitUntil), so a slow object never delays the upload;
+ * it starts at once, so an alert follows the reading within the same request. The object itself ignores old and duplicate readings.
  */
 export function notifyMonitor(c: Context<AppEnv>, readings: NewReading[]): void {
   const since = Date.now() - MONITOR_WINDOW_MS;
