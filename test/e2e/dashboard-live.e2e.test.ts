@@ -143,7 +143,8 @@ describe("live dashboard, AGP and settings in the browser", () => {
     await page.screenshot({ path: `${SHOTS}/agp.png`, fullPage: true });
     await page.getByRole("link", { name: "7 days" }).click();
     await page.waitForURL(/days=7/);
-    await page.locator(".day-card").nth(6).waitFor();
+    // The URL changes before React renders the new loader data: wait for the page to say 7 days.
+    await page.locator('a[aria-label="7 days"][aria-current="page"]').waitFor();
     expect(await page.locator(".day-card").count()).toBe(7);
 
     // Settings: a bad alert threshold is refused next to its field, nothing saved.
