@@ -1,7 +1,7 @@
 /**
  * Serves the built API Worker (the bundle `wrangler deploy --dry-run --outdir` writes) with
  * Miniflare directly: the same wrangler.toml bindings (local D1, the SQLite-backed Durable Object,
- * queues, assets) and the same persisted state layout as `wrangler dev --persist-to`, but without
+ * queues) and the same persisted state layout as `wrangler dev --persist-to`, but without
  * wrangler dev's proxy worker (a second workerd in front of the Worker) and without its file
  * watcher, which restarts the Worker, and closes every WebSocket, whenever a source file changes.
  * Started as a child process by `startBuiltPlatform` (bench/local-platform.ts), so the bench
@@ -9,7 +9,7 @@
  *
  * Usage: tsx bench/serve-built.ts <port> <state dir> <bundle file>; prints "ready" when serving.
  */
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
@@ -42,6 +42,9 @@ const mf = new Miniflare({
       name: "glucolens-api",
       modules: true,
       scriptPath: resolve(bundle),
+      // Module names are paths relative to this root; the bundle imports its Text/Data modules
+      // (Swagger UI's files) from its own folder.
+      modulesRoot: dirname(resolve(bundle)),
       ...(direct ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: Number(portArg) }] } : {}),
     },
   ],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { api } from "./helpers.ts";
+import { SELF } from "cloudflare:test";
+import { api, BASE } from "./helpers.ts";
 
 describe("health and docs", () => {
   it("GET /health answers 200 without auth", async () => {
@@ -22,10 +23,21 @@ describe("health and docs", () => {
     const res = await api("/docs");
     expect(res.status).toBe(200);
     expect(String(res.json)).toContain("swagger-ui");
-    // Swagger UI's own files come from the Worker's assets, not from a CDN.
+    // Swagger UI's own files are bundled into the Worker, not loaded from a CDN.
     const bundle = await api("/docs/swagger-ui-bundle.js");
     expect(bundle.status).toBe(200);
+    expect(bundle.headers.get("content-type")).toMatch(/^text\/javascript/);
     expect(bundle.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(String(bundle.json)).toContain("SwaggerUIBundle");
+    const css = await api("/docs/swagger-ui.css");
+    expect(css.headers.get("content-type")).toMatch(/^text\/css/);
+    expect(String(css.json)).toContain(".swagger-ui");
+    const icon = await SELF.fetch(`${BASE}/docs/favicon-32x32.png`);
+    expect(icon.headers.get("content-type")).toBe("image/png");
+    expect([...new Uint8Array(await icon.arrayBuffer()).subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]); // "PNG"
+    const missing = await api("/docs/nope.js");
+    expect(missing.status).toBe(404);
+    expect(missing.json.error.code).toBe("not_found");
   });
 
   it("answers unknown routes with the error envelope", async () => {
