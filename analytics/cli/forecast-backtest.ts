@@ -2,7 +2,8 @@
  * `analyze forecast-backtest FILE`: the glucose forecast's offline backtest on one CGM series.
  *
  * Input: `{"readings": [{"time": ISO 8601 string or epoch ms, "value": mg/dL}, …],
- * "train_fraction": 0.6, "horizons": [30, 60], "tz": optional IANA zone or UTC offset}`.
+ * "train_fraction": 0.6, "horizons": [30, 60], "tz": optional IANA zone or UTC offset,
+ * "refit_hours": optional, default 6}`.
  * ISO times without an offset are read in `tz`, or as UTC when there is no `tz`; `tz` is also the
  * wearer's clock for the model's time-of-day terms (UTC without it). Readings may come in any order;
  * readings sharing a timestamp are averaged. `train_fraction` defaults to 0.6 and `horizons` to
@@ -11,15 +12,19 @@
  * Protocol (`analytics/forecast/backtest.ts`): the model (`trainForecastModel`: a per-user ridge
  * model, or the population model when the training part is too short) is trained on the first
  * `train_fraction` of the readings; then at every later reading time it forecasts from the readings
- * at or before that time only. Origins where it declines (a gap over 15 minutes in the last hour)
- * are left out and counted in `omitted`.
+ * at or before that time only. Online updating: at the first origin `refit_hours` (default 6; 0 =
+ * never) after the previous fit, the model is retrained the same way on every reading at or before
+ * that origin (the training part plus the test readings seen so far), as the weekly pipeline
+ * retrains on all the history it has. Origins where it declines (a gap over 15 minutes in the last
+ * hour) are left out and counted in `omitted`.
  *
- * Output: `{"model": {description, parameters: the stored model}, "origins": [{"time": epoch ms,
+ * Output: `{"model": {description, parameters: the model trained on the training part, refits,
+ * refit_every_hours}, "origins": [{"time": epoch ms,
  * "predictions": {"30": mg/dL, …}, "intervals": {"30": [10 %, 90 %], …}}], "omitted": N}`.
  * Forecasts are rounded to 0.1 mg/dL.
  */
 import { parseIsoDateTime, resolveTimeZone, toLocalMs } from "../cgm/index.ts";
-import { backtest, featureNames, linearForecaster, prepareSeries, trainForecastModel, utcMinuteOfDay, type MinuteOfDay, type Reading, type TrainedForecastModel } from "../forecast/index.ts";
+import { backtest, DEFAULT_REFIT_EVERY_MINUTES, featureNames, linearForecaster, prepareSeries, trainForecastModel, utcMinuteOfDay, type MinuteOfDay, type Reading, type TrainedForecastModel } from "../forecast/index.ts";
 import { InputError, requireObject, type Command } from "./io.ts";
 
 function parseReadings(v: unknown, tz: string): Reading[] {
@@ -50,12 +55,16 @@ function parseHorizons(v: unknown): number[] {
   return out;
 }
 
-function describe(trained: TrainedForecastModel, trainReadings: number): Record<string, unknown> {
+function describe(trained: TrainedForecastModel, trainReadings: number, refitHours: number, refits: number): Record<string, unknown> {
   const m = trained.model;
   const at = (values: readonly number[]) => Object.fromEntries(m.horizons.map((h, i) => [String(h), values[i]]));
   return {
     name: "ridge-direct",
-    description: "Ridge regression per horizon (direct strategy) on the last hour of 5-minute glucose (level and 11 first differences)" + (m.features.timeOfDay ? " and time of day" : "") + ", predicting the change from the current value; intervals from out-of-fold residual quantiles",
+    description:
+      "Ridge regression per horizon (direct strategy) on the last hour of 5-minute glucose (level and 11 first differences)" +
+      (m.features.timeOfDay ? " and time of day" : "") +
+      ", predicting the change from the current value; intervals from out-of-fold residual quantiles" +
+      (refitHours > 0 ? `; retrained on all readings up to the origin every ${refitHours} h of test time (parameters: the model trained on the training part)` : ""),
     scope: m.scope,
     reason: trained.reason,
     train_readings: trainReadings,
@@ -67,6 +76,8 @@ function describe(trained: TrainedForecastModel, trainReadings: number): Record<
     validation_rmse: at(m.validationRmse),
     interval_quantiles: m.quantiles,
     size_bytes: JSON.stringify(m).length,
+    refit_every_hours: refitHours,
+    refits,
     parameters: m,
   };
 }
@@ -86,17 +97,22 @@ export const forecastBacktest: Command = (input) => {
   const trainFraction = doc.train_fraction ?? 0.6;
   if (typeof trainFraction !== "number" || !(trainFraction > 0 && trainFraction < 1)) throw new InputError("train_fraction", "train_fraction must be a number between 0 and 1 (exclusive), e.g. 0.6");
   const horizons = parseHorizons(doc.horizons);
+  const refitHours = doc.refit_hours ?? DEFAULT_REFIT_EVERY_MINUTES / 60;
+  if (typeof refitHours !== "number" || !(refitHours >= 0 && Number.isFinite(refitHours))) throw new InputError("refit_hours", "refit_hours must be a number of hours >= 0 (0: never retrain during the test part), e.g. 6");
   const series = prepareSeries(parseReadings(doc.readings, tz));
   let trained: TrainedForecastModel | undefined;
   let trainReadings = 0;
-  const result = backtest(series, { trainFraction, horizons }, (train) => {
-    trainReadings = train.times.length;
-    trained = trainForecastModel(train, { minuteOfDay });
-    return linearForecaster(trained.model, minuteOfDay);
+  const result = backtest(series, { trainFraction, horizons, refitEveryMinutes: refitHours * 60 }, (train) => {
+    const t = trainForecastModel(train, { minuteOfDay });
+    if (!trained) {
+      trained = t;
+      trainReadings = train.times.length;
+    }
+    return linearForecaster(t.model, minuteOfDay);
   });
   const key = horizons.map(String);
   return {
-    model: describe(trained as TrainedForecastModel, trainReadings),
+    model: describe(trained as TrainedForecastModel, trainReadings, refitHours, result.refits),
     origins: result.origins.map((o) => ({
       time: o.time,
       predictions: Object.fromEntries(key.map((k, j) => [k, round1(o.forecast.values[j])])),

@@ -4,7 +4,8 @@
  *
  * Subjects: the 19 of iglu's Hall set, the 5 of iglu's 5-subject set, and the Dexcom Clarity sample
  * (25). Protocol per subject (`compareForecasters`): train on the first 60 % of the readings, then
- * forecast 30 and 60 minutes ahead at every later reading time from the past only; score at the
+ * forecast 30 and 60 minutes ahead at every later reading time from the past only, retraining on all
+ * readings up to the origin every 6 hours of test time (online updating); score at the
  * origins where persistence, AR2 and the model all predict, against the reading within ±2.5 minutes
  * of origin + h. The model is `trainForecastModel` as the pipeline runs it (per-user ridge, or the
  * population model below MIN_USER_SAMPLES = 432 windows), except that its population fallback is trained without the
@@ -14,6 +15,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import {
   ar2Forecaster,
   compareForecasters,
+  DEFAULT_REFIT_EVERY_MINUTES,
   fixedOffsetMinuteOfDay,
   linearForecaster,
   mae,
@@ -71,7 +73,7 @@ function evaluate(subjects: Subject[], log: (s: string) => void) {
     // Learning curve: per-user models trained on the last d days of the training part vs the population model.
     const trainers: Record<string, Trainer> = { population: () => linearForecaster(population, minuteOfDay) };
     for (const d of curveDays) trainers[`user ${d} d`] = (train) => linearForecaster(trainForecastModel(lastDays(train, d), { minuteOfDay, minUserSamples: 0 }).model, minuteOfDay);
-    const population2 = compareForecasters(series, options, trainers);
+    const population2 = compareForecasters(series, { ...options, refitEveryMinutes: 0 }, trainers);
     for (const [k, acc] of Object.entries(population2.accuracy)) (curve[k] ??= []).push(acc);
     rows.push({ subject, readings: series.times.length, comparison, scope, population: population2 });
     log(`${subject.id}: ${comparison.origins} origins, RMSE 30 min ${METHODS.map((m) => rmse(comparison.accuracy[m][0]).toFixed(1)).join(" / ")}`);
@@ -108,7 +110,7 @@ function report({ rows, curve, curveDays }: ReturnType<typeof evaluate>): string
   out.push("## Protocol", "");
   out.push(
     "- **Data:** every subject of `shared/data/iglu/example_data_hall.csv` (19, Dexcom G4; Hall et al. 2018) and `example_data_5_subject.csv` (5, Dexcom G4; iglu), and the Dexcom Clarity sample `shared/data/dexcom-clarity/cgmquantify-sample.csv` (1, G6; `EGV` rows). iglu clock times are read as UTC−05:00 (R's `EST`); the Clarity times as local wall time. Each subject's readings are sorted and de-duplicated (`prepareSeries`).",
-    `- **Split:** per subject, the first ${TRAIN_FRACTION * 100} % of the readings (by count, in time order) train; the rest test. The model is fitted once and never sees a test reading as training data.`,
+    `- **Split:** per subject, the first ${TRAIN_FRACTION * 100} % of the readings (by count, in time order) train; the rest test. **Online updating:** at the first test origin ${DEFAULT_REFIT_EVERY_MINUTES / 60} hours or more after the previous fit, the model is retrained (same procedure, λ re-selected) on every reading at or before that origin: the training part plus the test readings already seen, as the weekly pipeline retrains on all the history it has. A training target g(t + h) enters a refit only once its reading is in the past.`,
     "- **Origins:** every test reading time. At each, persistence (last value), Nightscout's AR2 and the model forecast 30 and 60 minutes ahead from readings at or before the origin only. **Only origins where all three predict are scored** (the model declines when its one-hour window has a gap over 15 minutes; AR2 when Nightscout's previous 5-minute bucket is empty).",
     "- **Truth:** the reading within ±2.5 minutes of origin + h (the closest); forecasts without one are not scored. Errors are prediction − truth in mg/dL; RMSE and MAE are per subject, then averaged over subjects with equal weight.",
     "- **Model:** `trainForecastModel` with its defaults: compression lows masked in the training readings (night rule), features = current glucose, 11 first differences over the last hour, time-of-day sin/cos; one ridge model per horizon (5…60 min) predicting the change from the current value; λ per horizon by forward-chaining validation inside the training part; 10/90 % intervals from out-of-fold residuals. Per-user when the training part gives ≥ " + MIN_USER_SAMPLES + " complete one-hour windows (1.5 days), else the population model. For this evaluation the population fallback is trained **leave-one-subject-out** (on the other iglu subjects), since the shipped `POPULATION_MODEL` has seen every iglu subject.",
@@ -158,7 +160,7 @@ function report({ rows, curve, curveDays }: ReturnType<typeof evaluate>): string
   out.push("", `The model has the lowest RMSE of the three for ${wins(0)} of ${rows.length} subjects at 30 minutes and ${wins(1)} of ${rows.length} at 60 minutes.`, "");
   out.push("## Learning curve: per-user history vs the population model", "");
   out.push(
-    "Same subjects, split and scored origins (where all of these predict), but the per-user model is trained only on the **last d days** of the training part (forced per-user, whatever the window count), against the leave-one-subject-out population model. This is what the " + MIN_USER_SAMPLES + "-window threshold (1.5 days) rests on.",
+    "Same subjects, split and scored origins (where all of these predict), but the per-user model is trained only on the **last d days** of the training part (forced per-user, whatever the window count) and fitted once (no online updating), against the leave-one-subject-out population model. This is what the " + MIN_USER_SAMPLES + "-window threshold (1.5 days) rests on.",
     "",
   );
   line(["Trained on", "Mean RMSE 30", "Mean RMSE 60"]);

@@ -3,7 +3,7 @@
  * look-ahead, and the comparison of several forecasters on shared origins.
  */
 import { describe, expect, it } from "vitest";
-import { ar2Forecaster, backtest, compareForecasters, mae, observedAt, persistenceForecaster, rmse, trainCount, type Forecaster, type GlucoseSeries } from "./index.ts";
+import { ar2Forecaster, backtest, compareForecasters, DEFAULT_REFIT_EVERY_MINUTES, mae, observedAt, persistenceForecaster, rmse, trainCount, type Forecaster, type GlucoseSeries } from "./index.ts";
 
 const MIN = 60_000;
 const series = (values: readonly number[], step = 5): GlucoseSeries => ({ times: Float64Array.from(values, (_, i) => i * step * MIN), values: Float64Array.from(values) });
@@ -54,6 +54,55 @@ describe("backtest", () => {
     const ra = backtest(a, { trainFraction: 0.5, horizons: [5] }, () => spy);
     const rb = backtest(b, { trainFraction: 0.5, horizons: [5] }, () => spy);
     expect(ra.origins.slice(0, 2).map((o) => o.forecast.values[0])).toEqual(rb.origins.slice(0, 2).map((o) => o.forecast.values[0]));
+  });
+});
+
+describe("backtest with online updating", () => {
+  // 5-minute readings over 10 hours: 120 readings, 72 train (6 h), the test part spans 4 h
+  const long = series(Array.from({ length: 120 }, (_, i) => 100 + (i % 7)));
+
+  it("refits on every reading up to the origin once refitEveryMinutes have passed since the last fit", () => {
+    const calls: number[] = [];
+    const lastTimes: number[] = [];
+    const r = backtest(long, { trainFraction: 0.6, horizons: [5], refitEveryMinutes: 60 }, (train) => {
+      calls.push(train.times.length);
+      lastTimes.push(train.times[train.times.length - 1]);
+      const version = calls.length;
+      return (x, at, h) => ({ values: Float64Array.from(h, () => version) });
+    });
+    // training part ends at index 71 (355 min); refits at the first origins ≥ 60 min later: 83, 95, 107, 119
+    expect(calls).toEqual([72, 84, 96, 108, 120]);
+    expect(r.refits).toBe(4);
+    // each refit sees exactly the readings at or before its origin, never a later one
+    expect(lastTimes.slice(1)).toEqual([83, 95, 107, 119].map((i) => long.times[i]));
+    // the refitted forecaster is used from the refit origin on
+    expect(r.origins.find((o) => o.index === 82)?.forecast.values[0]).toBe(1);
+    expect(r.origins.find((o) => o.index === 83)?.forecast.values[0]).toBe(2);
+    expect(r.origins.find((o) => o.index === 119)?.forecast.values[0]).toBe(5);
+  });
+
+  it("fits once with refitEveryMinutes 0, and by default refits every 6 hours of test time", () => {
+    let calls = 0;
+    const once = backtest(long, { trainFraction: 0.6, horizons: [5], refitEveryMinutes: 0 }, () => (calls++, persistenceForecaster));
+    expect(calls).toBe(1);
+    expect(once.refits).toBe(0);
+    expect(DEFAULT_REFIT_EVERY_MINUTES).toBe(360);
+    const day = series(Array.from({ length: 288 * 2 }, (_, i) => 100 + (i % 5))); // 2 days: test part 19.2 h
+    expect(backtest(day, { trainFraction: 0.6, horizons: [5] }, () => persistenceForecaster).refits).toBe(3);
+  });
+
+  it("names the field for a negative period", () => {
+    expect(() => backtest(long, { trainFraction: 0.6, horizons: [5], refitEveryMinutes: -1 }, () => persistenceForecaster)).toThrow(expect.objectContaining({ field: "refit_every_minutes" }));
+  });
+
+  it("refits every forecaster of a comparison on the same schedule", () => {
+    const calls: Record<string, number> = { a: 0, b: 0 };
+    const c = compareForecasters(long, { trainFraction: 0.6, horizons: [5], refitEveryMinutes: 120 }, {
+      a: () => (calls.a++, persistenceForecaster),
+      b: () => (calls.b++, persistenceForecaster),
+    });
+    expect(c.refits).toBe(2);
+    expect(calls).toEqual({ a: 3, b: 3 });
   });
 });
 

@@ -35,7 +35,7 @@ function run(input: unknown, viaStdin = false): Promise<{ status: number | null;
 }
 
 interface Output {
-  model: { scope: string; reason: string; train_readings: number; horizons: number[]; size_bytes: number; parameters: { scope: string } };
+  model: { scope: string; reason: string; train_readings: number; horizons: number[]; size_bytes: number; refit_every_hours: number; refits: number; parameters: { scope: string } };
   origins: { time: number; predictions: Record<string, number>; intervals: Record<string, [number, number]> }[];
   omitted: number;
 }
@@ -59,6 +59,9 @@ describe("analyze forecast-backtest", () => {
     expect(out.model.scope).toBe("user");
     expect(out.model.train_readings).toBe(split);
     expect(out.model.size_bytes).toBeLessThan(5000);
+    // online updating: retrained every 6 hours of the ~2.5-day test part
+    expect(out.model.refit_every_hours).toBe(6);
+    expect(out.model.refits).toBeGreaterThanOrEqual(8);
     expect(out.origins.length + out.omitted).toBe(n - split);
     expect(out.origins.length).toBeGreaterThan(600);
     expect(Object.keys(out.origins[0].predictions)).toEqual(["30", "60"]);
@@ -125,6 +128,8 @@ describe("analyze forecast-backtest", () => {
       [{ readings: ok, horizons: [7] }, "horizons[0]"],
       [{ readings: ok, tz: "Mars/Olympus" }, "tz"],
       [{ readings: ok, tz: 5 }, "tz"],
+      [{ readings: ok, refit_hours: -1 }, "refit_hours"],
+      [{ readings: ok, refit_hours: "6" }, "refit_hours"],
       [{ readings: [ok[0], { ...ok[0] }] }, "readings"], // one distinct time: nothing to forecast from
     ];
     for (const [input, field] of cases) {

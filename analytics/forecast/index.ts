@@ -56,7 +56,7 @@ export { POPULATION_MODEL } from "./population-model.ts";
 export { persistenceForecaster, ar2Forecaster, linearForecaster, trainForecastModel, MIN_USER_SAMPLES, type TrainForecastOptions, type TrainedForecastModel } from "./forecaster.ts";
 
 // Evaluation
-export { backtest, compareForecasters, trainCount, type BacktestOptions, type BacktestOrigin, type BacktestResult, type Comparison, type Trainer } from "./backtest.ts";
+export { backtest, compareForecasters, trainCount, DEFAULT_REFIT_EVERY_MINUTES, type BacktestOptions, type BacktestOrigin, type BacktestResult, type Comparison, type Trainer } from "./backtest.ts";
 export { observedAt, emptyAccuracy, addError, addAccuracy, rmse, mae, bias, TRUTH_TOLERANCE_MS, type Accuracy } from "./accuracy.ts";
 
 // Types
