@@ -51,6 +51,7 @@ import { formatGlucose, READING_KINDS, readingConditions, sentence, STALE_KINDS,
 import { alertPushes, pushAlerts } from "./push.ts";
 import { disconnectFollowerSockets, followerOf, followerTags, isFollowerSocket } from "./followers.ts";
 import { Escalations } from "./escalation.ts";
+import { ReadingWindow, type WindowRow } from "./reading-window.ts";
 import { directionOf, slopePerMinute, TREND_SPAN_MS, type Point } from "./trend.ts";
 
 /** Only a reading at most this old (by the object's clock) can raise an alert. */
@@ -102,12 +103,6 @@ interface SocketAttachment {
   client: string | null;
 }
 
-interface WindowRow extends Record<string, SqlStorageValue> {
-  time: number;
-  source: string;
-  value: number;
-}
-
 /** What one step (a reading, an alarm, an ack, …) produced: messages to send, history to write. */
 class Step {
   readonly messages: ServerMessage[] = [];
@@ -137,6 +132,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   clock: () => number = () => Date.now();
 
   private readonly sql: SqlStorage;
+  private window!: ReadingWindow;
   private escalations: Escalations;
   private owner: MonitorOwner | null = null;
   private config: Config | null = null;
@@ -177,9 +173,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   // Storage
 
   private createSchema(): void {
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS window (
-      time INTEGER NOT NULL, source TEXT NOT NULL, value REAL NOT NULL, trend TEXT,
-      PRIMARY KEY (time, source)) WITHOUT ROWID`);
+    this.window = new ReadingWindow(this.sql);
     this.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     this.sql.exec("CREATE TABLE IF NOT EXISTS active_alerts (kind TEXT PRIMARY KEY, body TEXT NOT NULL)");
     this.sql.exec("CREATE TABLE IF NOT EXISTS snoozes (kind TEXT PRIMARY KEY, until INTEGER NOT NULL)");
@@ -272,13 +266,9 @@ export class GlucoseMonitor extends DurableObject<Env> {
     const cutoff = now - MONITOR_WINDOW_MS;
     const added: MonitorReading[] = [];
     for (const x of readings) {
-      if (x.time < cutoff) continue;
-      const inserted = this.sql
-        .exec("INSERT INTO window (time, source, value, trend) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING time", x.time, x.source, x.value, x.trend)
-        .toArray().length;
-      if (inserted) added.push(x);
+      if (x.time >= cutoff && this.window.add(x.time, x.source, x.value, x.trend)) added.push(x);
     }
-    this.sql.exec("DELETE FROM window WHERE time < ?", cutoff);
+    this.window.trim(cutoff);
     if (!added.length) return { added: 0, evaluated: false, alerts: 0 };
 
     const newest = this.newest(now);
@@ -471,7 +461,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     try {
       const { rules } = await this.ensureConfig();
       const now = this.clock();
-      this.sql.exec("DELETE FROM window WHERE time < ?", now - MONITOR_WINDOW_MS);
+      this.window.trim(now - MONITOR_WINDOW_MS);
       const step = new Step();
       if (!this.newest(now)) {
         // 24 hours without data: nothing is known any more, so nothing stays active.
@@ -771,13 +761,11 @@ export class GlucoseMonitor extends DurableObject<Env> {
 
   /** The newest reading that is not ahead of the clock by more than the allowed skew. */
   private newest(now: number): WindowRow | null {
-    return (
-      this.sql.exec<WindowRow>("SELECT time, source, value FROM window WHERE time <= ? ORDER BY time DESC, source LIMIT 1", now + FUTURE_SKEW_MS).toArray()[0] ?? null
-    );
+    return this.window.newest(now + FUTURE_SKEW_MS);
   }
 
   private points(from: number, to: number): Point[] {
-    return this.sql.exec<{ time: number; value: number }>("SELECT time, value FROM window WHERE time >= ? AND time <= ? ORDER BY time", from, to).toArray();
+    return this.window.between(from, to);
   }
 
   /** mg/dL/min over the 15 minutes ending at `time`, or null (durable/trend.ts). */
@@ -832,7 +820,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
       current: newest ? this.liveReading(newest, unit) : null,
       trend: this.wireTrend(rate, unit),
       minutes_since_last: newest ? Math.max(0, Math.floor((now - newest.time) / 60_000)) : null,
-      readings_in_window: this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM window").one().n,
+      readings_in_window: this.window.size,
       active_alerts: [...this.active.values()].sort((x, y) => x.time - y.time).map((a) => this.wire(a, now, unit)),
       snoozes: [...this.snoozes]
         .filter(([, until]) => until > now)

@@ -1,0 +1,95 @@
+/**
+ * @module durable/reading-window
+ * The live monitor's rolling window of readings: persisted in the object's SQLite table `window`
+ * (so it survives eviction and restarts) and mirrored in memory, sorted by (time, source), so
+ * that the questions asked on every reading (is it a duplicate, which is the newest, what came in
+ * the last 15 minutes or 2 hours) cost no SQL. Only a new reading is written, and the table is
+ * only trimmed when something has left the window. Before the mirror, each reading took five or
+ * six statements, the object's largest cost in the alert benchmark.
+ */
+
+/** One stored reading, in mg/dL. */
+export interface WindowRow {
+  time: number;
+  source: string;
+  value: number;
+}
+
+export class ReadingWindow {
+  /** Sorted by time, then source (the table's primary key order). */
+  private rows: WindowRow[];
+
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`CREATE TABLE IF NOT EXISTS window (
+      time INTEGER NOT NULL, source TEXT NOT NULL, value REAL NOT NULL, trend TEXT,
+      PRIMARY KEY (time, source)) WITHOUT ROWID`);
+    this.rows = sql.exec<{ time: number; source: string; value: number }>("SELECT time, source, value FROM window ORDER BY time, source").toArray();
+  }
+
+  get size(): number {
+    return this.rows.length;
+  }
+
+  /** Stores a reading unless the window already holds one at that time from that source. */
+  add(time: number, source: string, value: number, trend: string | null): boolean {
+    const i = this.lowerBound(time, source);
+    const at = this.rows[i];
+    if (at && at.time === time && at.source === source) return false;
+    this.sql.exec("INSERT INTO window (time, source, value, trend) VALUES (?, ?, ?, ?)", time, source, value, trend);
+    this.rows.splice(i, 0, { time, source, value });
+    return true;
+  }
+
+  /** Forgets readings older than `cutoff`. */
+  trim(cutoff: number): void {
+    let n = 0;
+    while (n < this.rows.length && this.rows[n]!.time < cutoff) n++;
+    if (!n) return;
+    this.sql.exec("DELETE FROM window WHERE time < ?", cutoff);
+    this.rows.splice(0, n);
+  }
+
+  /** The latest reading at or before `limit` (of equal times, the first source by name). */
+  newest(limit: number): WindowRow | null {
+    let i = this.upperBound(limit) - 1;
+    if (i < 0) return null;
+    const time = this.rows[i]!.time;
+    while (i > 0 && this.rows[i - 1]!.time === time) i--;
+    return this.rows[i]!;
+  }
+
+  /** Readings with from ≤ time ≤ to, in time order. */
+  between(from: number, to: number): WindowRow[] {
+    return this.rows.slice(this.lowerBound(from, ""), this.upperBound(to));
+  }
+
+  /** Empties the memory copy (the table went with `deleteAll`). */
+  clear(): void {
+    this.rows = [];
+  }
+
+  /** First index whose (time, source) is ≥ the given key. */
+  private lowerBound(time: number, source: string): number {
+    let lo = 0;
+    let hi = this.rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const r = this.rows[mid]!;
+      if (r.time < time || (r.time === time && r.source < source)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** First index whose time is > `time`. */
+  private upperBound(time: number): number {
+    let lo = 0;
+    let hi = this.rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.rows[mid]!.time <= time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
