@@ -14,6 +14,9 @@ import type { ServerMessage } from "../worker/schemas/alerts.ts";
 export const DEFAULT_ESCALATION_MS = 10 * 60_000;
 
 export class Escalations {
+  /** The earliest deadline, cached: the monitor asks on every reading, the table rarely changes. */
+  private earliest: number | null | undefined = undefined;
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec("CREATE TABLE IF NOT EXISTS escalations (alert_id TEXT PRIMARY KEY, due INTEGER NOT NULL)");
     sql.exec("CREATE TABLE IF NOT EXISTS escalation_config (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
@@ -34,16 +37,19 @@ export class Escalations {
     for (const m of messages) {
       if (m.type !== "alert" || m.alert.kind !== "urgent_low" || m.alert.repeat !== 0) continue;
       this.sql.exec("INSERT INTO escalations (alert_id, due) VALUES (?, ?) ON CONFLICT DO NOTHING", m.alert.id, now + this.delayMs());
+      this.earliest = undefined;
     }
   }
 
   /** The earliest deadline, for the alarm; null when none is pending. */
   nextDue(): number | null {
-    return this.sql.exec<{ due: number | null }>("SELECT min(due) AS due FROM escalations").one().due ?? null;
+    if (this.earliest === undefined) this.earliest = this.sql.exec<{ due: number | null }>("SELECT min(due) AS due FROM escalations").one().due ?? null;
+    return this.earliest;
   }
 
   /** Removes and returns the alert ids whose deadline has passed (the caller checks they are still unacknowledged). */
   takeDue(now: number): string[] {
+    this.earliest = undefined;
     return this.sql
       .exec<{ alert_id: string }>("DELETE FROM escalations WHERE due <= ? RETURNING alert_id", now)
       .toArray()
