@@ -269,7 +269,10 @@ export class GlucoseMonitor extends DurableObject<Env> {
       if (x.time >= cutoff && this.window.add(x.time, x.source, x.value, x.trend)) added.push(x);
     }
     this.window.trim(cutoff);
-    if (!added.length) return { added: 0, evaluated: false, alerts: 0 };
+    if (!added.length) {
+      this.window.save();
+      return { added: 0, evaluated: false, alerts: 0 };
+    }
 
     const newest = this.newest(now);
     const advanced = newest !== null && (before === null || newest.time > before.time);
@@ -646,7 +649,10 @@ export class GlucoseMonitor extends DurableObject<Env> {
    * before any message leaves; nothing written here delays the messages.
    */
   private commit(now: number, step: Step): void {
+    // Messages first: the output gate would hold them until every write made before them is
+    // durable. The writes below are for this object's own restart; D1 holds the reading itself.
     if (step.messages.length) this.broadcast(step.messages);
+    this.window.save();
     // Web Push (durable/push.ts) only after the sockets, and never awaited by the step.
     const pushes = alertPushes(step.messages);
     // Counters (worker/lib/metrics.ts): kind and level only, never the value or the user.

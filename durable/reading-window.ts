@@ -6,6 +6,10 @@
  * the last 15 minutes or 2 hours) cost no SQL. Only a new reading is written, and the table is
  * only trimmed when something has left the window. Before the mirror, each reading took five or
  * six statements, the object's largest cost in the alert benchmark.
+ *
+ * Changes reach the table only on {@link save}, which the monitor calls after it has sent the
+ * step's messages: a Durable Object holds every outgoing message until the writes made before it
+ * are durable (the output gate), and an alert must not wait for the window's bookkeeping.
  */
 
 /** One stored reading, in mg/dL. */
@@ -18,6 +22,8 @@ export interface WindowRow {
 export class ReadingWindow {
   /** Sorted by time, then source (the table's primary key order). */
   private rows: WindowRow[];
+  /** Changes since the last save, in order: a reading added (with its trend arrow, stored but not needed in memory) or a trim. */
+  private unsaved: ({ time: number; source: string; value: number; trend: string | null } | { cutoff: number })[] = [];
 
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS window (
@@ -30,13 +36,13 @@ export class ReadingWindow {
     return this.rows.length;
   }
 
-  /** Stores a reading unless the window already holds one at that time from that source. */
+  /** Adds a reading unless the window already holds one at that time from that source. */
   add(time: number, source: string, value: number, trend: string | null): boolean {
     const i = this.lowerBound(time, source);
     const at = this.rows[i];
     if (at && at.time === time && at.source === source) return false;
-    this.sql.exec("INSERT INTO window (time, source, value, trend) VALUES (?, ?, ?, ?)", time, source, value, trend);
     this.rows.splice(i, 0, { time, source, value });
+    this.unsaved.push({ time, source, value, trend });
     return true;
   }
 
@@ -45,8 +51,17 @@ export class ReadingWindow {
     let n = 0;
     while (n < this.rows.length && this.rows[n]!.time < cutoff) n++;
     if (!n) return;
-    this.sql.exec("DELETE FROM window WHERE time < ?", cutoff);
     this.rows.splice(0, n);
+    this.unsaved.push({ cutoff });
+  }
+
+  /** Writes what changed since the last save to the table. */
+  save(): void {
+    for (const x of this.unsaved) {
+      if ("cutoff" in x) this.sql.exec("DELETE FROM window WHERE time < ?", x.cutoff);
+      else this.sql.exec("INSERT INTO window (time, source, value, trend) VALUES (?, ?, ?, ?)", x.time, x.source, x.value, x.trend);
+    }
+    this.unsaved = [];
   }
 
   /** The latest reading at or before `limit` (of equal times, the first source by name). */
@@ -66,6 +81,7 @@ export class ReadingWindow {
   /** Empties the memory copy (the table went with `deleteAll`). */
   clear(): void {
     this.rows = [];
+    this.unsaved = [];
   }
 
   /** First index whose (time, source) is ≥ the given key. */

@@ -33,14 +33,28 @@ describe("ReadingWindow", () => {
       expect(w.between(t + 5 * MIN, t + 10 * MIN).map((r) => r.value)).toEqual([111, 110, 120]);
 
       const table = () => sql.exec<{ time: number; source: string; value: number }>("SELECT time, source, value FROM window ORDER BY time, source").toArray();
+      // Nothing reaches the table before save() (the monitor saves after sending its messages).
+      expect(table()).toEqual([]);
+      w.save();
+      expect(table().length).toBe(4);
       expect(new ReadingWindow(sql).between(0, Infinity)).toEqual(table());
 
       w.trim(t + 5 * MIN);
       expect(w.size).toBe(3);
+      w.save();
       expect(table().map((r) => r.value)).toEqual([111, 110, 120]);
       expect(new ReadingWindow(sql).between(0, Infinity)).toEqual(w.between(0, Infinity));
       w.trim(t + 5 * MIN); // nothing left to trim: no change
+      w.save();
       expect(table().length).toBe(3);
+
+      // Changes between saves are replayed in order: a reading added, trimmed away, another added.
+      w.add(t + 20 * MIN, "cgm", 130, null);
+      w.trim(t + 15 * MIN);
+      w.add(t + 25 * MIN, "cgm", 140, null);
+      w.save();
+      expect(table().map((r) => r.value)).toEqual([130, 140]);
+      expect(new ReadingWindow(sql).between(0, Infinity)).toEqual(w.between(0, Infinity));
     });
   });
 });
