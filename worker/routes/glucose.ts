@@ -108,8 +108,8 @@ glucoseRoutes.openapi(
       if (parsed.success) valid.push(toNew(parsed.data));
       else rejected.push({ index, fields: zodFields(parsed.error) });
     });
+    notifyMonitor(c, valid); // as the D1 write starts, like the single-reading POST
     const inserted = await insertReadings(getDb(c.env.DB), c.get("user").id, valid);
-    notifyMonitor(c, valid);
     recordMetric(c.env, "readings_ingested", "glucose", inserted);
     if (inserted) scheduleBackfill(c.env, c.executionCtx, c.get("user").id, valid.map((x) => x.time)); // re-aggregates past days (insights)
     return c.json({ inserted, duplicates: valid.length - inserted, rejected }, 200);

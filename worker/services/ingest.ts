@@ -16,8 +16,10 @@ import { notifyMonitor } from "./monitor.ts";
 export async function storeReadings(c: Context<AppEnv>, readings: NewReading[]): Promise<number> {
   if (!readings.length) return 0;
   const userId = c.get("user").id;
-  const inserted = await insertReadings(getDb(c.env.DB), userId, readings);
+  // As the single-reading POST does: the live monitor hears of the readings as the D1 write
+  // starts (it ignores readings it already holds, so a retried upload raises nothing twice).
   notifyMonitor(c, readings);
+  const inserted = await insertReadings(getDb(c.env.DB), userId, readings);
   // Labelled by route group (entries, webhooks, imports), never by user.
   recordMetric(c.env, "readings_ingested", c.req.path.split("/")[3] ?? "other", inserted);
   if (inserted) scheduleBackfill(c.env, c.executionCtx, userId, readings.map((x) => x.time));

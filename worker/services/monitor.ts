@@ -20,10 +20,11 @@ export const monitorStub = (env: Bindings, publicId: string) => env.GLUCOSE_MONI
 const ownerOf = (user: AuthUser, requestId?: string): MonitorOwner => ({ userId: user.id, publicId: user.publicId, requestId });
 
 /**
- * Sends the readings that fall inside the monitor's window to the user's Durable Object (bulk
- * paths call it after D1 has stored them; the single-reading POST as its D1 write starts). The
- * call is not awaited by the response (waitUntil), so a slow object never delays the upload;
- * it starts at once, so an alert follows the reading within the same request. The object itself ignores old and duplicate readings.
+ * Sends the readings that fall inside the monitor's window to the user's Durable Object. Every
+ * ingestion path calls it as its D1 write starts, so the alert path never waits for D1; the
+ * sender is still answered only once D1 has the readings. The call is not awaited by the
+ * response (waitUntil), so a slow object never delays the upload. The object itself ignores
+ * old and duplicate readings, so a retried upload raises nothing twice.
  */
 export function notifyMonitor(c: Context<AppEnv>, readings: NewReading[]): void {
   const since = Date.now() - MONITOR_WINDOW_MS;
