@@ -644,13 +644,12 @@ export class GlucoseMonitor extends DurableObject<Env> {
   }
 
   /**
-   * Ends a step: sends first, then persists the alert state, queues the history and sets the
-   * alarm. The reading itself is already in storage, so the runtime's output gate has it durable
-   * before any message leaves; nothing written here delays the messages.
+   * Ends a step: sends first, then saves the window, persists the alert state, queues the history
+   * and sets the alarm. The runtime's output gate holds a message until every write made before
+   * it is durable, so nothing written here delays the messages. These writes are for this
+   * object's own restart; D1 is the record of the readings.
    */
   private commit(now: number, step: Step): void {
-    // Messages first: the output gate would hold them until every write made before them is
-    // durable. The writes below are for this object's own restart; D1 holds the reading itself.
     if (step.messages.length) this.broadcast(step.messages);
     this.window.save();
     // Web Push (durable/push.ts) only after the sockets, and never awaited by the step.

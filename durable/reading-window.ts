@@ -78,12 +78,6 @@ export class ReadingWindow {
     return this.rows.slice(this.lowerBound(from, ""), this.upperBound(to));
   }
 
-  /** Empties the memory copy (the table went with `deleteAll`). */
-  clear(): void {
-    this.rows = [];
-    this.unsaved = [];
-  }
-
   /** First index whose (time, source) is ≥ the given key. */
   private lowerBound(time: number, source: string): number {
     let lo = 0;
