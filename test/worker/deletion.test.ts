@@ -36,6 +36,20 @@ describe("tokens", () => {
     }
   });
 
+  it("refuses a token it has already accepted once the token's exp has passed", async () => {
+    const a = await register();
+    const [, p] = a.access.split(".");
+    const payload = JSON.parse(atob(p!.replace(/-/g, "+").replace(/_/g, "/")));
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const shortLived = await sign({ ...payload, exp }, DEV_KEY, "HS256");
+    // Accepted twice (the second time from the verification cache), then refused after exp.
+    for (let i = 0; i < 2; i++) expect((await api("/api/v1/auth/me", { token: shortLived })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 50));
+    const res = await api("/api/v1/auth/me", { token: shortLived });
+    expect(res.status).toBe(401);
+    expect(res.json.error.code).toBe("unauthorized");
+  });
+
   it("refuses a refresh token after logout and after account deletion", async () => {
     const a = await register();
     expect((await api("/api/v1/auth/logout", { body: { refresh_token: a.refresh } })).status).toBeLessThan(300);
