@@ -38,6 +38,7 @@ import {
   type MinuteOfDay,
 } from "../forecast/index.ts";
 import { loadEvaluationSubjects } from "./forecast-datasets.ts";
+import { printRmseSummary } from "./forecast-experiment-report.ts";
 
 const H = [30, 60];
 const BINS = 32;
@@ -292,9 +293,4 @@ prepared.forEach((me, si) => {
   for (const nm of names) for (let k = 0; k < 2; k++) acc[nm][k].push(rmse(c.accuracy[nm][k]));
   console.error(me.s.id, names.map((nm) => `${nm} ${rmse(c.accuracy[nm][0]).toFixed(1)}/${rmse(c.accuracy[nm][1]).toFixed(1)}`).join("  "), `rounds user ${userTrees.map((t) => t.length)} pop ${popTrees.map((t) => t.length)}`);
 });
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-for (const nm of names) {
-  const r = [0, 1].map((k) => mean(acc[nm][k]));
-  const p = [0, 1].map((k) => mean(acc.persistence[k]));
-  console.log(`${nm.padEnd(12)} RMSE 30 ${r[0].toFixed(2)} 60 ${r[1].toFixed(2)}  vs persistence ${(100 * (1 - r[0] / p[0])).toFixed(1)} % / ${(100 * (1 - r[1] / p[1])).toFixed(1)} %`);
-}
+printRmseSummary(names, acc);

@@ -38,7 +38,9 @@ import {
   type Samples,
   type Trainer,
 } from "../forecast/index.ts";
+import { seededRandom } from "../clustering/index.ts";
 import { loadEvaluationSubjects } from "./forecast-datasets.ts";
+import { printRmseSummary } from "./forecast-experiment-report.ts";
 
 const H = [30, 60];
 const HIDDEN = Number(process.env.HIDDEN ?? 16);
@@ -47,17 +49,6 @@ const LR = 1e-3;
 const DECAY = 1e-4;
 const BATCH = 64;
 const YS = 30;
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fixed input scaling of the ridge features. */
 function scaleInput(row: Float64Array, out: Float64Array): void {
@@ -90,7 +81,7 @@ class Mlp {
   readonly w2: Float64Array;
   readonly b2: Float64Array;
   constructor(readonly p: number, readonly h: number, readonly q: number, seed: number) {
-    const rnd = mulberry32(seed);
+    const rnd = seededRandom(seed);
     const u = (fanIn: number, fanOut: number) => (rnd() * 2 - 1) * Math.sqrt(6 / (fanIn + fanOut));
     this.w1 = Float64Array.from({ length: h * p }, () => u(p, h));
     this.b1 = new Float64Array(h);
@@ -121,7 +112,7 @@ function trainNet(net: Mlp, d: Data, epochs: number, seed: number, onEpoch?: (e:
   const a = new Float64Array(net.h);
   const out = new Float64Array(net.q);
   const da = new Float64Array(net.h);
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const order = Array.from(d.x.keys());
   let step = 0;
   for (let e = 0; e < epochs; e++) {
@@ -270,11 +261,5 @@ subjects.forEach((me, si) => {
   for (const nm of names) for (let k = 0; k < 2; k++) acc[nm][k].push(rmse(c.accuracy[nm][k]));
   console.error(`${me.s.id.padEnd(20)} ${names.map((nm) => `${nm} ${rmse(c.accuracy[nm][0]).toFixed(1)}/${rmse(c.accuracy[nm][1]).toFixed(1)}`).join("  ")}  epochs user ${userEpochs} pop ${pop.epochs} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 });
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const p = [0, 1].map((k) => mean(acc.persistence[k]));
-const a = [0, 1].map((k) => mean(acc.ar2[k]));
 console.log(`hidden ${HIDDEN}, max epochs ${MAX_EPOCHS}`);
-for (const nm of names) {
-  const r = [0, 1].map((k) => mean(acc[nm][k]));
-  console.log(`${nm.padEnd(12)} RMSE 30 ${r[0].toFixed(2)} 60 ${r[1].toFixed(2)}  vs persistence −${(100 * (1 - r[0] / p[0])).toFixed(1)} % / −${(100 * (1 - r[1] / p[1])).toFixed(1)} %  vs AR2 −${(100 * (1 - r[0] / a[0])).toFixed(1)} % / −${(100 * (1 - r[1] / a[1])).toFixed(1)} %`);
-}
+printRmseSummary(names, acc);

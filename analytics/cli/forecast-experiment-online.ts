@@ -42,6 +42,7 @@ import {
   type Trainer,
 } from "../forecast/index.ts";
 import { loadEvaluationSubjects } from "./forecast-datasets.ts";
+import { printRmseSummary } from "./forecast-experiment-report.ts";
 
 const H = [30, 60];
 const HOUR = 3_600_000;
@@ -143,10 +144,4 @@ for (const subject of loadEvaluationSubjects()) {
   for (const nm of names) for (let k = 0; k < 2; k++) acc[nm][k].push(rmse(c.accuracy[nm][k]));
   console.error(`${subject.id.padEnd(20)} ${names.map((nm) => `${nm} ${rmse(c.accuracy[nm][0]).toFixed(1)}/${rmse(c.accuracy[nm][1]).toFixed(1)}`).join("  ")}  (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const p = [0, 1].map((k) => mean(acc.persistence[k]));
-const a = [0, 1].map((k) => mean(acc.ar2[k]));
-for (const nm of names) {
-  const r = [0, 1].map((k) => mean(acc[nm][k]));
-  console.log(`${nm.padEnd(22)} RMSE 30 ${r[0].toFixed(2)} 60 ${r[1].toFixed(2)}  vs persistence −${(100 * (1 - r[0] / p[0])).toFixed(1)} % / −${(100 * (1 - r[1] / p[1])).toFixed(1)} %  vs AR2 −${(100 * (1 - r[0] / a[0])).toFixed(1)} % / −${(100 * (1 - r[1] / a[1])).toFixed(1)} %`);
-}
+printRmseSummary(names, acc);
