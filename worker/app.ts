@@ -10,6 +10,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { captureException } from "@sentry/cloudflare";
 import { productionConfigProblems } from "./lib/config.ts";
+import { setResponseHeader } from "./lib/response-headers.ts";
 import { createLogger, errorFields, logLevelOf } from "./lib/log.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
@@ -73,15 +74,19 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
   app.use("*", securityHeaders);
   // Middleware instances are built once: building them per request was allocation on every call.
-  app.use(
-    "/api/*",
-    cors({
-      origin: (origin, c) => (origin === (c.env as Bindings).WEB_ORIGIN ? origin : null),
-      allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "api-secret"],
-      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      maxAge: 600,
-    }),
-  );
+  const corsHeaders = cors({
+    origin: (origin, c) => (origin === (c.env as Bindings).WEB_ORIGIN ? origin : null),
+    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "api-secret"],
+    allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    maxAge: 600,
+  });
+  // A request without an Origin (an uploader, a server, curl) has nothing for CORS to allow; it
+  // only gets the `Vary: Origin` hono/cors would add, set in place (hono/cors copies the response).
+  app.use("/api/*", async (c, next) => {
+    if (c.req.method === "OPTIONS" || c.req.header("origin") !== undefined) return corsHeaders(c, next);
+    await next();
+    setResponseHeader(c, "Vary", "Origin", { append: true });
+  });
   // A production deployment on development defaults refuses to serve (GET /ready names why).
   app.use("/api/*", async (c, next) => {
     const problems = productionConfigProblems(c.env);

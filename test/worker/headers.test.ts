@@ -62,6 +62,28 @@ describe("security headers", () => {
     const simple = await api("/health", { headers: { origin: "https://evil.example" } });
     expect(simple.headers.get("access-control-allow-origin")).toBeNull();
   });
+
+  it("a simple request carries Vary: Origin with or without an Origin, and the allowed origin only from the web site", async () => {
+    const user = await register();
+    const post = (headers: Record<string, string>, minutesAgo: number) =>
+      api("/api/v1/glucose/readings", { method: "POST", token: user.access, headers, body: { time: Date.now() - minutesAgo * 60_000, value: 120 } });
+    const fromUploader = await post({}, 10);
+    expect(fromUploader.status).toBe(201);
+    expect(fromUploader.headers.get("vary")).toBe("Origin");
+    expect(fromUploader.headers.get("access-control-allow-origin")).toBeNull();
+    expect(fromUploader.headers.get("cache-control")).toBe("no-store");
+    expectSecurityHeaders(fromUploader.headers);
+    const fromSite = await post({ origin: env.WEB_ORIGIN }, 5);
+    expect(fromSite.status).toBe(201);
+    expect(fromSite.headers.get("access-control-allow-origin")).toBe(env.WEB_ORIGIN);
+    expect(fromSite.headers.get("vary")).toBe("Origin");
+    expect(fromSite.headers.get("cache-control")).toBe("no-store");
+    const refused = await api("/api/v1/glucose/readings", { method: "POST", token: user.access, body: { time: Date.now(), value: "high" } });
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get("vary")).toBe("Origin");
+    expect(refused.headers.get("cache-control")).toBe("no-store");
+    expectSecurityHeaders(refused.headers);
+  });
 });
 
 describe("production configuration", () => {

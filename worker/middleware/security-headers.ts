@@ -14,6 +14,7 @@
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../env.ts";
+import { setResponseHeader } from "../lib/response-headers.ts";
 
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
@@ -52,8 +53,8 @@ export async function docsCsp(html: string): Promise<string> {
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   await headers(c, next);
   if (c.res.status === 101) return; // a WebSocket upgrade: nothing to cache or render
-  if (c.req.path.startsWith("/api/") && !c.res.headers.has("cache-control")) c.header("Cache-Control", "no-store");
+  if (c.req.path.startsWith("/api/") && !c.res.headers.has("cache-control")) setResponseHeader(c, "Cache-Control", "no-store");
   if (c.req.path === "/docs" && c.res.headers.get("content-type")?.startsWith("text/html")) {
-    c.header("Content-Security-Policy", await docsCsp(await c.res.clone().text()));
+    setResponseHeader(c, "Content-Security-Policy", await docsCsp(await c.res.clone().text()));
   }
 });
