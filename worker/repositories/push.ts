@@ -84,22 +84,19 @@ export interface PushRecipients {
   followers: { prefs: FollowerPreferences; subscriptions: StoredSubscription[] }[];
 }
 
-/** Everyone an alert of `userId` may be pushed to (two D1 round trips at once); null when the account is gone. */
+/**
+ * Everyone an alert of `userId` may be pushed to, in one D1 round trip (a batch of four reads);
+ * null when the account is gone. The followers' subscriptions are read by a subquery rather than
+ * a join: inside a D1 batch rows come back keyed by column name, and two tables' `id` and
+ * `user_id` would collide. A follower with no subscription gets nothing.
+ */
 export async function pushRecipients(db: Db, userId: number): Promise<PushRecipients | null> {
-  // The join runs outside the batch: inside a D1 batch rows come back keyed by column name, so
-  // the two tables' `id` and `user_id` collide and drizzle maps the values into the wrong fields.
-  const [[owners, own], followerSubs] = await Promise.all([
-    db.batch([db.select({ name: t.users.name }).from(t.users).where(eq(t.users.id, userId)).limit(1), db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId))]),
+  const activeSharing = and(eq(sharings.userId, userId), eq(sharings.status, "active"));
+  const [owners, own, shares, followerSubs] = await db.batch([
+    db.select({ name: t.users.name }).from(t.users).where(eq(t.users.id, userId)).limit(1),
+    db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)),
     db
       .select({
-        subId: pushSubscriptions.id,
-        subUserId: pushSubscriptions.userId,
-        endpoint: pushSubscriptions.endpoint,
-        p256dh: pushSubscriptions.p256dh,
-        auth: pushSubscriptions.auth,
-        userAgent: pushSubscriptions.userAgent,
-        lastSentAt: pushSubscriptions.lastSentAt,
-        subCreatedAt: pushSubscriptions.createdAt,
         sharingId: sharings.id,
         followerId: sharings.followerId,
         lowThreshold: sharings.lowThreshold,
@@ -109,20 +106,24 @@ export async function pushRecipients(db: Db, userId: number): Promise<PushRecipi
         quietTimezone: sharings.quietTimezone,
       })
       .from(sharings)
-      .innerJoin(pushSubscriptions, eq(pushSubscriptions.userId, sharings.followerId))
-      .where(and(eq(sharings.userId, userId), eq(sharings.status, "active"))),
+      .where(activeSharing),
+    db
+      .select()
+      .from(pushSubscriptions)
+      .where(inArray(pushSubscriptions.userId, db.select({ id: sharings.followerId }).from(sharings).where(activeSharing))),
   ]);
   if (!owners[0]) return null;
+  const subsOf = new Map<number, StoredSubscription[]>();
+  for (const sub of followerSubs) {
+    const list = subsOf.get(sub.userId);
+    if (list) list.push(sub);
+    else subsOf.set(sub.userId, [sub]);
+  }
   const byFollower = new Map<number, { prefs: FollowerPreferences; subscriptions: StoredSubscription[] }>();
-  for (const r of followerSubs) {
-    if (r.followerId === null) continue;
-    let f = byFollower.get(r.followerId);
-    if (!f) {
-      const prefs = { sharingId: r.sharingId, followerId: r.followerId, lowThreshold: r.lowThreshold, highThreshold: r.highThreshold, quietStart: r.quietStart, quietEnd: r.quietEnd, quietTimezone: r.quietTimezone };
-      f = { prefs, subscriptions: [] };
-      byFollower.set(r.followerId, f);
-    }
-    f.subscriptions.push({ id: r.subId, userId: r.subUserId, endpoint: r.endpoint, p256dh: r.p256dh, auth: r.auth, userAgent: r.userAgent, lastSentAt: r.lastSentAt, createdAt: r.subCreatedAt });
+  for (const share of shares) {
+    if (share.followerId === null || byFollower.has(share.followerId)) continue;
+    const subscriptions = subsOf.get(share.followerId);
+    if (subscriptions) byFollower.set(share.followerId, { prefs: { ...share, followerId: share.followerId }, subscriptions });
   }
   return { ownerName: owners[0].name, own, followers: [...byFollower.values()] };
 }
