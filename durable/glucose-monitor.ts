@@ -162,6 +162,9 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.createSchema();
     this.escalations = new Escalations(this.sql);
     this.restore();
+    // Events the previous instance queued but never wrote (evicted between the send and the D1
+    // write): write them now rather than on the next reading, which may be hours away.
+    if (this.historyBacklog) this.flushHistory();
     // Debug level (LOG_LEVEL=debug): shows each start of an instance, e.g. waking after eviction
     // with hibernated sockets (bench/eviction.ts watches for it).
     createLogger({ class: "GlucoseMonitor", object: ctx.id.toString() }, logLevelOf(env)).debug("monitor.started", { sockets: ctx.getWebSockets().length });

@@ -139,6 +139,24 @@ describe("eviction", () => {
     expect(again.all("resolved")).toEqual([]);
     again.close();
   });
+
+  it("writes the history an evicted instance left in its outbox, with no further reading", async () => {
+    // An eviction can land between an alert's send and its D1 write (CI saw it once in
+    // faults.test.ts): the event is in the object's outbox, and the next instance must deliver it.
+    const a = await register();
+    await postReading(a, 110);
+    const event = { key: crypto.randomUUID(), alertId: "left-behind", event: "raised", kind: "low", level: "warning", time: Date.now(), value: 66, message: "Low: 66 mg/dL", until: null };
+    await runInDurableObject(monitorOf(a), (_instance, state) => {
+      state.storage.sql.exec("INSERT INTO history_outbox (body) VALUES (?)", JSON.stringify(event));
+    });
+    await runInDurableObject(monitorOf(a), (_instance, state) => state.abort("simulated eviction")).catch(() => undefined);
+    // Any call wakes a new instance (here the state read); no reading, no alarm.
+    expect((await api("/api/v1/alerts/state", { token: a.access })).status).toBe(200);
+    const items = await historyUntil(a, (xs) => xs.some((x: { alert_id: string }) => x.alert_id === "left-behind"));
+    expect(items.filter((x: { alert_id: string }) => x.alert_id === "left-behind")).toHaveLength(1);
+    const left = await runInDurableObject(monitorOf(a), (_instance, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM history_outbox").one().n);
+    expect(left).toBe(0);
+  });
 });
 
 describe("out-of-order and duplicate readings", () => {
