@@ -249,6 +249,8 @@ async function runLevel(platform: Platform, USERS: number, level: number) {
   const load0 = loadavg()[0]!;
   const cpu0 = cpuNow(platform);
   const t0 = performance.now() + 200;
+  // CLOCK_MONOTONIC of t0 in ms, to line the trace up with `perf record -k CLOCK_MONOTONIC`.
+  if (TRACE) writeFileSync(`${TRACE}.${level}.t0`, String(Number(process.hrtime.bigint()) / 1e6 + (t0 - performance.now())));
   await Promise.all(
     users.map(async (u) => {
       const offset = (u.index * 1000) / USERS;
