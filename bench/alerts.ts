@@ -27,6 +27,9 @@
  * - `built`: the same with Miniflare's entry worker in front.
  * - `dev`: `wrangler dev`, which adds a proxy worker (a second workerd) in front and restarts the
  *   Worker, closing every socket, whenever a source file in the tree changes.
+ * - `floor`: not GlucoLens but bench/floor/worker.ts, the least any Worker must do for this path
+ *   (one D1 INSERT, one RPC, the object's send and its one SQLite INSERT), served the same way as
+ *   `direct`: what it measures is the platform's share of the latency.
  * Local storage commits are fsync'd on workerd's event-loop thread (two per reading: D1's and the
  * object's), so the disk under ALERT_BENCH_STATE_DIR bounds the rate; /dev/shm takes the disk out.
  *
@@ -36,7 +39,7 @@
  * post, default 3000), ALERT_BENCH_PLATFORM, ALERT_BENCH_STATE_DIR, BENCH_PORT (default 8791).
  */
 import { Agent, request as httpRequest } from "node:http";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { WebSocket } from "ws";
 import { cpuSeconds, startBuiltPlatform, startPlatform, type Platform } from "./local-platform.ts";
@@ -57,7 +60,7 @@ const CROSS_EVERY = 10;
 const TARGET_P99_MS = 25;
 
 if (!LEVELS.length) throw new Error("ALERT_BENCH_USERS must be a positive integer or a comma-separated list of them");
-if (!["direct", "built", "dev"].includes(PLATFORM)) throw new Error("ALERT_BENCH_PLATFORM must be direct, built or dev");
+if (!["direct", "built", "dev", "floor"].includes(PLATFORM)) throw new Error("ALERT_BENCH_PLATFORM must be direct, built, dev or floor");
 
 interface User {
   index: number;
@@ -164,6 +167,22 @@ function valueOf(i: number, k: number): { value: number; crossing: boolean } {
   return { value: 100 + (n % 7), crossing: false };
 }
 
+/**
+ * The machine's CPU time so far from /proc/stat, all cores: total and steal (time the hypervisor
+ * gave to other guests). On a shared VM steal of more than a few percent makes a run's tail
+ * meaningless, so it is reported with the figures. Null where /proc/stat is missing.
+ */
+function machineTicks(): { total: number; steal: number } | null {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already counted in user)
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { total, steal: fields[7] ?? 0 };
+  } catch {
+    return null;
+  }
+}
+
 /** CPU seconds so far of the serving processes, by name (workerd, node), and of this client. */
 function cpuNow(platform: Platform) {
   const byName: Record<string, number> = {};
@@ -247,6 +266,7 @@ async function runLevel(platform: Platform, USERS: number, level: number) {
   const deadline = performance.now() + 2 * SECONDS * 1000 + 30_000;
   const runStart = Date.now();
   const load0 = loadavg()[0]!;
+  const ticks0 = machineTicks();
   const cpu0 = cpuNow(platform);
   const t0 = performance.now() + 200;
   // CLOCK_MONOTONIC of t0 in ms, to line the trace up with `perf record -k CLOCK_MONOTONIC`.
@@ -291,6 +311,7 @@ async function runLevel(platform: Platform, USERS: number, level: number) {
   if (TRACE) writeFileSync(`${TRACE}.${level}.json`, JSON.stringify(postTrace));
   const cpu1 = cpuNow(platform);
   const load1 = loadavg()[0]!;
+  const ticks1 = machineTicks();
   await sleep(GRACE_MS);
 
   // Readings in D1 per user, for the run's window (the warm-up reading lies before it).
@@ -369,6 +390,7 @@ async function runLevel(platform: Platform, USERS: number, level: number) {
     cpu_percent: { ...serverCpu, client: cpuPercent(cpu0.client, cpu1.client) },
     cpu_ms_per_request: Object.fromEntries(Object.keys(cpu1.byName).map((name) => [name, round((((cpu1.byName[name]! - (cpu0.byName[name] ?? 0)) * 1000) / Math.max(1, requests)), 2)])),
     load_average_1m: { start: round(load0, 2), end: round(load1, 2), cores: cpus().length },
+    vm_steal_percent: ticks0 && ticks1 && ticks1.total > ticks0.total ? round((100 * (ticks1.steal - ticks0.steal)) / (ticks1.total - ticks0.total)) : null,
     schedule_slip_ms_max: Math.round(slipMs),
     sockets_closed_early: closedEarly,
     early_close_codes: earlyCloseCodes,
@@ -396,7 +418,7 @@ async function runLevel(platform: Platform, USERS: number, level: number) {
       .map(([k, v]) => `${k} ${v}`)
       .join(", ")}; per request ${Object.entries(figures.cpu_ms_per_request)
       .map(([k, v]) => `${k} ${v} ms`)
-      .join(", ")}; load average ${figures.load_average_1m.start} → ${figures.load_average_1m.end} on ${figures.load_average_1m.cores} cores`,
+      .join(", ")}; load average ${figures.load_average_1m.start} → ${figures.load_average_1m.end} on ${figures.load_average_1m.cores} cores; VM steal ${figures.vm_steal_percent ?? "unknown"} %`,
   );
   console.log(`Peak memory: workerd ${figures.workerd_peak_rss_mib} MiB, client ${figures.client_peak_rss_mib} MiB; ${closedEarly} sockets closed early ${earlyCloseCodes.join(" ")}`);
   console.log(JSON.stringify(figures));
@@ -405,15 +427,25 @@ async function runLevel(platform: Platform, USERS: number, level: number) {
 
 // --------------------------------------------------------------------------------------------
 
-const platform =
-  PLATFORM === "dev" ? await startPlatform(PORT, "bench-alerts") : await startBuiltPlatform(PORT, "bench-alerts", STATE_DIR, PLATFORM === "direct" ? { SERVE_DIRECT: "1" } : {});
+const SERVE_ENV: Record<string, Record<string, string>> = {
+  direct: { SERVE_DIRECT: "1" },
+  built: {},
+  floor: { SERVE_DIRECT: "1", SERVE_CONFIG: "bench/floor/wrangler.toml" },
+};
+const platform = PLATFORM === "dev" ? await startPlatform(PORT, "bench-alerts") : await startBuiltPlatform(PORT, "bench-alerts", STATE_DIR, SERVE_ENV[PLATFORM]);
 // Stopped on Ctrl-C or a kill too: the platform runs in its own process group.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     void platform.stop().finally(() => process.exit(130));
   });
 }
-console.log(`Platform: ${PLATFORM === "dev" ? "wrangler dev" : PLATFORM === "direct" ? "the built Worker on Miniflare, direct socket" : "the built Worker on Miniflare, behind its entry worker"} at ${platform.url}, state in ${platform.stateDir}`);
+const PLATFORM_NAME: Record<string, string> = {
+  dev: "wrangler dev",
+  direct: "the built Worker on Miniflare, direct socket",
+  built: "the built Worker on Miniflare, behind its entry worker",
+  floor: "the floor Worker (bench/floor/worker.ts) on Miniflare, direct socket",
+};
+console.log(`Platform: ${PLATFORM_NAME[PLATFORM]} at ${platform.url}, state in ${platform.stateDir}`);
 try {
   const results = [];
   for (const [i, n] of LEVELS.entries()) results.push(await runLevel(platform, n, i));

@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
 
 export interface Platform {
   url: string;
@@ -105,16 +106,23 @@ export async function startBuiltPlatform(
   name = "bench",
   /** Where the local D1 and Durable Object SQLite files go (default .tmp/<name>-state). */
   stateDir = `.tmp/${name}-state`,
-  /** Extra environment for the serving process (SERVE_LOG_LEVEL, SERVE_INSPECTOR_PORT). */
+  /** Extra environment for the serving process (SERVE_LOG_LEVEL, SERVE_INSPECTOR_PORT, SERVE_CONFIG). */
   extraEnv: Record<string, string> = {},
 ): Promise<Platform & { workerdPids(): number[]; output(): string }> {
   const outDir = `.tmp/${name}-build`;
   rmSync(stateDir, { recursive: true, force: true });
-  const build = spawnSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outDir], { env, encoding: "utf8" });
+  // The migrations always come from the root wrangler.toml (SERVE_CONFIG may name another Worker on the same D1).
+  const config = extraEnv.SERVE_CONFIG ? ["--config", extraEnv.SERVE_CONFIG] : [];
+  rmSync(outDir, { recursive: true, force: true });
+  // Absolute: wrangler resolves --outdir against the config's folder.
+  const build = spawnSync("npx", ["wrangler", "deploy", "--dry-run", ...config, "--outdir", resolve(outDir)], { env, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
   const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], { env, encoding: "utf8" });
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
-  const child: ChildProcess = spawn("npx", ["tsx", "bench/serve-built.ts", String(port), stateDir, `${outDir}/index.js`], {
+  // The bundle is the one .js file (named after the config's `main`) beside its Text/Data modules.
+  const bundle = readdirSync(outDir).find((f) => f.endsWith(".js"));
+  if (!bundle) throw new Error(`no bundle in ${outDir}`);
+  const child: ChildProcess = spawn("npx", ["tsx", "bench/serve-built.ts", String(port), stateDir, `${outDir}/${bundle}`], {
     env: { ...env, ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

@@ -16,7 +16,8 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
 const [portArg, stateDir, bundle] = process.argv.slice(2);
 if (!portArg || !stateDir || !bundle) throw new Error("usage: serve-built.ts <port> <state dir> <bundle file>");
 
-const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
+// SERVE_CONFIG: another wrangler.toml (bench/floor/wrangler.toml for the alert benchmark's floor).
+const { workerOptions } = unstable_getMiniflareWorkerOptions(process.env.SERVE_CONFIG ?? "wrangler.toml");
 // wrangler dev --persist-to X keeps everything under X/v3 (so `wrangler d1 migrations apply
 // --persist-to X` prepares the same database).
 const persist = join(resolve(stateDir), "v3");
@@ -39,7 +40,7 @@ const mf = new Miniflare({
       ...workerOptions,
       // SERVE_LOG_LEVEL=debug shows the debug lines (bench/eviction.ts reads the object's starts).
       bindings: { ...workerOptions.bindings, ...(process.env.SERVE_LOG_LEVEL ? { LOG_LEVEL: process.env.SERVE_LOG_LEVEL } : {}) },
-      name: "glucolens-api",
+      name: process.env.SERVE_CONFIG ? "glucolens-alert-floor" : "glucolens-api",
       modules: true,
       scriptPath: resolve(bundle),
       // Module names are paths relative to this root; the bundle imports its Text/Data modules
