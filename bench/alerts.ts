@@ -60,7 +60,14 @@ const CROSS_EVERY = 10;
 const TARGET_P99_MS = 25;
 
 if (!LEVELS.length) throw new Error("ALERT_BENCH_USERS must be a positive integer or a comma-separated list of them");
-if (!["direct", "built", "dev", "floor"].includes(PLATFORM)) throw new Error("ALERT_BENCH_PLATFORM must be direct, built, dev or floor");
+/** Each ALERT_BENCH_PLATFORM: what the output calls it, and the serving process's environment (`dev` runs wrangler dev instead). */
+const PLATFORMS: Record<string, { name: string; env: Record<string, string> }> = {
+  direct: { name: "the built Worker on Miniflare, direct socket", env: { SERVE_DIRECT: "1" } },
+  built: { name: "the built Worker on Miniflare, behind its entry worker", env: {} },
+  dev: { name: "wrangler dev", env: {} },
+  floor: { name: "the floor Worker (bench/floor/worker.ts) on Miniflare, direct socket", env: { SERVE_DIRECT: "1", SERVE_CONFIG: "bench/floor/wrangler.toml" } },
+};
+if (!PLATFORMS[PLATFORM]) throw new Error(`ALERT_BENCH_PLATFORM must be one of ${Object.keys(PLATFORMS).join(", ")}`);
 
 interface User {
   index: number;
@@ -427,25 +434,14 @@ async function runLevel(platform: Platform, USERS: number, level: number) {
 
 // --------------------------------------------------------------------------------------------
 
-const SERVE_ENV: Record<string, Record<string, string>> = {
-  direct: { SERVE_DIRECT: "1" },
-  built: {},
-  floor: { SERVE_DIRECT: "1", SERVE_CONFIG: "bench/floor/wrangler.toml" },
-};
-const platform = PLATFORM === "dev" ? await startPlatform(PORT, "bench-alerts") : await startBuiltPlatform(PORT, "bench-alerts", STATE_DIR, SERVE_ENV[PLATFORM]);
+const platform = PLATFORM === "dev" ? await startPlatform(PORT, "bench-alerts") : await startBuiltPlatform(PORT, "bench-alerts", STATE_DIR, PLATFORMS[PLATFORM]!.env);
 // Stopped on Ctrl-C or a kill too: the platform runs in its own process group.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     void platform.stop().finally(() => process.exit(130));
   });
 }
-const PLATFORM_NAME: Record<string, string> = {
-  dev: "wrangler dev",
-  direct: "the built Worker on Miniflare, direct socket",
-  built: "the built Worker on Miniflare, behind its entry worker",
-  floor: "the floor Worker (bench/floor/worker.ts) on Miniflare, direct socket",
-};
-console.log(`Platform: ${PLATFORM_NAME[PLATFORM]} at ${platform.url}, state in ${platform.stateDir}`);
+console.log(`Platform: ${PLATFORMS[PLATFORM]!.name} at ${platform.url}, state in ${platform.stateDir}`);
 try {
   const results = [];
   for (const [i, n] of LEVELS.entries()) results.push(await runLevel(platform, n, i));

@@ -61,9 +61,10 @@ export default {
       return json({ access_token: token }, 201);
     }
     if (path === "/api/v1/alerts/stream") {
-      const userId = tickets.get(url.searchParams.get("ticket") ?? "");
+      const ticket = url.searchParams.get("ticket") ?? "";
+      const userId = tickets.get(ticket);
       if (userId === undefined) return json({ error: "bad ticket" }, 401);
-      tickets.delete(url.searchParams.get("ticket")!);
+      tickets.delete(ticket);
       return monitor(env, userId).fetch("https://monitor.internal/stream", { headers: { upgrade: "websocket" } });
     }
 
