@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { forecastBacktest } from "../cli/forecast-backtest.ts";
-import { loadIglu, SHARED_DATA } from "../cli/forecast-datasets.ts";
+import { loadIglu, SHARED_DATA } from "../../experiments/forecast/datasets.ts";
 import { backtest, fixedOffsetMinuteOfDay, linearForecaster, prepareSeries, trainForecastModel } from "./index.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));

@@ -11,7 +11,7 @@
  *   2133-035      30 min 15.1 / 14.8 / 12.7   60 min 20.9 / 22.5 / 17.7
  */
 import { describe, expect, it } from "vitest";
-import { loadIglu, SHARED_DATA } from "../cli/forecast-datasets.ts";
+import { loadIglu, SHARED_DATA } from "../../experiments/forecast/datasets.ts";
 import { ar2Forecaster, compareForecasters, fixedOffsetMinuteOfDay, linearForecaster, persistenceForecaster, prepareSeries, rmse, sliceSeries, trainForecastModel } from "./index.ts";
 
 const hall = loadIglu(new URL("iglu/example_data_hall.csv", SHARED_DATA), "iglu Hall");

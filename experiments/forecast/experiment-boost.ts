@@ -1,6 +1,6 @@
 /**
- * @module analytics/cli/forecast-experiment-boost
- * `npx tsx analytics/cli/forecast-experiment-boost.ts`: exploratory run (not part of the shipped
+ * @module experiments/forecast/experiment-boost
+ * `npx tsx experiments/forecast/experiment-boost.ts`: exploratory run (not part of the shipped
  * model) of a nonlinear correction on top of the per-user ridge forecast, on the protocol of
  * `forecast-evaluate.ts` (same subjects, 60/40 split, origins where persistence, AR2, the ridge and
  * the variants all predict). The correction is gradient-boosted depth-3 regression trees on
@@ -36,9 +36,9 @@ import {
   type GlucoseSeries,
   type LinearForecastModel,
   type MinuteOfDay,
-} from "../forecast/index.ts";
-import { loadEvaluationSubjects } from "./forecast-datasets.ts";
-import { printRmseSummary } from "./forecast-experiment-report.ts";
+} from "../../analytics/forecast/index.ts";
+import { loadEvaluationSubjects } from "./datasets.ts";
+import { printRmseSummary } from "./report.ts";
 
 const H = [30, 60];
 const BINS = 32;

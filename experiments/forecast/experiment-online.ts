@@ -1,6 +1,6 @@
 /**
- * @module analytics/cli/forecast-experiment-online
- * `npx tsx analytics/cli/forecast-experiment-online.ts [variant…]`: exploratory run of **online
+ * @module experiments/forecast/experiment-online
+ * `npx tsx experiments/forecast/experiment-online.ts [variant…]`: exploratory run of **online
  * updating** and **recency weighting** of the per-user ridge forecast, on the protocol of
  * `forecast-evaluate.ts` (same 25 subjects, 60/40 split, origins where persistence, AR2 and every
  * variant predict, truth within ±2.5 minutes). An online variant refits, at the first test origin
@@ -40,9 +40,9 @@ import {
   type MinuteOfDay,
   type RidgeGram,
   type Trainer,
-} from "../forecast/index.ts";
-import { loadEvaluationSubjects } from "./forecast-datasets.ts";
-import { printRmseSummary } from "./forecast-experiment-report.ts";
+} from "../../analytics/forecast/index.ts";
+import { loadEvaluationSubjects } from "./datasets.ts";
+import { printRmseSummary } from "./report.ts";
 
 const H = [30, 60];
 const HOUR = 3_600_000;

@@ -1,8 +1,8 @@
 /**
- * @module analytics/cli/forecast-datasets
+ * @module experiments/forecast/datasets
  * Loads the real CGM series in `../shared/data/` that the forecast is evaluated and the population
  * model is trained on: every subject of iglu's Hall and 5-subject sets, and the Dexcom Clarity
- * sample. Node-only (reads files), so it lives with the command-line tools, not in the library.
+ * sample. Node-only (reads files), so it lives with the experiments, not in the library.
  *
  * - iglu CSVs (`"id",time,gl[,…]`): times are local clock times in R's `EST`, a fixed UTC−05:00
  *   offset (see `shared/data/README.md`), so `2015-06-06 16:50:27` is `2015-06-06T21:50:27Z`.
@@ -11,7 +11,7 @@
  *   `Low`/`High` strings, if any, are skipped (this sample has none).
  */
 import { readFileSync } from "node:fs";
-import type { Reading } from "../forecast/index.ts";
+import type { Reading } from "../../analytics/forecast/index.ts";
 
 /** One subject's readings, with how to turn its instants into local minutes of day. */
 export interface Subject {

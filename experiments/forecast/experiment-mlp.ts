@@ -1,6 +1,6 @@
 /**
- * @module analytics/cli/forecast-experiment-mlp
- * `npx tsx analytics/cli/forecast-experiment-mlp.ts`: exploratory run (not part of the shipped
+ * @module experiments/forecast/experiment-mlp
+ * `npx tsx experiments/forecast/experiment-mlp.ts`: exploratory run (not part of the shipped
  * model) of a small nonlinear forecaster, on the protocol of `forecast-evaluate.ts` (same 25
  * subjects, 60/40 split, origins where persistence, AR2, the ridge and every variant predict, the
  * ridge retrained every 6 hours of test time as shipped).
@@ -37,10 +37,10 @@ import {
   type MinuteOfDay,
   type Samples,
   type Trainer,
-} from "../forecast/index.ts";
-import { seededRandom } from "../clustering/index.ts";
-import { loadEvaluationSubjects } from "./forecast-datasets.ts";
-import { printRmseSummary } from "./forecast-experiment-report.ts";
+} from "../../analytics/forecast/index.ts";
+import { seededRandom } from "../../analytics/clustering/index.ts";
+import { loadEvaluationSubjects } from "./datasets.ts";
+import { printRmseSummary } from "./report.ts";
 
 const H = [30, 60];
 const HIDDEN = Number(process.env.HIDDEN ?? 16);

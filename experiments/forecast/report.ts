@@ -1,5 +1,5 @@
 /**
- * @module analytics/cli/forecast-experiment-report
+ * @module experiments/forecast/report
  * The closing table of the forecast experiment scripts (forecast-experiment-*.ts): per forecaster,
  * the mean over subjects of the per-subject RMSE at 30 and 60 minutes, and how far it lies below
  * persistence and AR2 (`acc` must hold both, under those names).
