@@ -1,31 +1,55 @@
-// `npm start`: the whole platform on this machine, in workerd.
-//  1. applies the D1 migrations to the local database (.wrangler/state),
-//  2. starts the API Worker with `wrangler dev` (API_PORT, default 8787),
-//  3. seeds the demo account with 90 days of synthetic data (idempotent),
-//  4. starts the web site (WEB_PORT, default 8788) against the local API,
-//  5. prints the URLs and the demo login, and stops everything on Ctrl-C.
-import { spawn, spawnSync } from "node:child_process";
+// `npm start`: what `npm run deploy` ships, running on this machine (`npm run dev` for hot reload).
+//  1. builds the API Worker bundle, the web site and its Pages Function (each skipped when up to date),
+//  2. applies the D1 migrations to the local database (.wrangler/state),
+//  3. serves the built API (API_PORT, default 8787) with its queues, Durable Objects and Cron
+//     Triggers, and the built web site (WEB_PORT, default 8788), with Miniflare (scripts/serve.ts),
+//  4. seeds the demo account once, has the real queue analyse it, and keeps it live with a reading
+//     a minute through the Nightscout uploader path (scripts/demo-live.ts; DEMO_LIVE=0 turns that off),
+//  5. prints where everything runs, then one line per API request; Ctrl-C stops everything.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
 
 const API_PORT = process.env.API_PORT ?? "8787";
 const WEB_PORT = process.env.WEB_PORT ?? "8788";
 const API_URL = `http://127.0.0.1:${API_PORT}`;
 const DEMO = { email: "demo@glucolens.local", password: "glucolens-demo" };
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", API_PORT, WEB_PORT, API_URL };
+const LIVE = process.env.DEMO_LIVE !== "0";
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", API_PORT, WEB_PORT, API_URL, CI: "true", NO_COLOR: "1" };
+const BUILD = ".wrangler/build";
+const started = Date.now();
 const children = [];
+let ready = false;
 
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { stdio: "inherit", env, ...opts });
-  if (r.status !== 0) {
-    console.error(`\n✗ ${cmd} ${args.join(" ")} failed`);
-    process.exit(r.status ?? 1);
-  }
+/** Runs a command with its output kept back; prints it and stops only when the command fails. */
+function quiet(cmd, args, opts = {}) {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"], ...opts });
+    let output = "";
+    child.stdout.on("data", (c) => (output += c));
+    child.stderr.on("data", (c) => (output += c));
+    child.on("exit", (code) => {
+      if (code === 0) return done();
+      console.error(`✗ ${cmd} ${args.join(" ")} failed:\n${output}`);
+      stop(1);
+    });
+  });
 }
 
-function start(name, cmd, args) {
-  const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  const prefix = (chunk) => chunk.toString().split("\n").filter(Boolean).map((l) => `[${name}] ${l}`).join("\n") + "\n";
-  child.stdout.on("data", (c) => process.stdout.write(prefix(c)));
-  child.stderr.on("data", (c) => process.stderr.write(prefix(c)));
+/** A long-running child whose lines are printed with a prefix (request lines only once ready). */
+function serve(name, cmd, args, onLine = () => {}) {
+  const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on("line", (line) => {
+      onLine(line);
+      if (line === "ready" || line === "analysed") return;
+      // Before the platform is up, request lines and info events (the demo's seeding and analysis)
+      // would bury the summary; warnings, errors and anything else still show.
+      if (!ready && (/^[A-Z]+ \/\S* \d{3} \d+ ms$/.test(line) || /^[a-z_]+\.[a-z_.]+( |$)/.test(line))) return;
+      console.log(`[${name}] ${line}`);
+    });
+  }
   child.on("exit", (code) => {
     if (!stopping) {
       console.error(`[${name}] exited with ${code}; stopping`);
@@ -39,43 +63,83 @@ function start(name, cmd, args) {
 let stopping = false;
 function stop(code = 0) {
   stopping = true;
-  for (const c of children) c.kill("SIGTERM");
+  for (const c of children) {
+    try {
+      process.kill(-c.pid, "SIGTERM");
+    } catch {}
+  }
   setTimeout(() => process.exit(code), 500);
 }
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
 
-async function waitFor(url, seconds) {
+/** Newest modification time under these paths (folders walked, node_modules and builds left out). */
+function newest(paths) {
+  let latest = 0;
+  const visit = (p) => {
+    if (!existsSync(p)) return;
+    const s = statSync(p);
+    if (s.isDirectory()) {
+      for (const name of readdirSync(p)) if (!["node_modules", "build", ".cache"].includes(name)) visit(join(p, name));
+    } else latest = Math.max(latest, s.mtimeMs);
+  };
+  paths.forEach(visit);
+  return latest;
+}
+
+/** Builds `out` with `make` unless its stamp is newer than every source. */
+async function build(out, sources, make) {
+  const stamp = join(out, ".built");
+  if (existsSync(stamp) && statSync(stamp).mtimeMs > newest([...sources, "package-lock.json"])) return;
+  await make();
+  mkdirSync(out, { recursive: true });
+  writeFileSync(stamp, new Date().toISOString());
+}
+
+const waitFor = async (url, seconds) => {
   const until = Date.now() + seconds * 1000;
   while (Date.now() < until) {
     try {
-      const res = await fetch(url);
-      if (res.status < 500) return;
+      if ((await fetch(url)).status < 500) return;
     } catch {}
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${url} did not come up within ${seconds} s`);
-}
+  console.error(`✗ ${url} did not come up within ${seconds} s`);
+  stop(1);
+};
 
-console.log("→ applying D1 migrations to the local database");
-run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], { env: { ...env, CI: "true" } });
+console.log("→ building the API Worker and the web site (skipped when up to date)");
+const apiBuilt = build(`${BUILD}/api`, ["worker", "durable", "analytics", "interop", "wrangler.toml"], () =>
+  quiet("npx", ["wrangler", "deploy", "--dry-run", "--outdir", resolve(`${BUILD}/api`)]),
+);
+const webBuilt = build(`${BUILD}/web`, ["web", "interop", "analytics"], async () => {
+  await quiet("npx", ["remix", "vite:build", "--config", "web/vite.config.ts"]);
+  await quiet("npx", ["wrangler", "pages", "functions", "build", "--outdir", resolve(`${BUILD}/web`)], { cwd: "web" });
+});
 
-console.log(`→ starting the API on ${API_URL}`);
-start("api", "npx", ["wrangler", "dev", "--port", API_PORT, "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"]);
-await waitFor(`${API_URL}/health`, 120);
+// Both builds finish before workerd starts: a build running beside the seeding starved the
+// runtime so that it dropped connections (seen as ECONNRESET and lost queue batches).
+await Promise.all([apiBuilt, webBuilt]);
+await quiet("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"]);
+const bundle = readdirSync(`${BUILD}/api`).find((f) => f.endsWith(".js"));
+serve("api", "npx", ["tsx", "scripts/serve.ts", "api", `${BUILD}/api/${bundle}`]);
+serve("web", "npx", ["tsx", "scripts/serve.ts", "web", `${BUILD}/web/index.js`, "web/build/client"]);
+await waitFor(`${API_URL}/health`, 60);
 
-console.log("→ seeding the demo account (90 days of synthetic data)");
-run("npx", ["tsx", "scripts/seed.ts", "--days", "90", "--email", DEMO.email, "--password", DEMO.password, "--seed", "42", "--api", API_URL]);
+console.log("→ seeding and analysing the demo account (first start only)");
+await quiet("npx", ["tsx", "scripts/seed.ts", "--quiet", "--days", "90", "--email", DEMO.email, "--password", DEMO.password, "--seed", "42", "--api", API_URL]);
+await new Promise((done) =>
+  serve("demo", "npx", ["tsx", "scripts/demo-live.ts", "--api", API_URL, "--email", DEMO.email, "--password", DEMO.password], (line) => {
+    if (line === "analysed") done();
+  }),
+);
+await waitFor(`http://127.0.0.1:${WEB_PORT}/login`, 60);
 
-console.log(`→ starting the web site on http://localhost:${WEB_PORT}`);
-start("web", "npm", ["run", "--silent", "web:dev"]);
-await waitFor(`http://127.0.0.1:${WEB_PORT}/login`, 120);
-
+ready = true;
 console.log(`
-  GlucoLens is running.
-    Web site:  http://localhost:${WEB_PORT}
-    API:       http://localhost:${API_PORT}   (docs: http://localhost:${API_PORT}/docs)
-    Demo login: ${DEMO.email} / ${DEMO.password}
-  Magic-link mail and other dev mail is printed in this log ([api] mail.outbox).
-  Press Ctrl-C to stop.
-`);
+  GlucoLens is running (the built Worker and site, as deployed) after ${Math.round((Date.now() - started) / 1000)} s.
+    Web site:   http://localhost:${WEB_PORT}
+    API:        http://localhost:${API_PORT}   (docs: http://localhost:${API_PORT}/docs)
+    Demo login: ${DEMO.email} / ${DEMO.password}  (analysed; ${LIVE ? "a live reading every minute, DEMO_LIVE=0 to stop it" : "no live readings"})
+  Mail (magic links) is printed here as mail.outbox lines. \`npm run dev\` serves with hot reload instead.
+  Press Ctrl-C to stop. Requests:`);

@@ -19,6 +19,8 @@ export type Bindings = Env & {
   SENTRY_DSN?: string;
   /** Optional Workers Analytics Engine dataset for counters (worker/lib/metrics.ts); without it nothing is written. */
   METRICS?: AnalyticsEngineDataset;
+  /** Set by `npm start` only (scripts/serve.ts): one log line per request. */
+  LOG_REQUESTS?: string;
 };
 
 export interface Variables {

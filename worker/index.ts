@@ -40,8 +40,19 @@ let sentried: typeof plain | null = null;
 const withReports = () => (sentried ??= withSentry((env: Bindings) => sentryOptions(env), { ...plain }));
 const reporting = (env: Bindings) => Boolean(env.SENTRY_DSN);
 
+const serve: ExportedHandlerFetchHandler<Env> = (request, env, ctx) => (reporting(env) ? withReports().fetch(request, env, ctx) : plain.fetch(request, env, ctx));
+
+/** One log line per request (method, path, status, milliseconds), for `npm start`'s log (scripts/serve.ts sets LOG_REQUESTS). */
+async function serveLogged(request: Parameters<typeof serve>[0], env: Bindings, ctx: ExecutionContext): Promise<Response> {
+  const started = Date.now();
+  const response = await serve(request, env, ctx);
+  const { pathname } = new URL(request.url);
+  console.log(JSON.stringify({ event: "http.request", method: request.method, path: pathname, status: response.status, ms: Date.now() - started }));
+  return response;
+}
+
 export default {
-  fetch: (request, env, ctx) => (reporting(env) ? withReports().fetch(request, env, ctx) : plain.fetch(request, env, ctx)),
+  fetch: (request, env, ctx) => ((env as Bindings).LOG_REQUESTS ? serveLogged(request, env, ctx) : serve(request, env, ctx)),
   queue: (batch, env, ctx) => (reporting(env) ? withReports().queue(batch, env, ctx) : plain.queue(batch, env, ctx)),
   scheduled: (controller, env, ctx) => (reporting(env) ? withReports().scheduled(controller, env, ctx) : plain.scheduled(controller, env, ctx)),
 } satisfies ExportedHandler<Env, PipelineMessage>;
