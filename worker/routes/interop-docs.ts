@@ -32,7 +32,7 @@ export function registerInteropDocs(app: OpenAPIHono<AppEnv>): void {
     ["get", "/api/v1/devicestatus.json", "Nightscout: device status, latest first", "`count` (default 10).", ns],
     ["get", "/api/v1/status.json", "Nightscout: server status and the user's settings", "Units and thresholds (mg/dL) of the user.", ns],
     ["get", "/api/v1/verifyauth", "Nightscout: check the credential", "", ns],
-    ["post", "/api/v1/webhooks/cgm/{source}", "Signed CGM webhook delivery", "Headers X-GlucoLens-User, X-GlucoLens-Timestamp (epoch s, ±5 min), X-GlucoLens-Signature = hex HMAC-SHA256(secret, `<timestamp>.<raw body>`), optional Idempotency-Key. Body `{\"readings\":[…]}` or Dexcom EGV records.", []],
+    ["post", "/api/v1/webhooks/cgm/{source}", "Signed CGM webhook delivery", "Headers X-GlucoLens-User, X-GlucoLens-Timestamp (epoch s, ±5 min), X-GlucoLens-Signature = hex HMAC-SHA256(secret, `POST\\n<path>\\n<timestamp>\\n<raw body>`) (the path with `{source}`, so a delivery does not verify for another source), optional Idempotency-Key. Body `{\"readings\":[…]}` or Dexcom EGV records.", []],
     ["post", "/api/v1/webhooks/secret", "Create or rotate the webhook signing secret", "Answers `{secret, user_id, url}`; the previous secret stops working.", [{ Bearer: [] }]],
     ["get", "/api/v1/export", "Export every record type", "`format` json (GlucoLens document, re-importable with format=glucolens-json), fhir (R4 Bundle of Observations) or csv (list of per-type files); `start`, `end`. Streamed.", [{ Bearer: [] }]],
     ["get", "/api/v1/export/{type}.csv", "Export one record type as CSV", "", [{ Bearer: [] }]],
