@@ -43,14 +43,15 @@ function peakMiB(pid: number): number {
   }
 }
 
-export async function startPlatform(port = Number(process.env.BENCH_PORT ?? 8790), name = "bench"): Promise<Platform> {
+/** `vars` are passed to `wrangler dev` as `--var NAME:value` (development-only settings of a test). */
+export async function startPlatform(port = Number(process.env.BENCH_PORT ?? 8790), name = "bench", vars: Record<string, string> = {}): Promise<Platform> {
   const stateDir = `.tmp/${name}-state`;
   rmSync(stateDir, { recursive: true, force: true });
   const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], { env, encoding: "utf8" });
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
   const child: ChildProcess = spawn(
     "npx",
-    ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", stateDir, "--show-interactive-dev-session=false", "--log-level", "warn"],
+    ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", stateDir, "--show-interactive-dev-session=false", "--log-level", "warn", ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
     { env, stdio: ["ignore", "ignore", "pipe"], detached: true },
   );
   let stderr = "";

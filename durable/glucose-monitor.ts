@@ -14,12 +14,16 @@
  * can raise an alert: backfills, uploader retries and duplicates update the window and never
  * alert about the past. No-data alerts and repeats come from the object's alarm, with no request.
  *
+ * Account deletion ({@link GlucoseMonitor.deleteAccount}) is final: the object wipes its storage,
+ * keeps only a tombstone row, and from then on refuses every call, socket, message and alarm.
+ *
  * Rules (durable/rules.ts), trend (durable/trend.ts), the forecast behind predicted lows
  * (durable/forecast.ts) and the wire shapes (worker/schemas/alerts.ts) live apart from the
  * bookkeeping here.
  */
 import { DurableObject } from "cloudflare:workers";
 import { getDb } from "../worker/db/client.ts";
+import { accountGone } from "../worker/lib/errors.ts";
 import { createLogger, errorFields, logLevelOf } from "../worker/lib/log.ts";
 import { recordMetric } from "../worker/lib/metrics.ts";
 import type { Bindings } from "../worker/env.ts";
@@ -116,6 +120,19 @@ class Step {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The upgrade of a deleted account's feed: the Worker passes this answer on as it is. */
+const accountGoneResponse = () =>
+  new Response(JSON.stringify({ error: { code: "unauthorized", message: "The account has been deleted", fields: [] } }), { status: 401, headers: { "content-type": "application/json" } });
+
+/** A socket that outlived its account's deletion (a message raced the close): closed, nothing handled. */
+function closeDeleted(ws: WebSocket): void {
+  try {
+    ws.close(1000, "account deleted");
+  } catch {
+    // already closing
+  }
+}
+
 function errorMentions(err: unknown, text: string): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (String((e as Error).message ?? e).includes(text)) return true;
@@ -155,6 +172,11 @@ export class GlucoseMonitor extends DurableObject<Env> {
    * written in the background names the call that last entered, not always the one that caused it.
    */
   private workId: string | null = null;
+  /**
+   * The account was deleted: every call is refused. Read from storage once by the constructor and
+   * then checked in memory, so it costs the reading path nothing.
+   */
+  private deleted = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -186,6 +208,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   /** Loads what the previous instance left (the constructor runs again after every eviction). */
   private restore(): void {
     const meta = new Map(this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").toArray().map((r) => [r.key, r.value]));
+    this.deleted = meta.get("deleted") === "true";
     const owner = meta.get("owner");
     if (owner) this.owner = JSON.parse(owner) as MonitorOwner;
     this.live = meta.get("live") === "true";
@@ -202,6 +225,8 @@ export class GlucoseMonitor extends DurableObject<Env> {
   }
 
   private setMeta(key: string, value: unknown): void {
+    // Work that was waiting (a D1 read) when the account was deleted must not write again.
+    if (this.deleted) return;
     this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, JSON.stringify(value));
   }
 
@@ -262,8 +287,10 @@ export class GlucoseMonitor extends DurableObject<Env> {
 
   /** Adds readings (mg/dL) to the window and runs the alert rules on the newest. */
   async ingest(owner: MonitorOwner, readings: MonitorReading[]): Promise<IngestSummary> {
+    this.refuseIfDeleted();
     this.remember(owner);
     const { rules, unit } = await this.ensureConfig();
+    this.refuseIfDeleted();
     const now = this.clock();
     const before = this.newest(now);
     const cutoff = now - MONITOR_WINDOW_MS;
@@ -300,13 +327,16 @@ export class GlucoseMonitor extends DurableObject<Env> {
 
   /** The live state, as the `hello` message carries it. */
   async state(owner?: MonitorOwner): Promise<MonitorSnapshot> {
+    this.refuseIfDeleted();
     if (owner) this.remember(owner);
     await this.ensureConfig();
+    this.refuseIfDeleted();
     return this.snapshot(this.clock());
   }
 
   /** New rules (mg/dL) and unit from `PUT /api/v1/alerts/settings`; the newest reading is judged again. */
   async updateSettings(owner: MonitorOwner, rules: AlertRules, unit: GlucoseUnit): Promise<MonitorSnapshot> {
+    this.refuseIfDeleted();
     this.remember(owner);
     this.configVersion++;
     this.setConfig(rules, unit, Date.now());
@@ -322,20 +352,25 @@ export class GlucoseMonitor extends DurableObject<Env> {
 
   /** Acknowledges an active alert: its repeats stop (urgent low: the next repeat waits a full interval). */
   async acknowledge(owner: MonitorOwner, alertId: string): Promise<AckResult> {
+    this.refuseIfDeleted();
     this.remember(owner);
     const { unit } = await this.ensureConfig();
+    this.refuseIfDeleted();
     return this.acknowledgeNow(alertId, unit);
   }
 
   /** Snoozes one kind of alert; an active alert of that kind stays active but is not sent until the snooze ends. */
   async snooze(owner: MonitorOwner, request: SnoozeRequest): Promise<SnoozeResult> {
+    this.refuseIfDeleted();
     this.remember(owner);
     await this.ensureConfig();
+    this.refuseIfDeleted();
     return this.snoozeNow(SnoozeRequest.parse(request));
   }
 
   /** The user's escalation time (`PUT /api/v1/sharing/settings`); applies to urgent lows raised from now on. */
   async setEscalationMinutes(owner: MonitorOwner, minutes: number): Promise<void> {
+    this.refuseIfDeleted();
     this.remember(owner);
     this.escalations.setMinutes(minutes);
   }
@@ -345,8 +380,16 @@ export class GlucoseMonitor extends DurableObject<Env> {
     return disconnectFollowerSockets(this.ctx, followerId);
   }
 
-  /** Forgets everything and closes the user's sockets (account deletion). */
-  async reset(): Promise<void> {
+  /**
+   * Account deletion: closes every socket, forgets everything and leaves a tombstone, so that
+   * nothing sent later (a reading from a token still in a cache, a snooze, an alarm, a socket) is
+   * accepted or kept. Called before the account's rows are deleted from D1; calling it again is
+   * harmless. The tombstone is one row (`meta.deleted`) and names nobody: the object is named by
+   * the public id, which is never given out again.
+   */
+  async deleteAccount(): Promise<void> {
+    // In memory first: calls that arrive while the storage is being wiped are refused already.
+    this.deleted = true;
     for (const ws of this.ctx.getWebSockets()) {
       try {
         ws.close(1000, "account deleted");
@@ -367,6 +410,11 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.live = false;
     this.createSchema();
     this.escalations = new Escalations(this.sql);
+    this.sql.exec("INSERT INTO meta (key, value) VALUES ('deleted', 'true') ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  }
+
+  private refuseIfDeleted(): void {
+    if (this.deleted) throw accountGone();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -375,11 +423,13 @@ export class GlucoseMonitor extends DurableObject<Env> {
   /** The upgrade request forwarded by the Worker once it has checked the ticket. */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
+    if (this.deleted) return accountGoneResponse();
     const userId = Number(request.headers.get(OWNER_ID_HEADER));
     const publicId = request.headers.get(OWNER_PUBLIC_ID_HEADER);
     if (!Number.isSafeInteger(userId) || userId <= 0 || !publicId) return new Response("Missing owner", { status: 400 });
     this.remember({ userId, publicId, requestId: request.headers.get("x-request-id") ?? undefined });
     await this.ensureConfig();
+    if (this.deleted) return accountGoneResponse();
     const { 0: client, 1: server } = new WebSocketPair();
     // A caregiver's socket also carries the follower's tag (durable/followers.ts).
     this.ctx.acceptWebSocket(server, [SOCKET_TAG, ...followerTags(followerOf(request))]);
@@ -391,6 +441,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     this.workId = crypto.randomUUID();
+    if (this.deleted) return closeDeleted(ws);
     try {
       if (typeof message !== "string") return this.sendError(ws, "unsupported", "Binary messages are not supported; send JSON text");
       if (message.length > MAX_CLIENT_MESSAGE_BYTES) return this.sendError(ws, "too_large", `Messages are limited to ${MAX_CLIENT_MESSAGE_BYTES} bytes`);
@@ -413,6 +464,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
       }
       if (isFollowerSocket(this.ctx, ws)) return this.sendError(ws, "read_only", "A caregiver's feed is read-only: acknowledge from the notification instead");
       const { unit } = await this.ensureConfig();
+      if (this.deleted) return closeDeleted(ws);
       if (msg.type === "ack") {
         const result = this.acknowledgeNow(msg.id, unit);
         if (!result.ok) this.sendError(ws, "not_found", "No active alert has this id", [{ path: "id", message: "is not an active alert" }]);
@@ -464,8 +516,10 @@ export class GlucoseMonitor extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.workId = crypto.randomUUID();
     this.alarmAt = null;
+    if (this.deleted) return this.ctx.storage.deleteAlarm();
     try {
       const { rules } = await this.ensureConfig();
+      if (this.deleted) return;
       const now = this.clock();
       this.window.trim(now - MONITOR_WINDOW_MS);
       const step = new Step();
@@ -653,6 +707,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
    * object's own restart; D1 is the record of the readings.
    */
   private commit(now: number, step: Step): void {
+    if (this.deleted) return;
     if (step.messages.length) this.broadcast(step.messages);
     this.window.save();
     // Web Push (durable/push.ts) only after the sockets, and never awaited by the step.
@@ -736,7 +791,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
 
   private async writeHistory(): Promise<void> {
     const owner = this.owner;
-    if (!owner) return;
+    if (!owner || this.deleted) return;
     for (;;) {
       const rows = this.sql.exec<{ id: number; body: string }>("SELECT id, body FROM history_outbox ORDER BY id LIMIT 90").toArray();
       if (!rows.length) {

@@ -8,6 +8,7 @@ import { CsvTokenizer } from "./csv.ts";
 import { compileTimePattern, parseIsoLike, partsToEpoch, type DateTimeParts, type TimePattern } from "./datetime.ts";
 import { InteropError } from "./errors.ts";
 import { parseDecimal, toMgdl, trendFromNightscout, unitFromHeader } from "./glucose.ts";
+import { unguardCsvText } from "./csv-guard.ts";
 import { BaseParser, sourceName } from "./parser.ts";
 import { ZoneResolver } from "./timezone.ts";
 import type { BaseOptions, GlucoseUnit, TimeZoneHandling } from "./types.ts";
@@ -44,8 +45,11 @@ export interface GenericCsvOptions extends BaseOptions {
   skipRecords?: number;
 }
 
-/** Trimmed cell `i` of a record, "" when the column is absent or the row is short. */
-const cell = (f: string[], i: number) => (i >= 0 && i < f.length ? f[i].trim() : "");
+/**
+ * Trimmed cell `i` of a record, "" when the column is absent or the row is short; the single
+ * quote our CSV export puts before formula-like text is removed (interop/csv-guard.ts).
+ */
+const cell = (f: string[], i: number) => (i >= 0 && i < f.length ? unguardCsvText(f[i].trim()) : "");
 
 interface Resolved {
   time: number;

@@ -16,7 +16,7 @@ import { rateLimit } from "./middleware/rate-limit.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { healthRoutes } from "./routes/health.ts";
 import type { AppEnv, Bindings } from "./env.ts";
-import { ApiError, errorBody, zodFields } from "./lib/errors.ts";
+import { ApiError, errorBody, isAccountGone, zodFields } from "./lib/errors.ts";
 import { isD1Unavailable, RETRY_AFTER_S } from "./lib/unavailable.ts";
 import { requireAuth } from "./middleware/auth.ts";
 import { recordKinds } from "./records/index.ts";
@@ -109,8 +109,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
       const message = status === 400 && /json/i.test(err.message) ? "Request body is not valid JSON" : err.message || "Request refused";
       return c.json(errorBody(code, message, status === 400 ? [{ path: "body", message }] : []), status);
     }
-    // A token of a deleted account: its user row is gone, so the foreign key refuses the write.
-    if (errorChainIncludes(err, "FOREIGN KEY constraint failed")) {
+    // A token of a deleted account: its user row is gone, so the foreign key refuses the write, or
+    // its live monitor refuses the call (an RPC error keeps only its message).
+    if (errorChainIncludes(err, "FOREIGN KEY constraint failed") || isAccountGone(err)) {
       return c.json(errorBody("unauthorized", "Account no longer exists"), 401);
     }
     // D1 briefly unavailable (overloaded, connection lost, locked): retryable, and D1 batches are

@@ -17,6 +17,11 @@ export type Bindings = Env & {
   SEND_EMAIL?: SendEmail;
   /** Sentry project DSN (`wrangler secret put SENTRY_DSN`); unset: no error reports are sent (worker/index.ts). */
   SENTRY_DSN?: string;
+  /**
+   * DEVELOPMENT ONLY: "true" lets push subscriptions point at 127.0.0.1/localhost (the local push
+   * service of test/push-service); honoured only when ENVIRONMENT is "development".
+   */
+  PUSH_ALLOW_LOOPBACK_ENDPOINTS?: string;
   /** Optional Workers Analytics Engine dataset for counters (worker/lib/metrics.ts); without it nothing is written. */
   METRICS?: AnalyticsEngineDataset;
   /** Set by `npm start` only (scripts/serve.ts): one log line per request. */

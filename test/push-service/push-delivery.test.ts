@@ -15,7 +15,8 @@ let platform: Platform;
 let push: PushService;
 
 beforeAll(async () => {
-  [platform, push] = await Promise.all([startPlatform(API_PORT, "push-delivery"), PushService.start(PUSH_PORT)]);
+  // The push service listens on 127.0.0.1: endpoints there are allowed only with this development setting.
+  [platform, push] = await Promise.all([startPlatform(API_PORT, "push-delivery", { PUSH_ALLOW_LOOPBACK_ENDPOINTS: "true" }), PushService.start(PUSH_PORT)]);
 });
 afterAll(async () => {
   await Promise.all([platform?.stop(), push?.stop()]);

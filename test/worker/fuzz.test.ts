@@ -68,7 +68,7 @@ async function send(req: FuzzRequest, cred: Credentials): Promise<{ status: numb
     const ts = String(Math.floor(Date.now() / 1000));
     headers["x-glucolens-user"] = cred.userPublicId;
     headers["x-glucolens-timestamp"] = ts;
-    headers["x-glucolens-signature"] = await hmacHex(cred.webhookSecret, `${ts}.${req.body ?? ""}`);
+    headers["x-glucolens-signature"] = await hmacHex(cred.webhookSecret, `${req.method}\n${new URL(req.url).pathname}\n${ts}\n${req.body ?? ""}`);
   }
   // A request that never answers is a failure too (reported as such, not a stuck run). The timer
   // is cleared once answered: workerd allows 10,000 active timers, fewer than the requests sent.

@@ -200,7 +200,7 @@ describe("isolation on every route of /openapi.json", () => {
       const ts = String(Math.floor(Date.now() / 1000));
       const res = await SELF.fetch(`${BASE}/api/v1/webhooks/cgm/acme-cloud`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-glucolens-user": a.id, "x-glucolens-timestamp": ts, "x-glucolens-signature": await hmacHex(secret, `${ts}.${text}`) },
+        headers: { "content-type": "application/json", "x-glucolens-user": a.id, "x-glucolens-timestamp": ts, "x-glucolens-signature": await hmacHex(secret, `POST\n/api/v1/webhooks/cgm/acme-cloud\n${ts}\n${text}`) },
         body: text,
       });
       note(`webhook for A signed with ${secret === bHook ? "B's secret" : "a guess"}`, res.status);

@@ -259,8 +259,13 @@ describe("account deletion", () => {
     for (let i = 0; i < 100 && !feed.closed; i++) await settle(10);
     expect(feed.closed).toMatchObject({ code: 1000, reason: "account deleted" });
 
-    const state = await monitorOf(a).state();
-    expect(state).toMatchObject({ current: null, readings_in_window: 0, active_alerts: [], snoozes: [] });
+    // Final: the object refuses every later call (its tombstone), and holds nothing else.
+    const refused = await monitorOf(a)
+      .state()
+      .then(() => "accepted", (err: Error) => err.message);
+    expect(refused).toBe("The account has been deleted");
+    const rows = await runInDurableObject(monitorOf(a), (_o, s) => [...s.storage.sql.exec("SELECT key FROM meta")].map((r) => r.key));
+    expect(rows).toEqual(["deleted"]);
     expect(await runInDurableObject(monitorOf(a), (_o, s) => s.storage.getAlarm())).toBeNull();
     const left = await env.DB.prepare("SELECT (SELECT count(*) FROM alert_events WHERE user_id = ?1) + (SELECT count(*) FROM ws_tickets WHERE user_id = ?1) AS n")
       .bind(me!.id)

@@ -1,5 +1,6 @@
 /**
- * Signed CGM webhooks (issue 8): HMAC-SHA256 over "<timestamp>.<body>", 5-minute replay window,
+ * Signed CGM webhooks (issue 8): HMAC-SHA256 over "<method>\n<path>\n<timestamp>\n<body>" as
+ * docs/webhooks.md gives it (computed here independently of the route), 5-minute replay window,
  * Idempotency-Key replays, generic and Dexcom EGV payloads.
  */
 import { describe, expect, it } from "vitest";
@@ -30,7 +31,7 @@ async function deliver(
     "content-type": "application/json",
     "x-glucolens-user": hook.userId,
     "x-glucolens-timestamp": ts,
-    "x-glucolens-signature": opts.signature ?? (await hmacHex(hook.secret, `${ts}.${text}`)),
+    "x-glucolens-signature": opts.signature ?? (await hmacHex(hook.secret, `POST\n/api/v1/webhooks/cgm/${opts.source ?? "acme-cloud"}\n${ts}\n${text}`)),
   };
   if (opts.key) headers["idempotency-key"] = opts.key;
   const res = await SELF.fetch(`${BASE}/api/v1/webhooks/cgm/${opts.source ?? "acme-cloud"}`, { method: "POST", headers, body: text });
@@ -83,7 +84,7 @@ describe("signed CGM webhooks", () => {
     expect(res.status).toBe(401);
     // A body changed after signing fails.
     const ts = String(Math.floor(Date.now() / 1000));
-    const sig = await hmacHex(hook.secret, `${ts}.${JSON.stringify(generic(1))}`);
+    const sig = await hmacHex(hook.secret, `POST\n/api/v1/webhooks/cgm/acme\n${ts}\n${JSON.stringify(generic(1))}`);
     const tampered = await SELF.fetch(`${BASE}/api/v1/webhooks/cgm/acme`, {
       method: "POST",
       headers: { "x-glucolens-user": hook.userId, "x-glucolens-timestamp": ts, "x-glucolens-signature": sig },
@@ -91,6 +92,33 @@ describe("signed CGM webhooks", () => {
     });
     expect(tampered.status).toBe(401);
     expect((await api("/api/v1/glucose/readings", { token: hook.a.access })).json.items).toHaveLength(1);
+  });
+
+  // docs/webhooks.md: the signature covers method, path (with {source}), timestamp and body, as
+  // GitHub's X-Hub-Signature-256 covers the payload and Stripe's v1 scheme the timestamp; the path
+  // is added so that one source's delivery does not verify for another.
+  it("refuses a captured delivery replayed to another source, storing nothing twice", async () => {
+    const hook = await setup();
+    const ts = String(Math.floor(Date.now() / 1000));
+    const text = JSON.stringify(generic(2));
+    const signature = await hmacHex(hook.secret, `POST\n/api/v1/webhooks/cgm/acme-cloud\n${ts}\n${text}`);
+    const send = (source: string) =>
+      SELF.fetch(`${BASE}/api/v1/webhooks/cgm/${source}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-glucolens-user": hook.userId, "x-glucolens-timestamp": ts, "x-glucolens-signature": signature },
+        body: text,
+      });
+    expect((await send("acme-cloud")).status).toBe(200);
+    for (const other of ["other-source", "acme-cloud2", "ACME-CLOUD"]) {
+      const res = await send(other);
+      expect(res.status, other).toBe(401);
+      expect(((await res.json()) as any).error.code).toBe("unauthorized");
+    }
+    // The signature in the old form (timestamp and body only) verifies for no source.
+    const old = await deliver(hook, generic(2, 10), { signature: await hmacHex(hook.secret, `${ts}.${JSON.stringify(generic(2, 10))}`), timestamp: Number(ts) });
+    expect(old.status).toBe(401);
+    const stored = (await api("/api/v1/glucose/readings", { token: hook.a.access })).json.items;
+    expect(stored.map((r: { source: string }) => r.source)).toEqual(["acme-cloud", "acme-cloud"]);
   });
 
   it("rotating the secret invalidates the old one", async () => {

@@ -39,6 +39,14 @@ export function zodFields(error: ZodError, prefix = ""): FieldError[] {
   }));
 }
 
+/**
+ * What a deleted account's live monitor, and the pipeline, fail with. A plain Error with this
+ * exact message, because only the message survives a Durable Object RPC; app.onError answers 401.
+ */
+export const ACCOUNT_GONE = "The account has been deleted";
+export const accountGone = () => new Error(ACCOUNT_GONE);
+export const isAccountGone = (err: unknown) => err instanceof Error && err.message === ACCOUNT_GONE;
+
 export function errorBody(code: string, message: string, fields: FieldError[] = []) {
   return { error: { code, message, fields } };
 }

@@ -10,7 +10,7 @@
  *
  * @example
  * const req = await buildPushRequest({ endpoint, p256dh, auth }, new TextEncoder().encode("{}"), vapid, { ttl: 300, urgency: "high" });
- * await fetch(req.endpoint, { method: "POST", headers: req.headers, body: req.body });
+ * await fetch(req.endpoint, { method: "POST", headers: req.headers, body: req.body, redirect: "manual" });
  */
 import { base64url, fromBase64 } from "./crypto.ts";
 

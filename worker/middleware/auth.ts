@@ -1,15 +1,21 @@
 /**
  * @module worker/middleware/auth
  * Bearer access-token authentication. The token carries the user's internal id (`uid`) and
- * public id (`sub`), so no D1 read is needed on the hot ingestion path; a token of a deleted
- * account can still write nothing because every user-owned row references users(id).
+ * public id (`sub`). That the account still exists is read from D1 once per token and isolate
+ * (then remembered with the verified token until its `exp`), so the hot ingestion path pays no D1
+ * read per request. Account deletion refuses the account's tokens in this isolate at once
+ * ({@link forgetAccount}); in another isolate that had already confirmed a token, the account's
+ * writes are still refused, by the foreign key every user-owned row has on users(id) and by the
+ * live monitor's tombstone (durable/glucose-monitor.ts), and its reads find nothing.
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { verify } from "hono/jwt";
+import { getDb } from "../db/client.ts";
 import { jwtSecret } from "../lib/config.ts";
 import { unauthorized } from "../lib/errors.ts";
 import type { AppEnv } from "../env.ts";
+import { accountExists } from "../repositories/users.ts";
 
 export interface AuthUser {
   /** Internal integer id: the first argument of every repository function. */
@@ -36,7 +42,17 @@ function verifyKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-type Verified = { ok: true; user: AuthUser } | { ok: false; message: string };
+interface KnownToken {
+  secret: string;
+  exp: number;
+  user: AuthUser;
+  /** The account was found in D1 after this token was first verified. */
+  confirmed: boolean;
+}
+
+type Verified = { ok: true; user: AuthUser; known: KnownToken | null } | { ok: false; message: string };
+
+const ACCOUNT_GONE_MESSAGE = "Account no longer exists";
 
 /**
  * Access tokens already verified, by their full text: a client sends the same token with every
@@ -44,8 +60,19 @@ type Verified = { ok: true; user: AuthUser } | { ok: false; message: string };
  * wait) on the hot ingestion path. An entry counts only under the secret that verified it and
  * only until the token's `exp`, as `verify` would decide; the oldest entry goes first when full.
  */
-const verifiedTokens = new Map<string, { secret: string; exp: number; user: AuthUser }>();
+const verifiedTokens = new Map<string, KnownToken>();
 const VERIFIED_TOKENS_MAX = 5_000;
+
+/** Accounts deleted through this isolate (internal ids): their tokens are refused with no D1 read. */
+const deletedAccounts = new Set<number>();
+const DELETED_ACCOUNTS_MAX = 10_000;
+
+/** Called once an account is deleted: its tokens are refused from now on (in this isolate at once). */
+export function forgetAccount(userId: number): void {
+  if (deletedAccounts.size >= DELETED_ACCOUNTS_MAX) deletedAccounts.delete(deletedAccounts.values().next().value!);
+  deletedAccounts.add(userId);
+  for (const [token, known] of verifiedTokens) if (known.user.id === userId) verifiedTokens.delete(token);
+}
 
 /** One verification per request, whoever asks first (this middleware, a rate limiter). */
 const verified = new WeakMap<Request, Promise<Verified>>();
@@ -57,7 +84,7 @@ async function verifyBearer(c: Context<AppEnv>): Promise<Verified> {
   const secret = jwtSecret(c.env);
   const known = verifiedTokens.get(token);
   if (known) {
-    if (known.secret === secret && known.exp > Math.floor(Date.now() / 1000)) return { ok: true, user: known.user };
+    if (known.secret === secret && known.exp > Math.floor(Date.now() / 1000)) return { ok: true, user: known.user, known };
     verifiedTokens.delete(token);
   }
   let payload: Record<string, unknown>;
@@ -67,12 +94,23 @@ async function verifyBearer(c: Context<AppEnv>): Promise<Verified> {
     return { ok: false, message: "Invalid or expired access token" };
   }
   if (payload.typ !== "access" || typeof payload.uid !== "number" || typeof payload.sub !== "string") return { ok: false, message: "Invalid access token" };
+  if (deletedAccounts.has(payload.uid)) return { ok: false, message: ACCOUNT_GONE_MESSAGE };
   const user: AuthUser = Object.freeze({ id: payload.uid, publicId: payload.sub });
+  let entry: KnownToken | null = null;
   if (typeof payload.exp === "number") {
     if (verifiedTokens.size >= VERIFIED_TOKENS_MAX) verifiedTokens.delete(verifiedTokens.keys().next().value!);
-    verifiedTokens.set(token, { secret, exp: payload.exp, user });
+    entry = { secret, exp: payload.exp, user, confirmed: false };
+    verifiedTokens.set(token, entry);
   }
-  return { ok: true, user };
+  return { ok: true, user, known: entry };
+}
+
+/** Whether the token's account exists: from the token's cache entry, else one D1 read (remembered). */
+async function accountConfirmed(c: Context<AppEnv>, result: Extract<Verified, { ok: true }>): Promise<boolean> {
+  if (result.known?.confirmed) return true;
+  if (!(await accountExists(getDb(c.env.DB), result.user.id))) return false;
+  if (result.known) result.known.confirmed = true;
+  return true;
 }
 
 /**
@@ -96,6 +134,7 @@ function verifiedRequest(c: Context<AppEnv>): Promise<Verified> {
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const result = await verifiedRequest(c);
   if (!result.ok) throw unauthorized(result.message);
+  if (!(await accountConfirmed(c, result))) throw unauthorized(ACCOUNT_GONE_MESSAGE);
   c.set("user", result.user);
   await next();
 });

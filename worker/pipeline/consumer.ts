@@ -14,6 +14,7 @@
  * Messages that do not parse, or that name a job of another user, are dropped (acked) with a log line.
  */
 import { getDb } from "../db/client.ts";
+import { isAccountGone } from "../lib/errors.ts";
 import { createLogger, logLevelOf, type LogFields, type Logger } from "../lib/log.ts";
 import { recordMetric } from "../lib/metrics.ts";
 import { chunkCounts, chunkExists, findJob, insertChunk, loadDayInputs, markJobFailed, recordChunkError, replaceDailySummaries, touchJob, userSettings } from "../repositories/insights.ts";
@@ -76,7 +77,13 @@ async function processMessage(body: PipelineMessage, env: PipelineEnv, log: Logg
     case "aggregate":
       return `aggregated ${await processAggregate(body, env)}`;
     case "start":
-      return (await startAnalysis(env, body.user_id, { trigger: body.trigger })).created ? "started" : "already-running";
+      try {
+        return (await startAnalysis(env, body.user_id, { trigger: body.trigger })).created ? "started" : "already-running";
+      } catch (err) {
+        // The account was deleted after the message was sent: nothing to start, nothing to retry.
+        if (isAccountGone(err)) return "account-gone";
+        throw err;
+      }
   }
 }
 

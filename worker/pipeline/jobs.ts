@@ -9,6 +9,7 @@
  */
 import { localDayNumber, startOfLocalDay } from "../../analytics/cgm/index.ts";
 import { getDb, type Db } from "../db/client.ts";
+import { accountGone } from "../lib/errors.ts";
 import {
   chunkCounts,
   claimedStages,
@@ -52,7 +53,8 @@ export const chunkMessage = (job: Pick<Job, "id" | "userId">, stage: Stage, part
 export async function startAnalysis(env: PipelineEnv, userId: number, options: { periodDays?: number; trigger: "api" | "cron"; now?: number }): Promise<{ job: Job; created: boolean }> {
   const db = getDb(env.DB);
   const user = await userSettings(db, userId);
-  if (!user) throw new Error(`startAnalysis: user ${userId} does not exist`);
+  // Deleted (a request or a queued start that outlived the account): answered 401, or dropped.
+  if (!user) throw accountGone();
   const now = options.now ?? Date.now();
   const periodDays = options.periodDays ?? DEFAULT_PERIOD_DAYS;
   for (let attempt = 0; attempt < 2; attempt++) {

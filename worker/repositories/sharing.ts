@@ -215,4 +215,14 @@ export async function activeFollowerIds(db: Db, userId: number): Promise<number[
   return rows.map((r) => r.id).filter((x): x is number => x !== null);
 }
 
+/** The public ids of the people `followerId` follows (active sharings): their objects hold the follower's sockets. */
+export async function followedPublicIds(db: Db, followerId: number): Promise<string[]> {
+  const rows = await db
+    .select({ publicId: t.users.publicId })
+    .from(sharings)
+    .innerJoin(t.users, eq(t.users.id, sharings.userId))
+    .where(and(eq(sharings.followerId, followerId), eq(sharings.status, "active")));
+  return rows.map((r) => r.publicId);
+}
+
 

@@ -43,6 +43,11 @@ export async function findUser(db: Db, userId: number): Promise<UserRecord | nul
   return row ? toUser(row) : null;
 }
 
+/** Whether the account exists (one primary-key lookup). */
+export async function accountExists(db: Db, userId: number): Promise<boolean> {
+  return (await db.select({ id: t.users.id }).from(t.users).where(eq(t.users.id, userId)).get()) !== undefined;
+}
+
 /** Creates an account; returns null when the email is taken. */
 export async function createUser(
   db: Db,

@@ -12,7 +12,7 @@ import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { ApiError, unauthorized } from "../lib/errors.ts";
 import { sendMail } from "../lib/mail.ts";
 import { hashPassword, verifyPassword } from "../lib/password.ts";
-import { requireAuth } from "../middleware/auth.ts";
+import { forgetAccount, requireAuth } from "../middleware/auth.ts";
 import { createUser, deleteUser, findUser, findUserByEmail, publicUser, updatePassword, updateProfile, type UserRecord } from "../repositories/users.ts";
 import {
   consumeMagicLink,
@@ -23,6 +23,7 @@ import {
   revokeFamily,
   rotateRefreshToken,
 } from "../repositories/sessions.ts";
+import { followedPublicIds } from "../repositories/sharing.ts";
 import { clearFailures, recordFailure, throttledFor } from "../repositories/throttle.ts";
 import {
   ChangePasswordBody,
@@ -37,7 +38,7 @@ import {
   User,
 } from "../schemas/auth.ts";
 import { commonErrors, conflictError, jsonBody, jsonContent } from "../schemas/common.ts";
-import { deleteMonitorState } from "../services/monitor.ts";
+import { closeMonitors } from "../services/monitor.ts";
 
 export const ACCESS_TTL_S = 15 * 60;
 /** Failed logins allowed per account and per client address within the throttle window. */
@@ -274,8 +275,11 @@ authRoutes.openapi(
     if (!(await verifyPassword(c.req.valid("json").password, user.password))) {
       throw new ApiError(403, "wrong_password", "Password is incorrect", [{ path: "password", message: "is incorrect" }]);
     }
+    // The live monitor first: from here on it refuses everything of this account, so nothing can
+    // land there between the D1 delete and its wipe. If D1 then fails, deleting again finishes.
+    await closeMonitors(c.env, user.publicId, user.id, await followedPublicIds(db, user.id));
     await deleteUser(db, user.id);
-    await deleteMonitorState(c.env, user.publicId);
+    forgetAccount(user.id);
     return c.body(null, 204);
   },
 );

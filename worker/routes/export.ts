@@ -20,6 +20,7 @@ import { recordKinds, type RecordKind } from "../records/index.ts";
 import { listReadings } from "../repositories/readings.ts";
 import { listRecords, type Row } from "../repositories/records.ts";
 import { iso, TimeQuery } from "../schemas/common.ts";
+import { csvField } from "../../interop/csv-guard.ts";
 
 const PAGE = 5_000;
 
@@ -115,24 +116,18 @@ async function writeJson(c: Context<AppEnv>, r: { start?: number; end?: number }
   await write("}");
 }
 
-const csvCell = (v: unknown) => {
-  if (v === null || v === undefined) return "";
-  const s = Array.isArray(v) ? v.join(";") : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
 const CSV_TYPES = ["glucose", ...recordKinds.map((k) => k.path)];
 
 async function writeCsv(c: Context<AppEnv>, type: string, r: { start?: number; end?: number }, write: (s: string) => Promise<void>) {
   if (type === "glucose") {
     await write("time,value,unit,source,trend,flags\r\n");
-    for await (const page of glucosePages(c, r)) if (page.length) await write(page.map((x) => [x.time, x.value, x.unit, x.source, x.trend, x.flags].map(csvCell).join(",")).join("\r\n") + "\r\n");
+    for await (const page of glucosePages(c, r)) if (page.length) await write(page.map((x) => [x.time, x.value, x.unit, x.source, x.trend, x.flags].map(csvField).join(",")).join("\r\n") + "\r\n");
     return;
   }
   const kind = recordKinds.find((k) => k.path === type)!;
   const columns = ["id", ...Object.keys(kind.output.shape)];
   await write(columns.join(",") + "\r\n");
-  for await (const page of recordPages(c, kind, r)) if (page.length) await write(page.map((x) => columns.map((k) => csvCell(x[k])).join(",")).join("\r\n") + "\r\n");
+  for await (const page of recordPages(c, kind, r)) if (page.length) await write(page.map((x) => columns.map((k) => csvField(x[k])).join(",")).join("\r\n") + "\r\n");
 }
 
 /**

@@ -14,6 +14,13 @@
  * (same bytes) or is refused (other bytes, 409); a skipped part is refused with 409 naming
  * `part`; an unknown upload is 404, one idle for 24 hours 410. Row numbers are the whole file's.
  *
+ * Caps on an upload in parts, each answered 413 naming the limit, after which the upload's state
+ * is removed (rows imported by the parts already answered stay, as those answers said):
+ * at most {@link MAX_UPLOAD_PARTS} parts, {@link MAX_UPLOAD_BYTES} bytes in all, and
+ * {@link MAX_CARRIED_BYTES} carried from one part to the next (the parser's saved state plus
+ * unparsed bytes: a comment, tag or quoted field left open grows it with every part). The part
+ * that would carry too much stores nothing of its own.
+ *
  * `format=csv` reads glucose from any delimited file: `mapping` (JSON, interop's CsvColumnMapping)
  * names the columns, else they are guessed from the first 4 KB (guessCsvMapping).
  * `format=glucolens-json` takes our own `GET /api/v1/export?format=json` document back (whole only).
@@ -45,6 +52,17 @@ const FLUSH_AT = 5_000;
 const MAX_REJECTED = 1_000;
 /** Detection and the CSV column guess look at this much of the file's start. */
 const HEAD_BYTES = 4096;
+/** Parts per upload: 8 GiB in parts of the 8 MiB body limit. */
+export const MAX_UPLOAD_PARTS = 1_000;
+/** Bytes per upload in all (Apple Health exports of several years are about 1 GiB). */
+export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
+/**
+ * Parser state plus unparsed bytes carried between two parts. The real Apple Health export in
+ * ../shared/data (3.8 MB) never carries more than 8 KB; an unfinished construct this large is not
+ * a real file's.
+ */
+export const MAX_CARRIED_BYTES = 8 * 1024 ** 2;
+const MIB = 1024 ** 2;
 
 interface Counts {
   imported: number;
@@ -56,12 +74,15 @@ interface RunTotals {
   byType: Record<string, Counts & { rejected?: number; skipped?: number }>;
   rejected: { row: number; reason: string }[];
   rejectedTotal: number;
+  /** Bytes received in the parts so far (absent in uploads begun before it was counted). */
+  bytes?: number;
 }
 
 class ImportRun {
   readonly byType: RunTotals["byType"];
   readonly rejected: RunTotals["rejected"];
   rejectedTotal: number;
+  bytes: number;
   private glucose: NewReading[] = [];
   private records = new Map<RecordKind, Record<string, unknown>[]>();
 
@@ -72,10 +93,11 @@ class ImportRun {
     this.byType = saved?.byType ?? {};
     this.rejected = saved?.rejected ?? [];
     this.rejectedTotal = saved?.rejectedTotal ?? 0;
+    this.bytes = saved?.bytes ?? 0;
   }
 
   totals(): RunTotals {
-    return { byType: this.byType, rejected: this.rejected, rejectedTotal: this.rejectedTotal };
+    return { byType: this.byType, rejected: this.rejected, rejectedTotal: this.rejectedTotal, bytes: this.bytes };
   }
 
   private counts(type: string) {
@@ -338,6 +360,12 @@ const toBase64 = (bytes: Uint8Array) => {
 };
 const fromBase64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
 
+/** Refuses the part with 413 naming the limit, after removing the upload's state (its parts, parser state, progress). */
+async function overLimit(c: Context<AppEnv>, id: string, code: string, message: string, path: string): Promise<never> {
+  await deleteUploads(getDb(c.env.DB), c.get("user").id, { id });
+  throw new ApiError(413, code, `${message}; the upload was discarded (rows imported by earlier parts stay)`, [{ path, message }]);
+}
+
 const replayed = (c: Context<AppEnv>, response: string) => c.body(response, 200, { "content-type": "application/json", "idempotent-replayed": "true" });
 
 /** One part of an upload (see the module comment). */
@@ -363,15 +391,19 @@ async function importPart(c: Context<AppEnv>, q: PartQuery) {
   const expected = upload?.nextPart ?? 0;
   if (q.part !== expected) throw new ApiError(409, "part_out_of_order", `Parts must come in order: expected part ${expected}`, [{ path: "part", message: `expected ${expected}, got ${q.part}` }]);
   if (!upload) await deleteUploads(db, userId, { expiredBefore: Date.now() });
+  if (q.part >= MAX_UPLOAD_PARTS) await overLimit(c, q.id, "too_many_parts", `An upload has at most ${MAX_UPLOAD_PARTS} parts`, "part");
 
   const options: ImportOptions = upload ? (JSON.parse(upload.options) as ImportOptions) : importOptions(c);
   if (options.format === "glucolens-json") throw invalid([{ path: "format", message: "a GlucoLens JSON export is imported whole, not in parts" }]);
   const run = new ImportRun(c, upload ? (JSON.parse(upload.totals) as RunTotals) : undefined);
+  run.bytes += body.length;
+  if (run.bytes > MAX_UPLOAD_BYTES) await overLimit(c, q.id, "upload_too_large", `An upload has at most ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB in all`, "body");
   const carry = upload?.carry ? fromBase64(upload.carry) : new Uint8Array(0);
   const bytes = carry.length ? concat([carry, body]) : body;
   let format = (upload?.format ?? null) as FormatId | null;
   let parser: StreamParser | null = null;
   let rest = bytes;
+  let state: string | null = null;
   await unreadable(async () => {
     if (format) {
       parser = makeParser(format, options);
@@ -385,8 +417,16 @@ async function importPart(c: Context<AppEnv>, q: PartQuery) {
     const p = parser as StreamParser | null;
     if (!p) return; // fewer than 4 KB so far: kept until the format can be told
     const upto = q.last ? bytes.length : completeUtf8Length(bytes);
-    await addParsed(run, p.push(new TextDecoder().decode(bytes.subarray(0, upto))));
+    const rows = p.push(new TextDecoder().decode(bytes.subarray(0, upto)));
     rest = bytes.slice(upto);
+    if (!q.last) {
+      // Measured before this part's rows are stored, so a refused part stores nothing.
+      state = snapshotParser(p);
+      if (state.length + rest.length > MAX_CARRIED_BYTES) {
+        await overLimit(c, q.id, "import_state_too_large", `At most ${MAX_CARRIED_BYTES / MIB} MiB may be carried from one part to the next (parser state and unparsed bytes); this file leaves a comment, tag or quoted field open`, "body");
+      }
+    }
+    await addParsed(run, rows);
     if (q.last) await addParsed(run, p.end());
   });
   await run.flush();
@@ -396,7 +436,7 @@ async function importPart(c: Context<AppEnv>, q: PartQuery) {
   const response = JSON.stringify(answer);
   const progress: UploadProgress = { format, options: JSON.stringify(options), nextPart: q.part + 1, done: q.last, totals: JSON.stringify(run.totals()), carry: q.last ? "" : toBase64(rest) };
   try {
-    await saveUploadPart(db, userId, q.id, q.part, progress, sha256, response, q.last || !p ? null : snapshotParser(p));
+    await saveUploadPart(db, userId, q.id, q.part, progress, sha256, response, q.last || !p ? null : state);
   } catch (err) {
     // The same part processed concurrently (a client retry racing its original): the first one
     // recorded wins; its rows and these are the same, and the store de-duplicated them.

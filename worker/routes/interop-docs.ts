@@ -8,6 +8,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env.ts";
 import { z } from "@hono/zod-openapi";
 import { ErrorEnvelope } from "../schemas/common.ts";
+import { MAX_CARRIED_BYTES, MAX_UPLOAD_BYTES, MAX_UPLOAD_PARTS } from "./imports.ts";
 
 type Method = "get" | "post";
 
@@ -32,7 +33,7 @@ export function registerInteropDocs(app: OpenAPIHono<AppEnv>): void {
     ["get", "/api/v1/devicestatus.json", "Nightscout: device status, latest first", "`count` (default 10).", ns],
     ["get", "/api/v1/status.json", "Nightscout: server status and the user's settings", "Units and thresholds (mg/dL) of the user.", ns],
     ["get", "/api/v1/verifyauth", "Nightscout: check the credential", "", ns],
-    ["post", "/api/v1/webhooks/cgm/{source}", "Signed CGM webhook delivery", "Headers X-GlucoLens-User, X-GlucoLens-Timestamp (epoch s, ±5 min), X-GlucoLens-Signature = hex HMAC-SHA256(secret, `<timestamp>.<raw body>`), optional Idempotency-Key. Body `{\"readings\":[…]}` or Dexcom EGV records.", []],
+    ["post", "/api/v1/webhooks/cgm/{source}", "Signed CGM webhook delivery", "Headers X-GlucoLens-User, X-GlucoLens-Timestamp (epoch s, ±5 min), X-GlucoLens-Signature = hex HMAC-SHA256(secret, `POST\\n<path>\\n<timestamp>\\n<raw body>`) (the path with `{source}`, so a delivery does not verify for another source), optional Idempotency-Key. Body `{\"readings\":[…]}` or Dexcom EGV records.", []],
     ["post", "/api/v1/webhooks/secret", "Create or rotate the webhook signing secret", "Answers `{secret, user_id, url}`; the previous secret stops working.", [{ Bearer: [] }]],
     ["get", "/api/v1/export", "Export every record type", "`format` json (GlucoLens document, re-importable with format=glucolens-json), fhir (R4 Bundle of Observations) or csv (list of per-type files); `start`, `end`. Streamed.", [{ Bearer: [] }]],
     ["get", "/api/v1/export/{type}.csv", "Export one record type as CSV", "", [{ Bearer: [] }]],
@@ -58,7 +59,8 @@ export function registerInteropDocs(app: OpenAPIHono<AppEnv>): void {
       "**In parts** (files larger than one 8 MiB request): choose an `upload_id` (a UUID), send the file's bytes in order as `part=0,1,2,…`, cut anywhere, and add `last=true` to the final part. " +
       "`format`, `timezone` and `mapping` are read from part 0 only. Each part answers the running totals plus `upload_id`, `part`, `done`, `next_part`; the last one the final summary. " +
       "A part sent again with the same bytes is answered as the first time (header `Idempotent-Replayed: true`) and stores nothing; with other bytes 409. A skipped part is 409 naming `part`; " +
-      "an unknown `upload_id` 404; an upload idle for 24 hours 410. Row numbers in `rejected` count from the start of the whole file.",
+      "an unknown `upload_id` 404; an upload idle for 24 hours 410. Row numbers in `rejected` count from the start of the whole file. " +
+      `**Caps** per upload in parts, each a 413 naming the limit (codes \`too_many_parts\`, \`upload_too_large\`, \`import_state_too_large\`), after which the upload is discarded (rows of the parts already answered stay; the refused part stores nothing): at most ${MAX_UPLOAD_PARTS} parts, ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB in all, and ${MAX_CARRIED_BYTES / 1024 ** 2} MiB carried from one part to the next (parser state and unparsed bytes; a comment, tag or quoted field left open grows it).`,
     security: [{ Bearer: [] }],
     request: {
       query: z.object({

@@ -9,8 +9,10 @@
  * 2. The sender posts JSON to `url` with the headers
  *    - `X-GlucoLens-User`: the `user_id` above (picks whose secret verifies the delivery);
  *    - `X-GlucoLens-Timestamp`: the current time in epoch seconds;
- *    - `X-GlucoLens-Signature`: lower-case hex of HMAC-SHA256(secret, `<timestamp>.<raw body>`),
- *      i.e. the timestamp header's exact text, one full stop, then the body bytes as sent;
+ *    - `X-GlucoLens-Signature`: lower-case hex of HMAC-SHA256(secret, signed text), the signed
+ *      text being the method, the URL path (with `{source}`), the timestamp header's exact text
+ *      and the body bytes as sent, joined by line feeds: `POST\n/api/v1/webhooks/cgm/x\n<ts>\n<body>`.
+ *      A delivery captured for one source therefore does not verify for another;
  *    - `Idempotency-Key` (optional, up to 200 characters): a retried delivery with the same key
  *      stores nothing and gets the first response again (kept 24 hours).
  *    Deliveries whose timestamp is more than 5 minutes from our clock are refused (replays).
@@ -37,9 +39,22 @@ export const REPLAY_WINDOW_S = 300;
 const MAX_READINGS = 10_000;
 const encoder = new TextEncoder();
 
-export async function signWebhook(secret: string, timestamp: string, body: string): Promise<string> {
+/** What a delivery's signature covers (docs/webhooks.md): no part can be changed or moved to another source. */
+export interface SignedDelivery {
+  method: string;
+  /** The URL path as sent, `{source}` included (no query). */
+  path: string;
+  /** The X-GlucoLens-Timestamp header's exact text. */
+  timestamp: string;
+  body: string;
+}
+
+/** The text the HMAC is computed over: method, path, timestamp and body, one per line (the body may hold line feeds; it comes last). */
+export const signedText = (d: SignedDelivery) => `${d.method.toUpperCase()}\n${d.path}\n${d.timestamp}\n${d.body}`;
+
+export async function signWebhook(secret: string, delivery: SignedDelivery): Promise<string> {
   const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return toHex(await crypto.subtle.sign("HMAC", key, encoder.encode(`${timestamp}.${body}`)));
+  return toHex(await crypto.subtle.sign("HMAC", key, encoder.encode(signedText(delivery))));
 }
 
 const TREND_SET = new Set<string>(TREND_DIRECTIONS);
@@ -107,7 +122,7 @@ webhookRoutes.post("/:source", async (c) => {
   const secret = user ? await getWebhookSecret(db, user.id) : null;
   const body = await c.req.text();
   // Always compute an HMAC, so an unknown user takes as long as a bad signature.
-  const expected = await signWebhook(secret ?? "no secret", timestamp, body);
+  const expected = await signWebhook(secret ?? "no secret", { method: c.req.method, path: new URL(c.req.url).pathname, timestamp, body });
   if (!user || !secret || !constantTimeEqual(encoder.encode(expected), encoder.encode(signature))) throw unauthorized("Invalid webhook signature");
   c.set("user", user);
 

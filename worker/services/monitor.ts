@@ -6,6 +6,7 @@
  */
 import type { Context } from "hono";
 import type { AppEnv, Bindings } from "../env.ts";
+import { isAccountGone } from "../lib/errors.ts";
 import { errorFields } from "../lib/log.ts";
 import type { GlucoseUnit } from "../lib/units.ts";
 import type { AuthUser } from "../middleware/auth.ts";
@@ -36,13 +37,20 @@ export function notifyMonitor(c: Context<AppEnv>, readings: NewReading[]): void 
   c.executionCtx.waitUntil(
     monitorStub(c.env, user.publicId)
       .ingest(ownerOf(user, c.get("requestId")), recent)
-      .catch((err: unknown) => log.error("monitor.ingest_failed", { user: user.publicId, ...errorFields(err) })),
+      .catch((err: unknown) =>
+        // A deleted account's object refuses the readings: expected, not a fault.
+        isAccountGone(err) ? log.info("monitor.ingest_refused_account_deleted", { user: user.publicId }) : log.error("monitor.ingest_failed", { user: user.publicId, ...errorFields(err) }),
+      ),
   );
 }
 
-/** Clears the user's Durable Object and closes their sockets (account deletion). */
-export async function deleteMonitorState(env: Bindings, publicId: string): Promise<void> {
-  await monitorStub(env, publicId).reset();
+/**
+ * Account deletion, first step: the user's object closes their sockets, wipes its storage and
+ * refuses everything from then on; the caregivers' feeds of people the user follows are closed.
+ */
+export async function closeMonitors(env: Bindings, publicId: string, userId: number, followedPublicIds: readonly string[]): Promise<void> {
+  await monitorStub(env, publicId).deleteAccount();
+  await Promise.all(followedPublicIds.map((owner) => monitorStub(env, owner).disconnectFollower(userId)));
 }
 
 export function monitorState(env: Bindings, user: AuthUser, requestId?: string) {

@@ -13,6 +13,7 @@ import type { Bindings } from "../env.ts";
 import { jwtSecret, isProduction } from "../lib/config.ts";
 import { base64url, constantTimeEqual, fromBase64 } from "../lib/crypto.ts";
 import { ApiError } from "../lib/errors.ts";
+import { pushEndpointProblem } from "../lib/push-endpoint.ts";
 import { buildPushRequest, type Urgency, type VapidKeys } from "../lib/webpush.ts";
 import { deleteSubscription, markSent, type StoredSubscription } from "../repositories/push.ts";
 
@@ -33,20 +34,13 @@ export function vapidKeys(env: Bindings): VapidKeys {
 }
 
 /**
- * Why an endpoint cannot be stored, or null. Push services are https; outside production
- * http://localhost and 127.0.0.1 are accepted too, for the local test push service.
+ * Why an endpoint cannot be stored or sent to, or null (worker/lib/push-endpoint.ts). Loopback
+ * endpoints, for the local test push service, only when ENVIRONMENT is "development" and
+ * PUSH_ALLOW_LOOPBACK_ENDPOINTS is "true" (test/push-service passes it to its `wrangler dev`).
  */
 export function endpointProblem(env: Bindings, endpoint: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    return "must be an absolute URL";
-  }
-  if (url.protocol === "https:") return url.username || url.password ? "must not contain credentials" : null;
-  const local = url.protocol === "http:" && (url.hostname === "localhost" || url.hostname === "127.0.0.1");
-  if (local && !isProduction(env)) return null;
-  return "must be an https URL of a push service";
+  const allowLoopback = env.ENVIRONMENT === "development" && !isProduction(env) && env.PUSH_ALLOW_LOOPBACK_ENDPOINTS === "true";
+  return pushEndpointProblem(endpoint, { allowLoopback });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -91,8 +85,15 @@ export type PushOutcome = "sent" | "expired" | "failed";
 
 /** Push services answer 201; 404 and 410 mean the subscription is gone for good. */
 async function sendOne(env: Bindings, sub: StoredSubscription, payload: unknown, options: PushOptions): Promise<PushOutcome> {
+  // Checked again at delivery: a subscription stored before the rules were tightened is not sent to.
+  const problem = endpointProblem(env, sub.endpoint);
+  if (problem) {
+    console.warn(JSON.stringify({ level: "warn", event: "push.endpoint_refused", subscription: sub.id, problem }));
+    return "failed";
+  }
   const req = await buildPushRequest(sub, enc.encode(JSON.stringify(payload)), vapidKeys(env), options);
-  const res = await fetch(req.endpoint, { method: "POST", headers: req.headers, body: req.body });
+  // A push service answers 201 (or an error) itself; a redirect could lead anywhere, so none is followed.
+  const res = await fetch(req.endpoint, { method: "POST", headers: req.headers, body: req.body, redirect: "manual" });
   await res.body?.cancel();
   if (res.ok) return "sent";
   if (res.status === 404 || res.status === 410) return "expired";
