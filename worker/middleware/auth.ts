@@ -1,14 +1,19 @@
 /**
  * @module worker/middleware/auth
- * Bearer access-token authentication. The token carries the user's internal id (`uid`) and
- * public id (`sub`), so no D1 read is needed on the hot ingestion path; a token of a deleted
- * account can still write nothing because every user-owned row references users(id).
+ * Bearer access-token authentication. The token carries the user's internal id (`uid`), public
+ * id (`sub`) and session (`sid`, its refresh-token family). A session ended by logout, password
+ * change or account deletion is refused; whether it is live is remembered in the isolate
+ * (worker/lib/live-sessions.ts), so the hot ingestion path reads D1 for it once per session and
+ * 30 s, not once per request.
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { verify } from "hono/jwt";
+import { getDb } from "../db/client.ts";
 import { jwtSecret } from "../lib/config.ts";
 import { unauthorized } from "../lib/errors.ts";
+import { sessionIsLive } from "../lib/live-sessions.ts";
+import { familyIsLive } from "../repositories/sessions.ts";
 import type { AppEnv } from "../env.ts";
 
 export interface AuthUser {
@@ -36,7 +41,7 @@ function verifyKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-type Verified = { ok: true; user: AuthUser } | { ok: false; message: string };
+type Verified = { ok: true; user: AuthUser; sid: string } | { ok: false; message: string };
 
 /**
  * Access tokens already verified, by their full text: a client sends the same token with every
@@ -44,7 +49,7 @@ type Verified = { ok: true; user: AuthUser } | { ok: false; message: string };
  * wait) on the hot ingestion path. An entry counts only under the secret that verified it and
  * only until the token's `exp`, as `verify` would decide; the oldest entry goes first when full.
  */
-const verifiedTokens = new Map<string, { secret: string; exp: number; user: AuthUser }>();
+const verifiedTokens = new Map<string, { secret: string; exp: number; user: AuthUser; sid: string }>();
 const VERIFIED_TOKENS_MAX = 5_000;
 
 /** One verification per request, whoever asks first (this middleware, a rate limiter). */
@@ -57,7 +62,7 @@ async function verifyBearer(c: Context<AppEnv>): Promise<Verified> {
   const secret = jwtSecret(c.env);
   const known = verifiedTokens.get(token);
   if (known) {
-    if (known.secret === secret && known.exp > Math.floor(Date.now() / 1000)) return { ok: true, user: known.user };
+    if (known.secret === secret && known.exp > Math.floor(Date.now() / 1000)) return { ok: true, user: known.user, sid: known.sid };
     verifiedTokens.delete(token);
   }
   let payload: Record<string, unknown>;
@@ -66,13 +71,16 @@ async function verifyBearer(c: Context<AppEnv>): Promise<Verified> {
   } catch {
     return { ok: false, message: "Invalid or expired access token" };
   }
-  if (payload.typ !== "access" || typeof payload.uid !== "number" || typeof payload.sub !== "string") return { ok: false, message: "Invalid access token" };
+  if (payload.typ !== "access" || typeof payload.uid !== "number" || typeof payload.sub !== "string" || typeof payload.sid !== "string") {
+    return { ok: false, message: "Invalid access token" };
+  }
   const user: AuthUser = Object.freeze({ id: payload.uid, publicId: payload.sub });
+  const sid = payload.sid;
   if (typeof payload.exp === "number") {
     if (verifiedTokens.size >= VERIFIED_TOKENS_MAX) verifiedTokens.delete(verifiedTokens.keys().next().value!);
-    verifiedTokens.set(token, { secret, exp: payload.exp, user });
+    verifiedTokens.set(token, { secret, exp: payload.exp, user, sid });
   }
-  return { ok: true, user };
+  return { ok: true, user, sid };
 }
 
 /**
@@ -96,6 +104,10 @@ function verifiedRequest(c: Context<AppEnv>): Promise<Verified> {
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const result = await verifiedRequest(c);
   if (!result.ok) throw unauthorized(result.message);
-  c.set("user", result.user);
+  const { user, sid } = result;
+  if (!(await sessionIsLive(sid, user.id, () => familyIsLive(getDb(c.env.DB), sid, user.id)))) {
+    throw unauthorized("This session has ended (signed out, password changed or account deleted); sign in again");
+  }
+  c.set("user", user);
   await next();
 });

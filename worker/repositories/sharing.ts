@@ -37,7 +37,7 @@ export async function createInvitation(db: Db, userId: number, email: string): P
 }
 
 /**
- * Accepts an invitation addressed to `email` (the signed-in follower's address). One
+ * Accepts an invitation addressed to `email` (the signed-in follower's verified address). One
  * conditional UPDATE: of two concurrent accepts only one wins, and a used or ended invitation
  * is never revived. Returns the sharing, or the reason it cannot be accepted.
  */
@@ -68,14 +68,17 @@ const viewColumns = {
 
 /**
  * Every open sharing of the user from both sides: the people they share with (pending
- * invitations too) and the people they follow, plus invitations addressed to their email.
+ * invitations too) and the people they follow, plus invitations addressed to `invitedEmail`:
+ * the user's address once verified, null before (invitations are shown to the address's
+ * proven owner only).
  */
-export async function listSharings(db: Db, userId: number, email: string): Promise<SharingView[]> {
+export async function listSharings(db: Db, userId: number, invitedEmail: string | null): Promise<SharingView[]> {
+  const invited = invitedEmail === null ? undefined : and(eq(sharings.status, "pending"), eq(sharings.email, invitedEmail));
   const rows = await db
     .select(viewColumns)
     .from(sharings)
     .innerJoin(t.users, eq(t.users.id, sharings.userId))
-    .where(and(ne(sharings.status, "ended"), or(eq(sharings.userId, userId), eq(sharings.followerId, userId), and(eq(sharings.status, "pending"), eq(sharings.email, email)))))
+    .where(and(ne(sharings.status, "ended"), or(eq(sharings.userId, userId), eq(sharings.followerId, userId), invited)))
     .orderBy(sharings.createdAt, sharings.id);
   return rows.map(({ ownerPublicId, ownerName, ownerEmail, followerPublicId, followerName, ...sharing }) => ({
     sharing,
