@@ -37,15 +37,21 @@ export async function createInvitation(db: Db, userId: number, email: string): P
 }
 
 /**
- * Accepts an invitation addressed to `email` (the signed-in follower's verified address). One
+ * Accepts an invitation addressed to the follower's address, once they have verified it. One
  * conditional UPDATE: of two concurrent accepts only one wins, and a used or ended invitation
  * is never revived. Returns the sharing, or the reason it cannot be accepted.
  */
-export async function acceptInvitation(db: Db, followerId: number, email: string, id: string): Promise<{ ok: true; sharing: SharingRow } | { ok: false; reason: "not_found" | "not_pending" | "own" }> {
+export async function acceptInvitation(
+  db: Db,
+  follower: { id: number; email: string; emailVerified: boolean },
+  id: string,
+): Promise<{ ok: true; sharing: SharingRow } | { ok: false; reason: "not_found" | "not_pending" | "own" | "unverified" }> {
+  const { id: followerId, email } = follower;
   const row = await db.select().from(sharings).where(eq(sharings.id, id)).get();
   // Invitations to another address are not this user's business: 404, as if absent.
   if (!row || row.email !== email) return { ok: false, reason: "not_found" };
   if (row.userId === followerId) return { ok: false, reason: "own" };
+  if (!follower.emailVerified) return { ok: false, reason: "unverified" };
   const updated = await db
     .update(sharings)
     .set({ status: "active", followerId, acceptedAt: Date.now() })

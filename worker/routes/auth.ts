@@ -69,7 +69,7 @@ const MAGIC_LINK_LIMIT = 5;
 const MAGIC_LINK_IP_LIMIT = 20;
 /** Wrong passwords per account on change-password and account deletion together. */
 const PASSWORD_RECHECK_LIMIT = 5;
-/** Verification mails per account (the one sent on registration counts). */
+/** Verification mails resent per account per window. */
 const VERIFICATION_MAIL_LIMIT = 5;
 
 const security = [{ Bearer: [] }];

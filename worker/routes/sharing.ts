@@ -119,18 +119,18 @@ sharingRoutes.openapi(
   }),
   async (c) => {
     const me = await account(c);
-    if (!me.emailVerified) {
-      throw new ApiError(
-        403,
-        "email_not_verified",
-        "Verify your email address before accepting an invitation: open the link mailed to you on registration, or ask for a new one with POST /api/v1/auth/verify-email/resend",
-        [{ path: "email", message: "is not verified yet" }],
-      );
-    }
     const db = getDb(c.env.DB);
-    const result = await acceptInvitation(db, me.id, me.email, c.req.valid("param").id);
+    const result = await acceptInvitation(db, me, c.req.valid("param").id);
     if (!result.ok) {
       if (result.reason === "not_found") throw notFound("Invitation");
+      if (result.reason === "unverified") {
+        throw new ApiError(
+          403,
+          "email_not_verified",
+          "Verify your email address before accepting an invitation: open the link mailed to you on registration, or ask for a new one with POST /api/v1/auth/verify-email/resend",
+          [{ path: "email", message: "is not verified yet" }],
+        );
+      }
       if (result.reason === "own") throw invalid([{ path: "id", message: "is your own invitation" }]);
       throw new ApiError(409, "not_pending", "The invitation was already accepted or has ended", [{ path: "id", message: "is no longer pending" }]);
     }
