@@ -40,5 +40,5 @@ export function sessionEnded(sid: string): void {
 
 /** Every session of the user was ended here (password change, account deletion). */
 export function sessionsOfUserEnded(userId: number): void {
-  for (const [sid, entry] of sessions) if (entry.userId === userId) entry.live = false;
+  for (const entry of sessions.values()) if (entry.userId === userId) entry.live = false;
 }

@@ -56,7 +56,7 @@ import {
   User,
   VerifyEmailBody,
 } from "../schemas/auth.ts";
-import { commonErrors, conflictError, ErrorEnvelope, jsonBody, jsonContent } from "../schemas/common.ts";
+import { commonErrors, ErrorEnvelope, jsonBody, jsonContent } from "../schemas/common.ts";
 import { afterResponse, sendAddressTakenMail, sendMagicLinkMail, sendVerificationMail } from "../services/account-mail.ts";
 import { deleteMonitorState } from "../services/monitor.ts";
 
@@ -143,9 +143,9 @@ authRoutes.openapi(
     const body = c.req.valid("json");
     const db = getDb(c.env.DB);
     const user = await createUser(db, { ...body, password: await hashPassword(body.password) });
-    afterResponse(c, "auth.register_mail_failed", async (env, db) => {
-      if (await ownsEmail(db, user)) await sendVerificationMail(env, db, user);
-      else await sendAddressTakenMail(env, db, user.email);
+    afterResponse(c, "auth.register_mail_failed", async (env, later) => {
+      if (await ownsEmail(later, user)) await sendVerificationMail(env, later, user);
+      else await sendAddressTakenMail(env, later, user.email);
     });
     return c.json(await issueTokens(c, db, user), 201);
   },
@@ -258,9 +258,9 @@ authRoutes.openapi(
     ]);
     if (wait > 0) throw tooManyAttempts(wait, "email", "sign-in links requested");
     await recordFailure(db, keys);
-    afterResponse(c, "auth.magic_link_mail_failed", async (env, db) => {
-      const user = await ownerOfEmail(db, email);
-      if (user) await sendMagicLinkMail(env, db, user);
+    afterResponse(c, "auth.magic_link_mail_failed", async (env, later) => {
+      const user = await ownerOfEmail(later, email);
+      if (user) await sendMagicLinkMail(env, later, user);
     });
     return c.json({ status: "accepted" as const }, 202);
   },

@@ -102,7 +102,6 @@ describe("requireAuth", () => {
         : json(401, { error: { code: "token_expired", message: "Expired" } });
     });
     const auth = await requireAuth(await signedInRequest(context), context);
-    const { apiRequest } = await import("./api.server.ts");
     const page = await auth.call((token, env) => apiRequest(env, "/api/v1/meals", { token }));
     expect(page).toEqual({ items: [], next_cursor: null });
     expect(calledPaths()).toEqual(["/api/v1/meals", "/api/v1/auth/refresh", "/api/v1/meals"]);

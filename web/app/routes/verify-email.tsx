@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!token && sent === null) {
     throw new Response("This confirmation link is incomplete. Open the link from your email again.", { status: 400 });
   }
-  return { token, sent: sent !== null, error: url.searchParams.get("error") };
+  return { token, error: url.searchParams.get("error") };
 }
 
 type ActionResult = { formErrors: string[] } | { verified: true };
@@ -81,7 +81,7 @@ async function resend(request: Request, context: ActionFunctionArgs["context"], 
 }
 
 export default function VerifyEmailRoute() {
-  const { token, sent, error } = useLoaderData<typeof loader>();
+  const { token, error } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   const back = (
