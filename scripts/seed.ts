@@ -1,7 +1,7 @@
 /**
  * `npm run seed -- --days 90 --email demo@glucolens.local --password … --seed 42 [--api URL] [--timezone Europe/Berlin] [--name Demo]`
  *
- * Creates the account (or signs in if it exists) and fills it over the public API with
+ * Signs in (or creates the account) and fills it over the public API with
  * deterministic synthetic data (seed/synthetic.ts) ending now. An account that already has
  * readings is left alone unless --force; within one 5-minute window a rerun stores nothing new
  * anyway, since the API de-duplicates readings and records.
@@ -34,13 +34,17 @@ async function call(path: string, body: unknown, token?: string): Promise<{ stat
   return { status: res.status, json: await res.json().catch(() => null) };
 }
 
+/**
+ * Signs in first: registering an address that has an account answers 201 too (with a second,
+ * unverified account), so only a failed login means the account must be created.
+ */
 async function signIn(): Promise<string> {
-  const reg = await call("/api/v1/auth/register", { email: args.email, password: args.password, name: args.name, timezone: args.timezone, unit: "mg/dL" });
-  if (reg.status === 201) return reg.json.access_token;
-  if (reg.status !== 409) throw new Error(`register failed (${reg.status}): ${JSON.stringify(reg.json)}`);
   const login = await call("/api/v1/auth/login", { email: args.email, password: args.password });
-  if (login.status !== 200) throw new Error(`the account exists and login failed (${login.status}): ${JSON.stringify(login.json)}`);
-  return login.json.access_token;
+  if (login.status === 200) return login.json.access_token;
+  if (login.status !== 401) throw new Error(`login failed (${login.status}): ${JSON.stringify(login.json)}`);
+  const reg = await call("/api/v1/auth/register", { email: args.email, password: args.password, name: args.name, timezone: args.timezone, unit: "mg/dL" });
+  if (reg.status !== 201) throw new Error(`register failed (${reg.status}): ${JSON.stringify(reg.json)}`);
+  return reg.json.access_token;
 }
 
 async function upload(token: string, path: string, key: "readings" | "items", items: unknown[], chunk: number) {

@@ -5,6 +5,7 @@
  * private key; the tests assert the headers and the content, the notification actions, and
  * that a subscription answered with 410 Gone is removed.
  */
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPlatform, type Platform } from "../../bench/local-platform.ts";
 import { PushService, type TestSubscription } from "./server.ts";
@@ -45,6 +46,25 @@ async function subscribe(token: string): Promise<{ sub: TestSubscription; id: st
   const res = await call("/api/v1/push/subscriptions", { token, body: { endpoint: sub.endpoint, expirationTime: null, keys: sub.keys } });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
   return { sub, id: res.json.id };
+}
+
+/**
+ * Confirms the account's address, as accepting an invitation needs: the verification link is
+ * read from the private platform's outbox table (no SEND_EMAIL binding locally) with wrangler.
+ */
+async function verifyEmail(email: string) {
+  const sql = `SELECT body FROM outbox WHERE to_address = '${email.replaceAll("'", "''")}' AND subject LIKE 'Confirm your%' ORDER BY id DESC LIMIT 1`;
+  for (let i = 0; i < 20; i++) {
+    const out = spawnSync("npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", platform.stateDir, "--json", "--command", sql], { encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" } });
+    const body: string | undefined = JSON.parse(out.stdout || "[]")[0]?.results?.[0]?.body;
+    const token = body && /token=([^\s]+)/.exec(body)?.[1];
+    if (token) {
+      expect((await call("/api/v1/auth/verify-email", { body: { token: decodeURIComponent(token) } })).status).toBe(200);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no verification mail for ${email}`);
 }
 
 const reading = (token: string, value: number, time = Date.now()) => call("/api/v1/glucose/readings", { token, body: { time, value, source: "cgm" } });
@@ -138,6 +158,7 @@ describe("Web Push delivery", () => {
     const owner = await account("Robin");
     const carer = await account("Sam");
     const inv = await call("/api/v1/sharing/invitations", { token: owner.token, body: { email: carer.email } });
+    await verifyEmail(carer.email);
     expect((await call(`/api/v1/sharing/invitations/${inv.json.id}/accept`, { token: carer.token, body: {} })).status).toBe(200);
     expect((await call(`/api/v1/sharing/${inv.json.id}`, { token: carer.token, method: "PATCH", body: { low_threshold: 65 } })).status).toBe(200);
     expect((await call("/api/v1/sharing/settings", { token: owner.token, method: "PUT", body: { escalation_minutes: 1 } })).status).toBe(200);

@@ -1,7 +1,7 @@
 /**
  * Helpers for worker tests: HTTP through the real Worker (SELF.fetch) and throwaway accounts.
  */
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { expect } from "vitest";
 
 export const BASE = "https://api.test";
@@ -50,4 +50,38 @@ export function expectFieldError(res: { status: number; json: any }, status: num
   expect(res.status, JSON.stringify(res.json)).toBe(status);
   expect(res.json.error).toMatchObject({ code: expect.any(String), message: expect.any(String), fields: expect.any(Array) });
   if (field) expect(res.json.error.fields.map((f: { path: string }) => f.path)).toContain(field);
+}
+
+export interface Mail {
+  subject: string;
+  body: string;
+}
+
+/** Mail stored in the outbox for `to`, newest first. */
+export async function outboxFor(to: string): Promise<Mail[]> {
+  return (await env.DB.prepare("SELECT subject, body FROM outbox WHERE to_address = ? ORDER BY id DESC").bind(to).all<Mail>()).results;
+}
+
+/**
+ * The newest mail to `to` whose subject matches, waiting for it: account mail is sent after the
+ * answer (worker/services/account-mail.ts), so it may land a moment after the response.
+ */
+export async function waitForMail(to: string, subject: RegExp, timeout = 3000): Promise<Mail> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const mail = (await outboxFor(to)).find((m) => subject.test(m.subject));
+    if (mail) return mail;
+    if (Date.now() > end) throw new Error(`no mail to ${to} matching ${subject}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export const tokenFromMail = (body: string) => decodeURIComponent(/token=([^\s]+)/.exec(body)![1]!);
+
+/** Confirms the account's address with the link of its verification mail (once; again is a no-op). */
+export async function verifyEmail(a: Account): Promise<void> {
+  if ((await api("/api/v1/auth/me", { token: a.access })).json?.email_verified) return;
+  const mail = await waitForMail(a.email, /Confirm your GlucoLens email address/);
+  const res = await api("/api/v1/auth/verify-email", { body: { token: tokenFromMail(mail.body) } });
+  expect(res.status, JSON.stringify(res.json)).toBe(200);
 }

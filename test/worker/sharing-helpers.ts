@@ -2,16 +2,15 @@
  * Helpers for the caregiver tests: an accepted sharing between two accounts, and a follower's
  * live-feed socket.
  */
-import { env, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { expect } from "vitest";
-import { api, BASE, register, type Account } from "./helpers.ts";
+import { api, BASE, register, verifyEmail, type Account } from "./helpers.ts";
 
-export async function outboxFor(email: string) {
-  return (await env.DB.prepare("SELECT subject, body FROM outbox WHERE to_address = ? ORDER BY id DESC").bind(email).all<{ subject: string; body: string }>()).results;
-}
+export { outboxFor } from "./helpers.ts";
 
-/** `owner` invites `follower`, who accepts; returns the sharing id. */
+/** `owner` invites `follower` (verified, as accepting needs), who accepts; returns the sharing id. */
 export async function share(owner: Account, follower: Account): Promise<string> {
+  await verifyEmail(follower);
   const inv = await api("/api/v1/sharing/invitations", { token: owner.access, body: { email: follower.email } });
   expect(inv.status, JSON.stringify(inv.json)).toBe(201);
   const ok = await api(`/api/v1/sharing/invitations/${inv.json.id}/accept`, { token: follower.access, method: "POST" });

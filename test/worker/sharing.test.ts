@@ -1,12 +1,13 @@
 /**
- * Caregivers (issue 10) inside workerd: invitations by email and their acceptance, listing and
+ * Caregivers (issue 10) inside workerd: invitations by email and their acceptance (by the
+ * invited address's verified owner only), listing and
  * ending from either side, a follower reading exactly the shared person's data under
  * /api/v1/following/{user_id}/… and nothing else, 405 for every write there (nothing stored),
  * the access log, follower preferences, and ending a sharing cutting access and live sockets.
  */
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, BASE, expectFieldError, register } from "./helpers.ts";
+import { api, BASE, expectFieldError, register, verifyEmail } from "./helpers.ts";
 import { MIN, postReading } from "./monitor-helpers.ts";
 import { FollowerFeed, outboxFor, pair, share } from "./sharing-helpers.ts";
 
@@ -22,6 +23,10 @@ describe("invitations", () => {
     expect(mail!.subject).toContain("Robin");
     expect(mail!.body).toContain(`/sharing/accept/${inv.json.id}`);
 
+    // Not before the invited account has verified the address (email-verification.test.ts).
+    expect((await api("/api/v1/sharing", { token: follower.access })).json.items).toEqual([]);
+    expectFieldError(await api(`/api/v1/sharing/invitations/${inv.json.id}/accept`, { token: follower.access, method: "POST" }), 403, "email");
+    await verifyEmail(follower);
     // The invitation is visible to the invited account before accepting, not to others.
     expect((await api("/api/v1/sharing", { token: follower.access })).json.items).toMatchObject([{ id: inv.json.id, role: "follower", status: "pending" }]);
     expect((await api("/api/v1/sharing", { token: stranger.access })).json.items).toEqual([]);

@@ -24,22 +24,34 @@ export const owner = () =>
     .notNull()
     .references(() => users.id, { onDelete: "cascade" });
 
-export const users = sqliteTable("users", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  /** Public identifier (UUID) used in tokens, URLs and the Durable Object name. */
-  publicId: text("public_id").notNull().unique(),
-  /** Lower-cased. */
-  email: text("email").notNull().unique(),
-  name: text("name").notNull(),
-  timezone: text("timezone").notNull(),
-  unit: text("unit", { enum: ["mg/dL", "mmol/L"] }).notNull(),
-  /** PBKDF2-SHA256 hash, salt (base64) and iteration count, so the cost can grow later. */
-  passwordHash: text("password_hash").notNull(),
-  passwordSalt: text("password_salt").notNull(),
-  passwordIterations: integer("password_iterations").notNull(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-});
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Public identifier (UUID) used in tokens, URLs and the Durable Object name. */
+    publicId: text("public_id").notNull().unique(),
+    /**
+     * Lower-cased. Unique only among verified accounts (`users_email_verified`): a registration of
+     * an address that has an account makes a second account that can never be verified for it.
+     */
+    email: text("email").notNull(),
+    /** When the owner of `email` proved it (verification link or magic link); null until then. */
+    emailVerifiedAt: integer("email_verified_at"),
+    name: text("name").notNull(),
+    timezone: text("timezone").notNull(),
+    unit: text("unit", { enum: ["mg/dL", "mmol/L"] }).notNull(),
+    /** PBKDF2-SHA256 hash, salt (base64) and iteration count, so the cost can grow later. */
+    passwordHash: text("password_hash").notNull(),
+    passwordSalt: text("password_salt").notNull(),
+    passwordIterations: integer("password_iterations").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("users_email").on(t.email),
+    uniqueIndex("users_email_verified").on(t.email).where(sql`${t.emailVerifiedAt} IS NOT NULL`),
+  ],
+);
 
 export const refreshTokens = sqliteTable(
   "refresh_tokens",
@@ -68,6 +80,21 @@ export const magicLinks = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("magic_links_user").on(t.userId)],
+);
+
+/** Single-use links that prove the owner of `email` reads its mail (stored as SHA-256). */
+export const emailVerifications = sqliteTable(
+  "email_verifications",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: owner(),
+    /** The address the link was sent to: a later change of the account's address voids it. */
+    email: text("email").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("email_verifications_user").on(t.userId)],
 );
 
 /** Mail that would be sent when no SEND_EMAIL binding is configured (local runs and tests read it). */

@@ -1,12 +1,10 @@
 /**
  * @module worker/middleware/auth
- * Bearer access-token authentication. The token carries the user's internal id (`uid`) and
- * public id (`sub`). That the account still exists is read from D1 once per token and isolate
- * (then remembered with the verified token until its `exp`), so the hot ingestion path pays no D1
- * read per request. Account deletion refuses the account's tokens in this isolate at once
- * ({@link forgetAccount}); in another isolate that had already confirmed a token, the account's
- * writes are still refused, by the foreign key every user-owned row has on users(id) and by the
- * live monitor's tombstone (durable/glucose-monitor.ts), and its reads find nothing.
+ * Bearer access-token authentication. The token carries the user's internal id (`uid`), public
+ * id (`sub`) and session (`sid`, its refresh-token family). A session ended by logout, password
+ * change or account deletion is refused; whether it is live is remembered in the isolate
+ * (worker/lib/live-sessions.ts), so the hot ingestion path reads D1 for it once per session and
+ * 30 s, not once per request.
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -14,8 +12,9 @@ import { verify } from "hono/jwt";
 import { getDb } from "../db/client.ts";
 import { jwtSecret } from "../lib/config.ts";
 import { unauthorized } from "../lib/errors.ts";
+import { sessionIsLive } from "../lib/live-sessions.ts";
+import { familyIsLive } from "../repositories/sessions.ts";
 import type { AppEnv } from "../env.ts";
-import { accountExists } from "../repositories/users.ts";
 
 export interface AuthUser {
   /** Internal integer id: the first argument of every repository function. */
@@ -42,17 +41,7 @@ function verifyKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-interface KnownToken {
-  secret: string;
-  exp: number;
-  user: AuthUser;
-  /** The account was found in D1 after this token was first verified. */
-  confirmed: boolean;
-}
-
-type Verified = { ok: true; user: AuthUser; known: KnownToken | null } | { ok: false; message: string };
-
-const ACCOUNT_GONE_MESSAGE = "Account no longer exists";
+type Verified = { ok: true; user: AuthUser; sid: string } | { ok: false; message: string };
 
 /**
  * Access tokens already verified, by their full text: a client sends the same token with every
@@ -60,19 +49,8 @@ const ACCOUNT_GONE_MESSAGE = "Account no longer exists";
  * wait) on the hot ingestion path. An entry counts only under the secret that verified it and
  * only until the token's `exp`, as `verify` would decide; the oldest entry goes first when full.
  */
-const verifiedTokens = new Map<string, KnownToken>();
+const verifiedTokens = new Map<string, { secret: string; exp: number; user: AuthUser; sid: string }>();
 const VERIFIED_TOKENS_MAX = 5_000;
-
-/** Accounts deleted through this isolate (internal ids): their tokens are refused with no D1 read. */
-const deletedAccounts = new Set<number>();
-const DELETED_ACCOUNTS_MAX = 10_000;
-
-/** Called once an account is deleted: its tokens are refused from now on (in this isolate at once). */
-export function forgetAccount(userId: number): void {
-  if (deletedAccounts.size >= DELETED_ACCOUNTS_MAX) deletedAccounts.delete(deletedAccounts.values().next().value!);
-  deletedAccounts.add(userId);
-  for (const [token, known] of verifiedTokens) if (known.user.id === userId) verifiedTokens.delete(token);
-}
 
 /** One verification per request, whoever asks first (this middleware, a rate limiter). */
 const verified = new WeakMap<Request, Promise<Verified>>();
@@ -84,7 +62,7 @@ async function verifyBearer(c: Context<AppEnv>): Promise<Verified> {
   const secret = jwtSecret(c.env);
   const known = verifiedTokens.get(token);
   if (known) {
-    if (known.secret === secret && known.exp > Math.floor(Date.now() / 1000)) return { ok: true, user: known.user, known };
+    if (known.secret === secret && known.exp > Math.floor(Date.now() / 1000)) return { ok: true, user: known.user, sid: known.sid };
     verifiedTokens.delete(token);
   }
   let payload: Record<string, unknown>;
@@ -93,24 +71,16 @@ async function verifyBearer(c: Context<AppEnv>): Promise<Verified> {
   } catch {
     return { ok: false, message: "Invalid or expired access token" };
   }
-  if (payload.typ !== "access" || typeof payload.uid !== "number" || typeof payload.sub !== "string") return { ok: false, message: "Invalid access token" };
-  if (deletedAccounts.has(payload.uid)) return { ok: false, message: ACCOUNT_GONE_MESSAGE };
+  if (payload.typ !== "access" || typeof payload.uid !== "number" || typeof payload.sub !== "string" || typeof payload.sid !== "string") {
+    return { ok: false, message: "Invalid access token" };
+  }
   const user: AuthUser = Object.freeze({ id: payload.uid, publicId: payload.sub });
-  let entry: KnownToken | null = null;
+  const sid = payload.sid;
   if (typeof payload.exp === "number") {
     if (verifiedTokens.size >= VERIFIED_TOKENS_MAX) verifiedTokens.delete(verifiedTokens.keys().next().value!);
-    entry = { secret, exp: payload.exp, user, confirmed: false };
-    verifiedTokens.set(token, entry);
+    verifiedTokens.set(token, { secret, exp: payload.exp, user, sid });
   }
-  return { ok: true, user, known: entry };
-}
-
-/** Whether the token's account exists: from the token's cache entry, else one D1 read (remembered). */
-async function accountConfirmed(c: Context<AppEnv>, result: Extract<Verified, { ok: true }>): Promise<boolean> {
-  if (result.known?.confirmed) return true;
-  if (!(await accountExists(getDb(c.env.DB), result.user.id))) return false;
-  if (result.known) result.known.confirmed = true;
-  return true;
+  return { ok: true, user, sid };
 }
 
 /**
@@ -134,7 +104,10 @@ function verifiedRequest(c: Context<AppEnv>): Promise<Verified> {
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const result = await verifiedRequest(c);
   if (!result.ok) throw unauthorized(result.message);
-  if (!(await accountConfirmed(c, result))) throw unauthorized(ACCOUNT_GONE_MESSAGE);
-  c.set("user", result.user);
+  const { user, sid } = result;
+  if (!(await sessionIsLive(sid, user.id, () => familyIsLive(getDb(c.env.DB), sid, user.id)))) {
+    throw unauthorized("This session has ended (signed out, password changed or account deleted); sign in again");
+  }
+  c.set("user", user);
   await next();
 });

@@ -3,12 +3,14 @@
  * Refresh tokens (opaque, stored as SHA-256, rotated on every use, grouped in families) and
  * single-use magic-link tokens.
  */
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import * as t from "../db/schema.ts";
+import { sessionEnded, sessionsOfUserEnded } from "../lib/live-sessions.ts";
 
 export const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
 export const MAGIC_LINK_TTL_MS = 15 * 60 * 1000;
+export const EMAIL_VERIFICATION_TTL_MS = 48 * 3600 * 1000;
 
 export async function insertRefreshToken(db: Db, userId: number, familyId: string, tokenHash: string): Promise<void> {
   await db.insert(t.refreshTokens).values({ userId, familyId, tokenHash, expiresAt: Date.now() + REFRESH_TTL_MS });
@@ -40,6 +42,7 @@ export async function rotateRefreshToken(db: Db, tokenHash: string): Promise<Rot
 }
 
 export async function revokeFamily(db: Db, familyId: string): Promise<void> {
+  sessionEnded(familyId);
   await db
     .update(t.refreshTokens)
     .set({ revokedAt: Date.now() })
@@ -51,7 +54,22 @@ export async function familyOfToken(db: Db, tokenHash: string): Promise<string |
   return row?.familyId ?? null;
 }
 
+/**
+ * Whether a session (refresh-token family) still has a token that was not revoked: logout,
+ * password change, reuse of a rotated token and account deletion all end it.
+ */
+export async function familyIsLive(db: Db, familyId: string, userId: number): Promise<boolean> {
+  const row = await db
+    .select({ id: t.refreshTokens.id })
+    .from(t.refreshTokens)
+    .where(and(eq(t.refreshTokens.familyId, familyId), eq(t.refreshTokens.userId, userId), isNull(t.refreshTokens.revokedAt)))
+    .limit(1)
+    .get();
+  return row !== undefined;
+}
+
 export async function revokeAllForUser(db: Db, userId: number): Promise<void> {
+  sessionsOfUserEnded(userId);
   await db
     .update(t.refreshTokens)
     .set({ revokedAt: Date.now() })
@@ -70,6 +88,40 @@ export async function consumeMagicLink(db: Db, tokenHash: string): Promise<numbe
     .set({ usedAt: now })
     .where(and(eq(t.magicLinks.tokenHash, tokenHash), isNull(t.magicLinks.usedAt), gt(t.magicLinks.expiresAt, now)))
     .returning({ userId: t.magicLinks.userId })
+    .get();
+  return row?.userId ?? null;
+}
+
+/** Voids every magic link of the user not used yet (password change). */
+export async function voidMagicLinks(db: Db, userId: number): Promise<void> {
+  await db
+    .update(t.magicLinks)
+    .set({ usedAt: Date.now() })
+    .where(and(eq(t.magicLinks.userId, userId), isNull(t.magicLinks.usedAt)));
+}
+
+export async function insertEmailVerification(db: Db, userId: number, email: string, tokenHash: string): Promise<void> {
+  await db.insert(t.emailVerifications).values({ userId, email, tokenHash, expiresAt: Date.now() + EMAIL_VERIFICATION_TTL_MS });
+}
+
+/**
+ * Consumes an email-verification token once; returns its account, or null if the token is
+ * unknown, used or expired, or was sent to another address than the account's.
+ */
+export async function consumeEmailVerification(db: Db, tokenHash: string): Promise<number | null> {
+  const now = Date.now();
+  const row = await db
+    .update(t.emailVerifications)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(t.emailVerifications.tokenHash, tokenHash),
+        isNull(t.emailVerifications.usedAt),
+        gt(t.emailVerifications.expiresAt, now),
+        sql`${t.emailVerifications.email} = (SELECT email FROM users WHERE id = ${t.emailVerifications.userId})`,
+      ),
+    )
+    .returning({ userId: t.emailVerifications.userId })
     .get();
   return row?.userId ?? null;
 }

@@ -37,15 +37,21 @@ export async function createInvitation(db: Db, userId: number, email: string): P
 }
 
 /**
- * Accepts an invitation addressed to `email` (the signed-in follower's address). One
+ * Accepts an invitation addressed to the follower's address, once they have verified it. One
  * conditional UPDATE: of two concurrent accepts only one wins, and a used or ended invitation
  * is never revived. Returns the sharing, or the reason it cannot be accepted.
  */
-export async function acceptInvitation(db: Db, followerId: number, email: string, id: string): Promise<{ ok: true; sharing: SharingRow } | { ok: false; reason: "not_found" | "not_pending" | "own" }> {
+export async function acceptInvitation(
+  db: Db,
+  follower: { id: number; email: string; emailVerified: boolean },
+  id: string,
+): Promise<{ ok: true; sharing: SharingRow } | { ok: false; reason: "not_found" | "not_pending" | "own" | "unverified" }> {
+  const { id: followerId, email } = follower;
   const row = await db.select().from(sharings).where(eq(sharings.id, id)).get();
   // Invitations to another address are not this user's business: 404, as if absent.
   if (!row || row.email !== email) return { ok: false, reason: "not_found" };
   if (row.userId === followerId) return { ok: false, reason: "own" };
+  if (!follower.emailVerified) return { ok: false, reason: "unverified" };
   const updated = await db
     .update(sharings)
     .set({ status: "active", followerId, acceptedAt: Date.now() })
@@ -68,14 +74,17 @@ const viewColumns = {
 
 /**
  * Every open sharing of the user from both sides: the people they share with (pending
- * invitations too) and the people they follow, plus invitations addressed to their email.
+ * invitations too) and the people they follow, plus invitations addressed to `invitedEmail`:
+ * the user's address once verified, null before (invitations are shown to the address's
+ * proven owner only).
  */
-export async function listSharings(db: Db, userId: number, email: string): Promise<SharingView[]> {
+export async function listSharings(db: Db, userId: number, invitedEmail: string | null): Promise<SharingView[]> {
+  const invited = invitedEmail === null ? undefined : and(eq(sharings.status, "pending"), eq(sharings.email, invitedEmail));
   const rows = await db
     .select(viewColumns)
     .from(sharings)
     .innerJoin(t.users, eq(t.users.id, sharings.userId))
-    .where(and(ne(sharings.status, "ended"), or(eq(sharings.userId, userId), eq(sharings.followerId, userId), and(eq(sharings.status, "pending"), eq(sharings.email, email)))))
+    .where(and(ne(sharings.status, "ended"), or(eq(sharings.userId, userId), eq(sharings.followerId, userId), invited)))
     .orderBy(sharings.createdAt, sharings.id);
   return rows.map(({ ownerPublicId, ownerName, ownerEmail, followerPublicId, followerName, ...sharing }) => ({
     sharing,

@@ -87,7 +87,7 @@ followingRoutes.openapi(
   async (c) => {
     const me = await findUser(getDb(c.env.DB), c.get("user").id);
     if (!me) throw unauthorized("Account no longer exists");
-    const views = await listSharings(getDb(c.env.DB), me.id, me.email);
+    const views = await listSharings(getDb(c.env.DB), me.id, null);
     return c.json({ items: views.filter((v) => v.role === "follower" && v.sharing.status === "active").map((v) => ({ user_id: v.ownerPublicId, name: v.ownerName, sharing_id: v.sharing.id })) }, 200);
   },
 );

@@ -14,7 +14,7 @@ import { sendMail } from "../lib/mail.ts";
 import { toMgdl, type GlucoseUnit } from "../lib/units.ts";
 import { glucoseIn } from "../schemas/alerts.ts";
 import { acceptInvitation, createInvitation, endSharing, getEscalationMinutes, listAccessLog, listSharings, saveEscalationMinutes, updateFollowerPrefs, type FollowerPrefsInput, type SharingRow, type SharingView } from "../repositories/sharing.ts";
-import { findUser } from "../repositories/users.ts";
+import { findUser, type UserRecord } from "../repositories/users.ts";
 import { commonErrors, conflictError, ErrorEnvelope, iso, jsonBody, jsonContent, notFoundError } from "../schemas/common.ts";
 import { AccessLogList, CareSettings, CareSettingsInput, InvitationInput, PreferencesInput, Sharing, SharingList } from "../schemas/sharing.ts";
 import { monitorStub } from "../services/monitor.ts";
@@ -65,6 +65,9 @@ async function account(c: { env: AppEnv["Bindings"]; get: (k: "user") => AppEnv[
   return me;
 }
 
+/** The address whose invitations the user may see and accept: theirs, once verified. */
+export const invitedAddress = (me: UserRecord): string | null => (me.emailVerified ? me.email : null);
+
 export const sharingRoutes = new OpenAPIHono<AppEnv>();
 
 sharingRoutes.openapi(
@@ -102,21 +105,36 @@ sharingRoutes.openapi(
     path: "/invitations/{id}/accept",
     tags,
     summary: "Accept an invitation (as the invited address)",
-    description: "Only the account whose email the invitation was sent to can accept it (404 for anyone else); 409 once it was accepted or ended.",
+    description:
+      "Only the account whose email the invitation was sent to can accept it (404 for anyone else), and only once it has verified that address (403 `email_not_verified` before: open the link mailed on registration, or ask for a new one with `POST /auth/verify-email/resend`); 409 once it was accepted or ended.",
     security,
     request: { params: SharingId },
-    responses: { 200: jsonContent(Sharing, "The active sharing"), ...commonErrors, ...notFoundError, ...conflictError },
+    responses: {
+      200: jsonContent(Sharing, "The active sharing"),
+      403: { description: "The account's email address is not verified yet", content: { "application/json": { schema: ErrorEnvelope } } },
+      ...commonErrors,
+      ...notFoundError,
+      ...conflictError,
+    },
   }),
   async (c) => {
     const me = await account(c);
     const db = getDb(c.env.DB);
-    const result = await acceptInvitation(db, me.id, me.email, c.req.valid("param").id);
+    const result = await acceptInvitation(db, me, c.req.valid("param").id);
     if (!result.ok) {
       if (result.reason === "not_found") throw notFound("Invitation");
+      if (result.reason === "unverified") {
+        throw new ApiError(
+          403,
+          "email_not_verified",
+          "Verify your email address before accepting an invitation: open the link mailed to you on registration, or ask for a new one with POST /api/v1/auth/verify-email/resend",
+          [{ path: "email", message: "is not verified yet" }],
+        );
+      }
       if (result.reason === "own") throw invalid([{ path: "id", message: "is your own invitation" }]);
       throw new ApiError(409, "not_pending", "The invitation was already accepted or has ended", [{ path: "id", message: "is no longer pending" }]);
     }
-    const view = (await listSharings(db, me.id, me.email)).find((v) => v.sharing.id === result.sharing.id);
+    const view = (await listSharings(db, me.id, invitedAddress(me))).find((v) => v.sharing.id === result.sharing.id);
     if (!view) throw notFound("Invitation");
     return c.json(sharingOut(view, me.unit), 200);
   },
@@ -134,7 +152,7 @@ sharingRoutes.openapi(
   }),
   async (c) => {
     const me = await account(c);
-    return c.json({ items: (await listSharings(getDb(c.env.DB), me.id, me.email)).map((v) => sharingOut(v, me.unit)) }, 200);
+    return c.json({ items: (await listSharings(getDb(c.env.DB), me.id, invitedAddress(me))).map((v) => sharingOut(v, me.unit)) }, 200);
   },
 );
 
@@ -207,7 +225,7 @@ sharingRoutes.openapi(
     if (low !== null && high !== null && low >= high) throw invalid([{ path: "high_threshold", message: "must be above low_threshold" }]);
     const row = await updateFollowerPrefs(db, me.id, id, prefs);
     if (!row) throw notFound("Sharing");
-    const view = (await listSharings(db, me.id, me.email)).find((v) => v.sharing.id === row.id);
+    const view = (await listSharings(db, me.id, invitedAddress(me))).find((v) => v.sharing.id === row.id);
     if (!view) throw notFound("Sharing");
     return c.json(sharingOut(view, me.unit), 200);
   },

@@ -37,6 +37,7 @@ export const User = z
   .object({
     id: z.string().openapi({ example: "5f0c8a9e-7f0e-4d5e-9d65-0a8c2b3e6f11" }),
     email: z.string(),
+    email_verified: z.boolean().openapi({ description: "Whether the address was confirmed (verification link or magic link); invitations to it need that" }),
     name: z.string(),
     timezone: z.string(),
     unit: Unit,
@@ -61,6 +62,7 @@ export const RefreshBody = z.object({ refresh_token: z.string().min(1, "is requi
 
 export const MagicLinkBody = z.object({ email: Email }).openapi("MagicLinkRequest");
 export const MagicLinkVerifyBody = z.object({ token: z.string().min(1, "is required").max(200) }).openapi("MagicLinkVerify");
+export const VerifyEmailBody = z.object({ token: z.string().min(1, "is required").max(200) }).openapi("VerifyEmailRequest");
 
 export const PatchMeBody = z
   .object({ name: Name.optional(), timezone: TimeZone.optional(), unit: Unit.optional() })

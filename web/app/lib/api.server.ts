@@ -209,6 +209,8 @@ export async function apiRequest<T = unknown>(
 export const userSchema = z.looseObject({
   id: z.string(),
   email: z.string(),
+  /** Absent from an older API; treated as not verified. */
+  email_verified: z.boolean().optional(),
   name: z.string(),
   timezone: z.string(),
   unit: z.enum(["mg/dL", "mmol/L"]),
@@ -293,6 +295,14 @@ export const authApi = {
       body: { token },
       schema: authResponseSchema,
     });
+  },
+  /** Confirms the account's address with the token of its verification link (no access token needed). */
+  verifyEmail(env: ServerEnv, token: string) {
+    return apiRequest(env, "/api/v1/auth/verify-email", { method: "POST", body: { token }, schema: userSchema });
+  },
+  /** Mails a new verification link to the signed-in account's address (429 when asked too often). */
+  resendVerification(env: ServerEnv, token: string) {
+    return apiRequest(env, "/api/v1/auth/verify-email/resend", { method: "POST", token });
   },
   /** Accepts either `{"user":{…}}` or the bare user object. */
   async me(env: ServerEnv, token: string): Promise<ApiUser> {

@@ -1,5 +1,6 @@
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { apiRequest } from "./api.server.ts";
 import { CSRF_FIELD, ensureCsrfToken, timingSafeEqual, validateCsrf } from "./csrf.server.ts";
 import { getServerEnv } from "./env.server.ts";
 import { commitSession, getSession, requireAuth, requireUser, storeAuth } from "./session.server.ts";
@@ -101,7 +102,6 @@ describe("requireAuth", () => {
         : json(401, { error: { code: "token_expired", message: "Expired" } });
     });
     const auth = await requireAuth(await signedInRequest(context), context);
-    const { apiRequest } = await import("./api.server.ts");
     const page = await auth.call((token, env) => apiRequest(env, "/api/v1/meals", { token }));
     expect(page).toEqual({ items: [], next_cursor: null });
     expect(calledPaths()).toEqual(["/api/v1/meals", "/api/v1/auth/refresh", "/api/v1/meals"]);
@@ -122,6 +122,60 @@ describe("requireAuth", () => {
     fetchMock.mockRejectedValue(new TypeError("fetch failed"));
     const auth = await requireAuth(await signedInRequest(context, 0), context);
     await expect(auth.call(async (t) => t)).rejects.toMatchObject({ status: 503, code: "api_unreachable" });
+  });
+});
+
+describe("the session cookie", () => {
+  /** Every way the cookie's value could be read: as sent, URI-decoded, and each base64 part decoded. */
+  function readable(cookie: string): string {
+    const value = decodeURIComponent(cookie.split(";")[0]!.split("=").slice(1).join("="));
+    const decoded = value.split(/[.]/).map((part) => {
+      try {
+        return atob(part.replaceAll("-", "+").replaceAll("_", "/"));
+      } catch {
+        return "";
+      }
+    });
+    return [cookie, value, ...decoded].join("\n");
+  }
+
+  it("does not carry the API tokens in a readable form, and still round-trips", async () => {
+    const context = makeContext();
+    const session = await getSession(new Request("http://site.test/"), context);
+    storeAuth(session, authBody(7));
+    const cookie = await commitSession(session, context);
+    const text = readable(cookie);
+    for (const secret of ["at-7", "rt-7", "ada@example.com"]) expect(text).not.toContain(secret);
+    const back = await getSession(new Request("http://site.test/", { headers: { Cookie: cookie.split(";")[0]! } }), context);
+    expect(back.get("accessToken")).toBe("at-7");
+    expect(back.get("refreshToken")).toBe("rt-7");
+  });
+
+  it("treats a changed or foreign cookie as no session", async () => {
+    const context = makeContext();
+    const session = await getSession(new Request("http://site.test/"), context);
+    storeAuth(session, authBody(8));
+    const [pair] = (await commitSession(session, context)).split(";");
+    const flipped = pair!.slice(0, 40) + (pair![40] === "A" ? "B" : "A") + pair!.slice(41);
+    const other = makeContext({ ENVIRONMENT: "production", SESSION_SECRET: "y".repeat(40) });
+    for (const [cookie, ctx] of [[flipped, context], [pair!.replace(/^glucolens_session/, "__Host-glucolens_session"), other]] as const) {
+      const read = await getSession(new Request("http://site.test/", { headers: { Cookie: cookie } }), ctx);
+      expect(read.get("refreshToken")).toBeUndefined();
+    }
+  });
+
+  it("a copy taken before logout goes to /login once the API has ended the session", async () => {
+    // The API side (test/worker/sessions.test.ts) refuses the ended session's access and refresh
+    // tokens with 401; here the site's answer to that: the copy is cleared and sent to /login.
+    const context = makeContext();
+    const copy = await signedInRequest(context);
+    fetchMock.mockImplementation(async () => json(401, { error: { code: "unauthorized", message: "This session has ended", fields: [] } }));
+    const auth = await requireAuth(copy, context);
+    const err = await auth.call((token, env) => apiRequest(env, "/api/v1/auth/me", { token })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Response);
+    expect((err as Response).headers.get("Location")).toMatch(/^\/login/);
+    expect((err as Response).headers.get("Set-Cookie")).toMatch(/Expires=Thu, 01 Jan 1970/);
+    expect(calledPaths()).toEqual(["/api/v1/auth/me", "/api/v1/auth/refresh"]);
   });
 });
 

@@ -2,28 +2,28 @@
  * @module session.server
  * Cookie sessions and authenticated API access.
  *
- * The session cookie (signed, HttpOnly, SameSite=Lax, Secure in production) holds the user's
- * profile, the access token with its expiry, the refresh token and the CSRF token. Cookie
- * storage keeps the site stateless on Pages; the tokens are opaque to the browser because the
- * cookie is HttpOnly, and about 1–2 kB in total.
+ * The session cookie (encrypted and signed, HttpOnly, SameSite=Lax, Secure in production; see
+ * sealed-session.server.ts) holds the user's profile, the access token with its expiry, the
+ * refresh token and the CSRF token. Cookie storage keeps the site stateless on Pages; nobody
+ * holding the cookie can read the tokens, and about 1–2 kB in total. The API is the authority on
+ * whether the session still lives: after logout, a password change or account deletion the
+ * tokens are refused, and a copy of the cookie is sent to /login by the next loader.
  *
  * `requireAuth` hands loaders an API caller that refreshes the access token (it lives 15 min)
  * when it has expired or when a call answers 401, at most once per request however many calls
  * run in parallel, and reports whether the cookie must be rewritten.
  */
-import {
-  createCookieSessionStorage,
-  redirect,
-  type AppLoadContext,
-  type Session,
-  type SessionStorage,
-} from "@remix-run/cloudflare";
+import { redirect, type AppLoadContext, type Session, type SessionStorage } from "@remix-run/cloudflare";
 import { ApiUnauthorizedError, ApiValidationError, authApi, type ApiUser, type AuthResponse } from "./api.server.ts";
 import { rotateCsrfToken } from "./csrf.server.ts";
 export { safeRedirect } from "./safe-redirect.ts";
 import { getServerEnv, type ServerEnv } from "./env.server.ts";
+import { createSealedCookieSessionStorage } from "./sealed-session.server.ts";
 
-export type SessionUser = Pick<ApiUser, "id" | "email" | "name" | "timezone" | "unit">;
+export type SessionUser = Pick<ApiUser, "id" | "email" | "name" | "timezone" | "unit"> & {
+  /** Whether the address is confirmed; the app shell shows a banner with "resend" until it is. */
+  emailVerified?: boolean;
+};
 
 interface SessionData {
   user: SessionUser;
@@ -47,19 +47,16 @@ function getSessionStorage(env: ServerEnv): SessionStorage<SessionData> {
   const key = `${env.isProduction}:${env.sessionSecret}`;
   let storage = storages.get(key);
   if (!storage) {
-    storage = createCookieSessionStorage<SessionData>({
-      cookie: {
-        // The __Host- prefix makes browsers refuse the cookie unless it is Secure, has Path=/
-        // and no Domain: only usable over HTTPS, so only in production.
-        name: env.isProduction ? "__Host-glucolens_session" : "glucolens_session",
-        httpOnly: true,
-        secure: env.isProduction,
-        sameSite: "lax",
-        path: "/",
-        maxAge: SESSION_MAX_AGE_S,
-        secrets: [env.sessionSecret],
-      },
-    });
+    // The __Host- prefix makes browsers refuse the cookie unless it is Secure, has Path=/
+    // and no Domain: only usable over HTTPS, so only in production.
+    storage = createSealedCookieSessionStorage(env.isProduction ? "__Host-glucolens_session" : "glucolens_session", {
+      httpOnly: true,
+      secure: env.isProduction,
+      sameSite: "lax",
+      path: "/",
+      maxAge: SESSION_MAX_AGE_S,
+      secret: env.sessionSecret,
+    }) as unknown as SessionStorage<SessionData>;
     storages.set(key, storage);
   }
   return storage;
@@ -85,8 +82,8 @@ export function getSessionUser(session: AppSession): SessionUser | null {
 
 /** Stores a login/register/refresh/verify answer in the session. */
 export function storeAuth(session: AppSession, auth: AuthResponse, now = Date.now()): void {
-  const { id, email, name, timezone, unit } = auth.user;
-  session.set("user", { id, email, name, timezone, unit });
+  const { id, email, name, timezone, unit, email_verified } = auth.user;
+  session.set("user", { id, email, name, timezone, unit, emailVerified: email_verified ?? false });
   session.set("accessToken", auth.access_token);
   session.set("accessExpiresAt", now + auth.expires_in * 1000 - EXPIRY_MARGIN_MS);
   session.set("refreshToken", auth.refresh_token);

@@ -112,8 +112,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const user = await auth.call((token, env) =>
         apiRequest(env, "/api/v1/auth/me", { method: "PATCH", token, body: parsed.data, schema: userSchema }),
       );
-      const { id, email, name, timezone, unit } = user;
-      auth.session.set("user", { id, email, name, timezone, unit });
+      const { id, email, name, timezone, unit, email_verified } = user;
+      auth.session.set("user", { id, email, name, timezone, unit, emailVerified: email_verified ?? auth.user.emailVerified });
     } catch (err) {
       return fromApiError(intent, err, ["name", "timezone", "unit"]);
     }

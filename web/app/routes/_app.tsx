@@ -24,11 +24,31 @@ export const NAV_ITEMS = [
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requireUser(request, context);
-  return { user: { name: user.name, email: user.email }, following: await followedPeople(request, context) };
+  return {
+    user: { name: user.name, email: user.email, emailVerified: user.emailVerified ?? false },
+    following: await followedPeople(request, context),
+  };
 }
 
 /** The shell keeps its data between navigations; the people followed are re-read after a form post. */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) => (formMethod ? defaultShouldRevalidate : false);
+
+/** Until the address is confirmed: what to do, and a button that mails a new link (verify-email.tsx). */
+function VerifyEmailBanner({ email }: { email: string }) {
+  return (
+    <div className="notice notice--warning verify-banner" role="status">
+      <p>
+        Confirm your email address: open the link we sent to <strong>{email}</strong>. Caregiver invitations sent to it appear once it is confirmed.
+      </p>
+      <Form method="post" action="/verify-email">
+        <CsrfInput />
+        <button type="submit" name="intent" value="resend" className="button button--secondary button--small">
+          Resend the link
+        </button>
+      </Form>
+    </div>
+  );
+}
 
 function AppShell({ userName, following = [], children }: { userName?: string; following?: { user_id: string; name: string }[]; children: ReactNode }) {
   return (
@@ -80,6 +100,7 @@ export default function AppLayout() {
   const { user, following } = useLoaderData<typeof loader>();
   return (
     <AppShell userName={user.name} following={following}>
+      {user.emailVerified ? null : <VerifyEmailBanner email={user.email} />}
       <Outlet />
     </AppShell>
   );
