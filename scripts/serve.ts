@@ -46,7 +46,8 @@ function shortLine(line: string): string {
     const f = JSON.parse(line) as Record<string, unknown>;
     if (f.event === "http.request") return `${f.method} ${f.path} ${f.status} ${f.ms} ms`;
     const { time: _t, level, event, request_id: _r, stack: _s, ...rest } = f;
-    const extra = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(" ");
+    // One line per log line: strings with spaces or line breaks (a mail's body) stay quoted.
+    const extra = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === "string" && !/\s/.test(v) ? v : JSON.stringify(v)}`).join(" ");
     return `${level === "info" ? "" : `${String(level).toUpperCase()} `}${event}${extra ? ` ${extra}` : ""}`;
   } catch {
     return line;

@@ -3,7 +3,8 @@
 //  2. applies the D1 migrations to the local database (.wrangler/state),
 //  3. serves the built API (API_PORT, default 8787) with its queues, Durable Objects and Cron
 //     Triggers, and the built web site (WEB_PORT, default 8788), with Miniflare (scripts/serve.ts),
-//  4. seeds the demo account once, has the real queue analyse it, and keeps it live with a reading
+//  4. seeds the demo account once, confirms its address with the link the API logs (mail is not sent
+//     locally), has the real queue analyse it, and keeps it live with a reading
 //     a minute through the Nightscout uploader path (scripts/demo-live.ts; DEMO_LIVE=0 turns that off),
 //  5. prints where everything runs, then one line per API request; Ctrl-C stops everything.
 import { spawn } from "node:child_process";
@@ -96,6 +97,27 @@ async function build(out, sources, make) {
   writeFileSync(stamp, new Date().toISOString());
 }
 
+async function postJson(path, body, token) {
+  const res = await fetch(`${API_URL}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body ?? {}),
+  });
+  return { status: res.status, json: await res.json().catch(() => null) };
+}
+
+/** Confirms the demo account's address with the link of its verification mail, as a person would. */
+async function verifyDemo() {
+  const login = await postJson("/api/v1/auth/login", DEMO);
+  if (login.status !== 200 || login.json.user.email_verified) return;
+  const token = () => demoMail.map((l) => /verify-email\?token=([A-Za-z0-9_-]+)/.exec(l)?.[1]).filter(Boolean).pop();
+  if (!token()) await postJson("/api/v1/auth/verify-email/resend", {}, login.json.access_token);
+  const until = Date.now() + 15_000;
+  while (!token() && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+  const res = token() ? await postJson("/api/v1/auth/verify-email", { token: token() }) : null;
+  if (res?.status !== 200) console.error(`! could not confirm the demo account's address (${res?.status ?? "no mail"})`);
+}
+
 const waitFor = async (url, seconds) => {
   const until = Date.now() + seconds * 1000;
   while (Date.now() < until) {
@@ -122,12 +144,17 @@ const webBuilt = build(`${BUILD}/web`, ["web", "interop", "analytics"], async ()
 await Promise.all([apiBuilt, webBuilt]);
 await quiet("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"]);
 const bundle = readdirSync(`${BUILD}/api`).find((f) => f.endsWith(".js"));
-serve("api", "npx", ["tsx", "scripts/serve.ts", "api", `${BUILD}/api/${bundle}`]);
+// Mail is not sent locally: the API logs it (mail.outbox); the demo's verification link is read there.
+const demoMail = [];
+serve("api", "npx", ["tsx", "scripts/serve.ts", "api", `${BUILD}/api/${bundle}`], (line) => {
+  if (line.startsWith("mail.outbox ") && line.includes(`to=${DEMO.email} `)) demoMail.push(line);
+});
 serve("web", "npx", ["tsx", "scripts/serve.ts", "web", `${BUILD}/web/index.js`, "web/build/client"]);
 await waitFor(`${API_URL}/health`, 60);
 
 console.log("→ seeding and analysing the demo account (first start only)");
 await quiet("npx", ["tsx", "scripts/seed.ts", "--quiet", "--days", "90", "--email", DEMO.email, "--password", DEMO.password, "--seed", "42", "--api", API_URL]);
+await verifyDemo();
 await new Promise((done) =>
   serve("demo", "npx", ["tsx", "scripts/demo-live.ts", "--api", API_URL, "--email", DEMO.email, "--password", DEMO.password], (line) => {
     if (line === "analysed") done();
