@@ -36,7 +36,7 @@ import {
   TokenPair,
   User,
 } from "../schemas/auth.ts";
-import { commonErrors, conflictError, jsonBody, jsonContent } from "../schemas/common.ts";
+import { commonErrors, conflictError, ErrorEnvelope, jsonBody, jsonContent } from "../schemas/common.ts";
 import { deleteMonitorState } from "../services/monitor.ts";
 
 export const ACCESS_TTL_S = 15 * 60;
@@ -265,7 +265,7 @@ authRoutes.openapi(
     description: "Requires the current password. Removes all data in D1 and the live monitor's state.",
     security,
     request: { body: jsonBody(DeleteAccountBody) },
-    responses: { 204: { description: "Deleted" }, 403: jsonContent(z.any(), "Wrong password"), ...commonErrors },
+    responses: { 204: { description: "Deleted" }, 403: jsonContent(ErrorEnvelope, "Wrong password"), ...commonErrors },
   }),
   async (c) => {
     const db = getDb(c.env.DB);
@@ -289,7 +289,7 @@ authRoutes.openapi(
     description: "Signs out every other session (all refresh tokens are revoked) and returns a new token pair.",
     security,
     request: { body: jsonBody(ChangePasswordBody) },
-    responses: { 200: jsonContent(TokenPair, "A new token pair"), 403: jsonContent(z.any(), "Wrong current password"), ...commonErrors },
+    responses: { 200: jsonContent(TokenPair, "A new token pair"), 403: jsonContent(ErrorEnvelope, "Wrong current password"), ...commonErrors },
   }),
   async (c) => {
     const { current_password, new_password } = c.req.valid("json");
