@@ -11,8 +11,9 @@
  * touching this file. The document's own shape is checked too (security on every operation,
  * declared path parameters, no empty success schema, the shared error statuses).
  *
- * The idea follows Schemathesis' `response_schema_conformance` and `status_code_conformance`
- * checks (schemathesis/specs/openapi/checks.py), run inside workerd.
+ * The checks follow Schemathesis' (schemathesis/schemathesis, src/schemathesis/specs/openapi/checks.py:
+ * `status_code_conformance`, `content_type_conformance`, `response_schema_conformance`; a
+ * `default` response covers any status), run inside workerd.
  *
  * Scale a run: VITE_SPEC_RUNS=<valid and hostile requests per operation> (default 3),
  * VITE_SPEC_SEED=<seed> (printed).
