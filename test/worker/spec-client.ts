@@ -22,7 +22,7 @@ export async function hmacHex(secret: string, message: string) {
 }
 
 /**
- * A fresh user with one record of every kind, a reading, an insights job, an uploader and a
+ * A fresh user with one record of every kind, a note, a reading, an insights job, an uploader and a
  * webhook secret; `byPath` maps each collection path (`/api/v1/meals`) to the id of its record.
  * With `follower`, a second user who follows the first (for `/following/{user_id}/…`).
  */
@@ -38,6 +38,9 @@ export async function credentials(opts: { follower?: boolean } = {}): Promise<Cr
     ids.push(res.json.id);
     byPath[`/api/v1/${s.path}`] = String(res.json.id);
   }
+  const note = await api("/api/v1/notes", { token: a.access, body: { time: new Date(Date.now() - 120_000).toISOString(), text: "Pizza night", tags: ["food"] } });
+  expect(note.status, JSON.stringify(note.json)).toBe(201);
+  byPath["/api/v1/notes"] = String(note.json.id);
   const reading = await api("/api/v1/glucose/readings", { token: a.access, body: { time: new Date(Date.now() - 60_000).toISOString(), value: 120, unit: "mg/dL" } });
   ids.push(reading.json.id);
   byPath["/api/v1/glucose/readings"] = String(reading.json.id);

@@ -157,7 +157,9 @@ export function registerInteropDocs(app: OpenAPIHono<AppEnv>): void {
       body: {
         required: true,
         content: {
-          "application/octet-stream": { schema: z.string().openapi({ format: "binary", description: "The file's bytes (any Content-Type but multipart)" }) },
+          "application/octet-stream": {
+            schema: z.string().openapi({ format: "binary", description: "The file's bytes (any Content-Type but multipart)", example: '[{"type":"sgv","sgv":120,"date":1714546800000,"device":"xDrip"}]' }),
+          },
           "multipart/form-data": { schema: z.object({ file: z.string().openapi({ format: "binary" }) }) },
         },
       },
