@@ -20,6 +20,10 @@ export interface Operation {
   query: { name: string; schema: JsonSchema }[];
   body: JsonSchema | null;
   security: string[];
+  /** The operation's responses by status (`"200"`, `"4XX"`, `"default"`), as in the document. */
+  responses: Record<string, JsonSchema>;
+  /** The operation's request body content types. */
+  bodyTypes: string[];
 }
 
 export interface Credentials {
@@ -31,6 +35,10 @@ export interface Credentials {
   webhookSecret: string;
   /** Real ids of the user's own rows, so some requests reach the handlers behind `{id}`. */
   ids: string[];
+  /** The id of the user's record under each collection path (`/api/v1/meals` → its meal's id). */
+  byPath: Record<string, string>;
+  /** The access token of a caregiver following the user, when one was made. */
+  followerAccess?: string;
 }
 
 export interface FuzzRequest {

@@ -12,14 +12,11 @@
  * --config vitest.worker.config.ts test/worker/fuzz.test.ts (vitest passes VITE_* variables into
  * workerd as import.meta.env). The seed used is printed.
  */
-import { SELF } from "cloudflare:test";
 import * as fc from "fast-check";
-import { sign } from "hono/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, BASE, register } from "./helpers.ts";
-import { uploader } from "./interop-helpers.ts";
-import { samples } from "./record-samples.ts";
-import { isBulk, oversized, requestArb, type Credentials, type FuzzRequest, type JsonSchema, type Operation } from "./fuzz-requests.ts";
+import { BASE } from "./helpers.ts";
+import { credentials, send } from "./spec-client.ts";
+import { isBulk, oversized, requestArb, type Credentials, type JsonSchema, type Operation } from "./fuzz-requests.ts";
 import { operations, violation } from "./openapi-operations.ts";
 
 const viteEnv = (import.meta as unknown as { env: Record<string, string | undefined> }).env;
@@ -28,67 +25,6 @@ const SEED = Number(viteEnv.VITE_FUZZ_SEED ?? 20261202);
 // vitest-pool-workers patch in patches/ (its wrapper class nested one more Proxy per request).
 const TOTAL = Number(viteEnv.VITE_FUZZ_RUNS ?? 10_000);
 const CONCURRENCY = 4;
-const REQUEST_TIMEOUT_MS = 30_000;
-
-async function hmacHex(secret: string, message: string) {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const sig = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message));
-  return Array.from(new Uint8Array(sig), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-async function credentials(): Promise<Credentials> {
-  const a = await register();
-  const up = await uploader(a.access);
-  const hook = await api("/api/v1/webhooks/secret", { method: "POST", token: a.access });
-  const ids: string[] = [];
-  for (const s of samples) {
-    const res = await api(`/api/v1/${s.path}`, { token: a.access, body: s.valid });
-    expect(res.status, JSON.stringify(res.json)).toBe(201);
-    ids.push(res.json.id);
-  }
-  const reading = await api("/api/v1/glucose/readings", { token: a.access, body: { time: new Date(Date.now() - 60_000).toISOString(), value: 120, unit: "mg/dL" } });
-  ids.push(reading.json.id);
-  const job = await api("/api/v1/insights/trigger-analysis", { token: a.access, body: {} });
-  if (job.json?.job_id) ids.push(job.json.job_id);
-  ids.push(up.id);
-  const [h, p, s] = a.access.split(".");
-  const payload = JSON.parse(atob(p!.replace(/-/g, "+").replace(/_/g, "/")));
-  const forged = [
-    await sign({ ...payload }, "not-the-server-key-but-32-bytes-long!", "HS256"),
-    `${h}.${btoa(JSON.stringify({ ...payload, uid: payload.uid + 1 })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")}.${s}`,
-    await sign({ ...payload, alg: "none" }, "x", "HS256"),
-    `${h}.${p}.`,
-  ];
-  return { access: a.access, forged, apiSecret: up.apiSecret, userPublicId: a.id, webhookSecret: hook.json.secret, ids };
-}
-
-async function send(req: FuzzRequest, cred: Credentials): Promise<{ status: number; type: string; text: string }> {
-  const headers = { ...req.headers };
-  if (req.sign) {
-    const ts = String(Math.floor(Date.now() / 1000));
-    headers["x-glucolens-user"] = cred.userPublicId;
-    headers["x-glucolens-timestamp"] = ts;
-    headers["x-glucolens-signature"] = await hmacHex(cred.webhookSecret, `${req.method}\n${new URL(req.url).pathname}\n${ts}\n${req.body ?? ""}`);
-  }
-  // A request that never answers is a failure too (reported as such, not a stuck run). The timer
-  // is cleared once answered: workerd allows 10,000 active timers, fewer than the requests sent.
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS);
-  try {
-    return await answer(await SELF.fetch(req.url, { method: req.method, headers, body: req.body, signal: abort.signal }));
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function answer(res: Response): Promise<{ status: number; type: string; text: string }> {
-  if (res.webSocket) {
-    res.webSocket.accept();
-    res.webSocket.close(1000, "fuzz");
-    return { status: res.status, type: "", text: "" };
-  }
-  return { status: res.status, type: res.headers.get("content-type") ?? "", text: await res.text() };
-}
 
 /** The operations are split into this many tests, each with its own timeout and progress line. */
 const PARTS = 6;

@@ -7,7 +7,7 @@ import { api } from "./helpers.ts";
 import type { JsonSchema, Operation } from "./fuzz-requests.ts";
 
 /** The operations of /openapi.json, plus /health. */
-export async function operations(): Promise<{ ops: Operation[]; resolve: (s: JsonSchema) => JsonSchema }> {
+export async function operations(): Promise<{ ops: Operation[]; resolve: (s: JsonSchema) => JsonSchema; doc: JsonSchema }> {
   const doc = (await api("/openapi.json")).json;
   const resolve = (s: JsonSchema): JsonSchema => {
     let out = s;
@@ -15,7 +15,7 @@ export async function operations(): Promise<{ ops: Operation[]; resolve: (s: Jso
     return out ?? {};
   };
   const ops: Operation[] = [];
-  if (!doc.paths["/health"]) ops.push({ method: "GET", path: "/health", pathParams: [], query: [], body: null, security: [] });
+  if (!doc.paths["/health"]) ops.push({ method: "GET", path: "/health", pathParams: [], query: [], body: null, security: [], responses: { 200: {} }, bodyTypes: [] });
   for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
     for (const [method, op] of Object.entries(item)) {
       if (!["get", "post", "put", "patch", "delete"].includes(method)) continue;
@@ -27,10 +27,12 @@ export async function operations(): Promise<{ ops: Operation[]; resolve: (s: Jso
         query: params.filter((p: any) => p.in === "query").map((p: any) => ({ name: p.name, schema: p.schema ?? {} })),
         body: op.requestBody?.content?.["application/json"]?.schema ?? null,
         security: (op.security ?? []).flatMap((s: Record<string, unknown>) => Object.keys(s)),
+        responses: op.responses ?? {},
+        bodyTypes: Object.keys(op.requestBody?.content ?? {}),
       });
     }
   }
-  return { ops, resolve };
+  return { ops, resolve, doc };
 }
 
 /** Why a response breaks the contract, or null. */

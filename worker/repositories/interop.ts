@@ -119,13 +119,18 @@ export async function findDuplicateTreatment(db: Db, userId: number, t: { time: 
   return row ? { id: row.id, time: row.time, doc: JSON.parse(row.doc) as Record<string, unknown> } : null;
 }
 
+/** Stores a treatment; when the same one was stored meanwhile (a concurrent retry), answers that one. */
 export async function insertTreatment(db: Db, userId: number, t: NewTreatment): Promise<StoredTreatment> {
   const row = await db
     .insert(nightscoutTreatments)
     .values({ userId, time: t.time, eventType: t.eventType, identifier: t.identifier, doc: JSON.stringify(t.doc), recordKind: t.recordKind, recordId: t.recordId })
+    .onConflictDoNothing()
     .returning()
     .get();
-  return { id: row.id, time: row.time, doc: t.doc };
+  if (row) return { id: row.id, time: row.time, doc: t.doc };
+  const stored = await findDuplicateTreatment(db, userId, t);
+  if (!stored) throw new Error("treatment conflicted but no stored duplicate was found");
+  return stored;
 }
 
 export async function listTreatments(db: Db, userId: number, f: TimeFilter, count: number, eventType?: string): Promise<StoredTreatment[]> {

@@ -6,6 +6,7 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env.ts";
+import { completeDocument } from "../lib/openapi-document.ts";
 import favicon from "../vendor/swagger-ui/favicon-32x32.png.bin";
 import bundle from "../vendor/swagger-ui/swagger-ui-bundle.js.txt";
 import css from "../vendor/swagger-ui/swagger-ui.css.txt";
@@ -34,14 +35,12 @@ const page = `<!doctype html>
 </body>
 </html>`;
 
-export function registerDocs(app: OpenAPIHono<AppEnv>): void {
-  app.openAPIRegistry.registerComponent("securitySchemes", "Bearer", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-    description: "The access_token from register, login, refresh or magic-link verification (15 minutes).",
-  });
-  app.doc31("/openapi.json", (c) => ({
+/**
+ * The OpenAPI 3.1 document of `app`: the routes' own definitions, completed with what the shared
+ * middleware answers (worker/lib/openapi-document.ts). Also built in Node by scripts/openapi-lint.mjs.
+ */
+export function openApiDocument(app: OpenAPIHono<AppEnv>, origin: string) {
+  const doc = app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
       title: "GlucoLens API",
@@ -49,8 +48,19 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
       description:
         "Continuous glucose monitoring platform. All times are ISO 8601 with an offset (or epoch milliseconds) on input and ISO 8601 UTC on output; glucose values are answered in mg/dL. Every error uses one envelope: `{\"error\":{\"code\",\"message\",\"fields\":[{\"path\",\"message\"}]}}`.",
     },
-    servers: [{ url: new URL(c.req.url).origin, description: "This server" }],
-  }));
+    servers: [{ url: origin, description: "This server" }],
+  });
+  return completeDocument(doc);
+}
+
+export function registerDocs(app: OpenAPIHono<AppEnv>): void {
+  app.openAPIRegistry.registerComponent("securitySchemes", "Bearer", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "The access_token from register, login, refresh or magic-link verification (15 minutes).",
+  });
+  app.get("/openapi.json", (c) => c.json(openApiDocument(app, new URL(c.req.url).origin)));
   app.get("/docs", (c) => c.html(page));
   app.get("/docs/:file", (c) => {
     const file = files[c.req.param("file")];

@@ -9,11 +9,41 @@ import type { AppEnv } from "../env.ts";
 import { z } from "@hono/zod-openapi";
 import { ErrorEnvelope } from "../schemas/common.ts";
 import { MAX_CARRIED_BYTES, MAX_UPLOAD_BYTES, MAX_UPLOAD_PARTS } from "./imports.ts";
+import {
+  CSV_EXPORT_TYPES,
+  CsvExportList,
+  FhirBundle,
+  GlucoLensExport,
+  ImportResult,
+  NightscoutDeviceStatus,
+  NightscoutDeviceStatusInput,
+  NightscoutEntry,
+  NightscoutEntryInput,
+  NightscoutStatus,
+  NightscoutTreatment,
+  NightscoutTreatmentInput,
+  NightscoutVerifyAuth,
+  oneOrMany,
+  WebhookDeliveryInput,
+  WebhookDeliveryResult,
+  WebhookSecret,
+} from "../schemas/interop.ts";
 
 type Method = "get" | "post";
 
-const envelope = { description: "Error envelope naming the fields", content: { "application/json": { schema: ErrorEnvelope } } };
-const ok = (description: string, type = "application/json") => ({ 200: { description, content: { [type]: { schema: {} } } }, 401: envelope, 422: envelope });
+const envelope = (description: string) => ({ description, content: { "application/json": { schema: ErrorEnvelope } } });
+const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
+const body = (schema: z.ZodType) => ({ required: true, content: { "application/json": { schema } } });
+const range = z.object({
+  start: z.string().optional().openapi({ description: "Inclusive lower bound (ISO 8601 with offset or epoch ms)", example: "2024-05-01T00:00:00Z" }),
+  end: z.string().optional().openapi({ description: "Exclusive upper bound (ISO 8601 with offset or epoch ms)", example: "2024-05-02T00:00:00Z" }),
+});
+const count = (fallback: number) => z.string().optional().openapi({ description: `1–10000 (default ${fallback})`, example: "10" });
+
+interface Doc {
+  request?: { params?: z.ZodObject; query?: z.ZodObject; body?: ReturnType<typeof body> };
+  responses: Record<number, unknown>;
+}
 
 export function registerInteropDocs(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent("securitySchemes", "NightscoutSecret", {
@@ -23,22 +53,76 @@ export function registerInteropDocs(app: OpenAPIHono<AppEnv>): void {
     description: "Hex SHA-1 (or SHA-512) of an uploader secret from POST /api/v1/uploaders. Followers may pass `?token=<secret>` instead.",
   });
   const ns: Record<string, string[]>[] = [{ NightscoutSecret: [] }, { Bearer: [] }];
-  const paths: [Method, string, string, string, Record<string, string[]>[]][] = [
-    ["post", "/api/v1/entries", "Nightscout: upload entries", "One entry or an array (sgv, mbg, cal). Duplicates by (date, device, type) are not stored twice; answers the entries with `_id`. `cal` is acknowledged, not stored.", ns],
-    ["get", "/api/v1/entries.json", "Nightscout: entries, newest first", "`count` (default 10), `find[date][$gte|$lte|$gt|$lt]`, `find[dateString][…]`, `find[type]`.", ns],
-    ["get", "/api/v1/entries/{spec}", "Nightscout: sgv.json, mbg.json, current.json or one entry by `_id`", "", ns],
-    ["post", "/api/v1/treatments", "Nightscout: upload treatments", "carbs → meal, insulin → insulin dose, eventType Exercise → activity; `created_at` required; duplicates by `identifier` or created_at + eventType.", ns],
-    ["get", "/api/v1/treatments", "Nightscout: treatments, newest first", "`count` (default 100), `find[created_at][…]`.", ns],
-    ["post", "/api/v1/devicestatus", "Nightscout: upload device status", "Stored as received.", ns],
-    ["get", "/api/v1/devicestatus.json", "Nightscout: device status, latest first", "`count` (default 10).", ns],
-    ["get", "/api/v1/status.json", "Nightscout: server status and the user's settings", "Units and thresholds (mg/dL) of the user.", ns],
-    ["get", "/api/v1/verifyauth", "Nightscout: check the credential", "", ns],
-    ["post", "/api/v1/webhooks/cgm/{source}", "Signed CGM webhook delivery", "Headers X-GlucoLens-User, X-GlucoLens-Timestamp (epoch s, ±5 min), X-GlucoLens-Signature = hex HMAC-SHA256(secret, `POST\\n<path>\\n<timestamp>\\n<raw body>`) (the path with `{source}`, so a delivery does not verify for another source), optional Idempotency-Key. Body `{\"readings\":[…]}` or Dexcom EGV records.", []],
-    ["post", "/api/v1/webhooks/secret", "Create or rotate the webhook signing secret", "Answers `{secret, user_id, url}`; the previous secret stops working.", [{ Bearer: [] }]],
-    ["get", "/api/v1/export", "Export every record type", "`format` json (GlucoLens document, re-importable with format=glucolens-json), fhir (R4 Bundle of Observations) or csv (list of per-type files); `start`, `end`. Streamed.", [{ Bearer: [] }]],
-    ["get", "/api/v1/export/{type}.csv", "Export one record type as CSV", "", [{ Bearer: [] }]],
+  const entries: Doc = {
+    request: { query: z.object({ count: count(10), "find[date][$gte]": z.string().optional(), "find[date][$lte]": z.string().optional(), "find[dateString][$gte]": z.string().optional(), "find[type]": z.enum(["sgv", "mbg", "cal"]).optional() }) },
+    responses: { 200: json(z.array(NightscoutEntry), "Entries, newest first") },
+  };
+  const paths: [Method, string, string, string, Record<string, string[]>[], Doc][] = [
+    ["post", "/api/v1/entries", "Nightscout: upload entries", "One entry or an array (sgv, mbg, cal). Duplicates by (date, device, type) are not stored twice; answers the entries with `_id`. `cal` is acknowledged, not stored.", ns, { request: { body: body(oneOrMany(NightscoutEntryInput)) }, responses: { 200: json(z.array(NightscoutEntry), "The entries with their `_id`") } }],
+    ["get", "/api/v1/entries.json", "Nightscout: entries, newest first", "`count` (default 10), `find[date][$gte|$lte|$gt|$lt]`, `find[dateString][…]`, `find[type]`.", ns, entries],
+    [
+      "get",
+      "/api/v1/entries/{spec}",
+      "Nightscout: sgv.json, mbg.json, current.json or one entry by `_id`",
+      "",
+      ns,
+      {
+        request: { params: z.object({ spec: z.string().openapi({ param: { name: "spec", in: "path" }, description: "sgv, mbg, cal or current (with or without .json), or an entry's `_id`", example: "sgv.json" }) }), query: entries.request!.query },
+        responses: { 200: json(z.array(NightscoutEntry), "Entries, newest first"), 404: envelope("No entry with this `_id`") },
+      },
+    ],
+    ["post", "/api/v1/treatments", "Nightscout: upload treatments", "carbs → meal, insulin → insulin dose, eventType Exercise → activity; `created_at` required; duplicates by `identifier` or created_at + eventType.", ns, { request: { body: body(oneOrMany(NightscoutTreatmentInput)) }, responses: { 200: json(z.array(NightscoutTreatment), "The treatments as stored") } }],
+    ["get", "/api/v1/treatments", "Nightscout: treatments, newest first", "`count` (default 100), `find[created_at][…]`, `find[eventType]`.", ns, { request: { query: z.object({ count: count(100), "find[created_at][$gte]": z.string().optional(), "find[eventType]": z.string().optional() }) }, responses: { 200: json(z.array(NightscoutTreatment), "Treatments, newest first") } }],
+    ["post", "/api/v1/devicestatus", "Nightscout: upload device status", "Stored as received.", ns, { request: { body: body(oneOrMany(NightscoutDeviceStatusInput)) }, responses: { 200: json(z.array(NightscoutDeviceStatus), "The documents as stored") } }],
+    ["get", "/api/v1/devicestatus.json", "Nightscout: device status, latest first", "`count` (default 10).", ns, { request: { query: z.object({ count: count(10), "find[created_at][$gte]": z.string().optional() }) }, responses: { 200: json(z.array(NightscoutDeviceStatus), "Device status, latest first") } }],
+    ["get", "/api/v1/status.json", "Nightscout: server status and the user's settings", "Units and thresholds (mg/dL) of the user.", ns, { responses: { 200: json(NightscoutStatus, "Status") } }],
+    ["get", "/api/v1/verifyauth", "Nightscout: check the credential", "", ns, { responses: { 200: json(NightscoutVerifyAuth, "The credential is valid") } }],
+    [
+      "post",
+      "/api/v1/webhooks/cgm/{source}",
+      "Signed CGM webhook delivery",
+      "Headers X-GlucoLens-User, X-GlucoLens-Timestamp (epoch s, ±5 min), X-GlucoLens-Signature = hex HMAC-SHA256(secret, `POST\\n<path>\\n<timestamp>\\n<raw body>`) (the path with `{source}`, so a delivery does not verify for another source), optional Idempotency-Key. Body `{\"readings\":[…]}` or Dexcom EGV records. A missing or wrong signature is 401.",
+      [],
+      {
+        request: { params: z.object({ source: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).openapi({ param: { name: "source", in: "path" }, description: "The sending service, stored as the readings' source", example: "acme-cloud" }) }), body: body(WebhookDeliveryInput) },
+        // Verified by its signature, so there is no security scheme; an unsigned delivery is 401.
+        responses: { 200: json(WebhookDeliveryResult, "Stored (a replay of an Idempotency-Key answers the first result)"), 401: envelope("Missing, stale or wrong signature") },
+      },
+    ],
+    ["post", "/api/v1/webhooks/secret", "Create or rotate the webhook signing secret", "Answers `{secret, user_id, url}`; the previous secret stops working.", [{ Bearer: [] }], { responses: { 201: json(WebhookSecret, "The new secret (shown once)") } }],
+    [
+      "get",
+      "/api/v1/export",
+      "Export every record type",
+      "`format` json (GlucoLens document, re-importable with format=glucolens-json), fhir (R4 Bundle of Observations) or csv (a zip of one CSV per type; with `Accept: application/json` only, the list of per-type files); `start`, `end`. Streamed.",
+      [{ Bearer: [] }],
+      {
+        request: { query: range.extend({ format: z.enum(["json", "fhir", "csv"]).optional().openapi({ description: "default json" }) }) },
+        responses: {
+          200: {
+            description: "The export",
+            content: {
+              "application/json": { schema: z.union([GlucoLensExport, CsvExportList]) },
+              "application/fhir+json": { schema: FhirBundle },
+              "application/zip": { schema: z.string().openapi({ format: "binary" }) },
+            },
+          },
+        },
+      },
+    ],
+    [
+      "get",
+      "/api/v1/export/{type}.csv",
+      "Export one record type as CSV",
+      "",
+      [{ Bearer: [] }],
+      {
+        request: { params: z.object({ type: z.enum(CSV_EXPORT_TYPES).openapi({ param: { name: "type", in: "path" } }) }), query: range },
+        responses: { 200: { description: "The CSV file", content: { "text/csv": { schema: z.string() } } }, 404: envelope("No such record type") },
+      },
+    ],
   ];
-  for (const [method, path, summary, description, security] of paths) {
+  for (const [method, path, summary, description, security, doc] of paths) {
     app.openAPIRegistry.registerPath({
       method,
       path,
@@ -46,7 +130,8 @@ export function registerInteropDocs(app: OpenAPIHono<AppEnv>): void {
       summary,
       description,
       security,
-      responses: ok(summary, path.endsWith(".csv") ? "text/csv" : "application/json"),
+      ...(doc.request && { request: doc.request }),
+      responses: doc.responses as never,
     });
   }
   app.openAPIRegistry.registerPath({
@@ -71,7 +156,21 @@ export function registerInteropDocs(app: OpenAPIHono<AppEnv>): void {
         part: z.string().optional().openapi({ description: "parts: 0-based number of this part", example: "0" }),
         last: z.enum(["true", "false"]).optional().openapi({ description: "parts: true on the final part" }),
       }),
+      body: {
+        required: true,
+        content: {
+          "application/octet-stream": {
+            schema: z.string().openapi({ format: "binary", description: "The file's bytes (any Content-Type but multipart)", example: '[{"type":"sgv","sgv":120,"date":1714546800000,"device":"xDrip"}]' }),
+          },
+          "multipart/form-data": { schema: z.object({ file: z.string().openapi({ format: "binary" }) }) },
+        },
+      },
     },
-    responses: { 200: { description: "Import totals", content: { "application/json": { schema: {} } } }, 401: envelope, 404: envelope, 409: envelope, 410: envelope, 413: envelope, 422: envelope },
+    responses: {
+      200: json(ImportResult, "Import totals (parts: the running totals)"),
+      404: envelope("No upload with this `upload_id`"),
+      409: envelope("A part out of order, or sent again with other bytes"),
+      410: envelope("The upload was idle for 24 hours and was discarded"),
+    },
   });
 }
