@@ -76,7 +76,7 @@ describe("treatments (tests/api.treatments.test.js)", () => {
     const reposted = await call("/api/v1/treatments", { body: { _id: uuid, eventType: "Temporary Override", created_at: at(30), duration: 30 } });
     expect(reposted.json[0]._id).toBe(posted.json[0]._id);
     const put = await call("/api/v1/treatments", { method: "PUT", body: { _id: uuid, eventType: "Temporary Override", created_at: at(15), duration: 15 } });
-    expect(put.json[0]._id).toBe(posted.json[0]._id);
+    expect(put.json).toMatchObject({ _id: posted.json[0]._id, ok: 1 });
     const list = await call("/api/v1/treatments");
     expect(list.json).toHaveLength(1);
     expect(list.json[0]).toMatchObject({ duration: 15, identifier: uuid });

@@ -91,33 +91,35 @@ export async function upsertEntries(c: Context<AppEnv>, writes: EntryWrite[]): P
   const unique = [...last.values()];
 
   // Stored readings at those times, of either type and any source.
-  const existing = new Map<string, { sourceId: number; name: string }>();
+  const existing = new Map<string, { sourceId: number; name: string; tenths: number; trend: number | null }>();
   const times = [...new Set(unique.map((w) => w.reading.time))];
-  const findStmt = d1.prepare(`SELECT r.time, r.source_id, s.name FROM glucose_readings r JOIN glucose_sources s ON s.id = r.source_id
+  const findStmt = d1.prepare(`SELECT r.time, r.source_id, r.value_tenths, r.trend, s.name FROM glucose_readings r JOIN glucose_sources s ON s.id = r.source_id
     WHERE r.user_id = ?1 AND r.time IN (SELECT value FROM json_each(?2)) ORDER BY r.source_id`);
   const found = await d1.batch(chunks(times, CHUNK * 4).map((part) => findStmt.bind(userId, JSON.stringify(part))));
   for (const res of found) {
-    for (const row of res.results as { time: number; source_id: number; name: string }[]) {
+    for (const row of res.results as { time: number; source_id: number; value_tenths: number; trend: number | null; name: string }[]) {
       const key = `${row.time}:${row.name.endsWith(METER_SUFFIX) ? "mbg" : "sgv"}`;
-      if (!existing.has(key)) existing.set(key, { sourceId: row.source_id, name: row.name });
+      if (!existing.has(key)) existing.set(key, { sourceId: row.source_id, name: row.name, tenths: row.value_tenths, trend: row.trend });
     }
   }
 
   const fresh = unique.filter((w) => !existing.has(keyOf(w)));
-  const updates = unique.filter((w) => existing.has(keyOf(w)));
+  // Only readings whose value or trend changed are written again (a retry writes nothing).
+  const updates = unique.filter((w) => {
+    const e = existing.get(keyOf(w));
+    const trend = trendToCode(w.reading.trend);
+    return e && (e.tenths !== Math.round(w.reading.value * 10) || (trend !== null && trend !== e.trend));
+  });
   await storeReadings(c, fresh.map((w) => w.reading));
   const ids = await sourceIds(getDb(d1), userId, fresh.map((w) => w.reading.source));
   const stored = new Map<string, { sourceId: number; name: string }>(existing);
   for (const w of fresh) stored.set(keyOf(w), { sourceId: ids.get(w.reading.source)!, name: w.reading.source });
 
   const statements: D1PreparedStatement[] = [];
-  const update = d1.prepare(`UPDATE glucose_readings SET value_tenths = json_extract(j.value, '$[2]'), trend = coalesce(json_extract(j.value, '$[3]'), trend)
-    FROM json_each(?2) AS j WHERE user_id = ?1 AND time = json_extract(j.value, '$[0]') AND source_id = json_extract(j.value, '$[1]')
-      AND (value_tenths != json_extract(j.value, '$[2]') OR trend IS NOT coalesce(json_extract(j.value, '$[3]'), trend))`);
-  for (const part of chunks(updates, CHUNK)) {
-    const rows = part.map((w) => [w.reading.time, stored.get(keyOf(w))!.sourceId, Math.round(w.reading.value * 10), trendToCode(w.reading.trend)]);
-    statements.push(update.bind(userId, JSON.stringify(rows)));
-  }
+  // One statement per changed reading, all in the batch below: an UPDATE … FROM json_each was
+  // planned as a scan of the user's readings per JSON row (minutes for 10,000 readings).
+  const update = d1.prepare(`UPDATE glucose_readings SET value_tenths = ?4, trend = coalesce(?5, trend) WHERE user_id = ?1 AND time = ?2 AND source_id = ?3`);
+  for (const w of updates) statements.push(update.bind(userId, w.reading.time, stored.get(keyOf(w))!.sourceId, Math.round(w.reading.value * 10), trendToCode(w.reading.trend)));
   const withExtras = unique.filter((w) => w.clientId || w.identifier || w.extra);
   const extras = d1.prepare(`INSERT INTO nightscout_entry_extras (user_id, time, source_id, client_id, identifier, extra)
     SELECT ?1, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]')

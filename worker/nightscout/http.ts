@@ -58,9 +58,10 @@ export const MAX_COUNT = 1_000_000;
 export function countOf(c: Context<AppEnv>, fallback: number): number {
   const raw = c.req.query("count");
   if (raw === undefined || raw === "") return fallback;
+  // parseInt as Nightscout's list() does; a larger count (Loop's NightscoutKit asks for Int.max) reads at most MAX_COUNT.
   const n = Number.parseInt(raw, 10);
-  if (!Number.isFinite(n) || n < 1 || n > MAX_COUNT || !/^\s*\d+/.test(raw)) throw invalid([{ path: "count", message: `must be a whole number from 1 to ${MAX_COUNT}` }]);
-  return n;
+  if (!/^\s*\d+/.test(raw) || !(n >= 1)) throw invalid([{ path: "count", message: "must be a whole number of at least 1" }]);
+  return Math.min(n, MAX_COUNT);
 }
 
 /** A document time: epoch ms (number or digits) or an ISO 8601 string with any offset. */

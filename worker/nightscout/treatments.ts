@@ -265,14 +265,17 @@ async function upsertTreatments(c: Context<AppEnv>, prepared: Prepared[]): Promi
   return answer.map((t) => ({ ...t.doc, _id: t.nsId }));
 }
 
-async function postTreatments(c: Context<AppEnv>) {
+async function postTreatments(c: Context<AppEnv>, put = false) {
   const { items, single } = await readDocuments(c);
   const now = Date.now();
   const prepared = items.map((raw, i) => prepare(raw, i, now));
   const stored = await upsertTreatments(c, prepared.flatMap((p) => (p.ok ? p.docs : [])));
   let next = 0;
   const results: ItemResult[] = prepared.flatMap((p): ItemResult[] => (p.ok ? p.docs.map(() => ({ ok: true, doc: stored[next++]! })) : [{ ok: false, fields: p.fields }]));
-  return batchAnswer(c, results, single && prepared.length === 1 && !prepared[0]!.ok);
+  // treatments.save answers a PUT of one document with that document; `ok: 1` is what Spike's
+  // NightscoutService.as onTestCredentialsComplete reads from it (Mongo's update result had it).
+  if (put && single && results.length === 1 && results[0]!.ok) return c.json({ ...results[0]!.doc, n: 1, ok: 1 }, 200);
+  return batchAnswer(c, results, single);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -349,9 +352,9 @@ export const treatmentRoutes = new Hono<AppEnv>();
 
 for (const path of ["/treatments", "/treatments/", "/treatments.json"]) {
   treatmentRoutes.get(path, listTreatments);
-  treatmentRoutes.post(path, postTreatments);
+  treatmentRoutes.post(path, (c) => postTreatments(c));
   // lib/api/treatments/index.js api.put: treatments.save, the same upsert.
-  treatmentRoutes.put(path, postTreatments);
+  treatmentRoutes.put(path, (c) => postTreatments(c, true));
   treatmentRoutes.delete(path, (c) => removeTreatments(c, parseFind(new URL(c.req.url).searchParams)));
 }
 treatmentRoutes.delete("/treatments/:id", (c) => {
