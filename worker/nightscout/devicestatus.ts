@@ -7,6 +7,8 @@
  * is the same as a stored one by `identifier`, else by its 24-hex `_id`, else by created_at +
  * device, and then replaces it.
  */
+// Nightscout's documents name their id `_id`.
+/* eslint-disable no-underscore-dangle */
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";

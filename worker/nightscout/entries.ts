@@ -11,6 +11,8 @@
  * (Dexcom "LOW") and 0–12 (Dexcom's error codes) refused; `direction` any Nightscout direction
  * (unknown ones become "NONE") or the numeric `trend`. `cal` entries are answered, not stored.
  */
+// Nightscout's documents name their id `_id`.
+/* eslint-disable no-underscore-dangle */
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";

@@ -6,6 +6,8 @@
  * (objectid-validation.js); DELETE `/food/<_id>` answers `{}`. Documents are stored as received
  * (purified) in nightscout_food with their `_id`; a POST with a stored `_id` replaces it.
  */
+// Nightscout's documents name their id `_id`.
+/* eslint-disable no-underscore-dangle */
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";

@@ -22,6 +22,8 @@
  *   with an `_id` of "ffffffff" + the note id in hex, so followers see them and can delete them.
  * - DELETE `/treatments/<_id>` (or `*` with `find`) and DELETE `/treatments?find[…]`.
  */
+// Nightscout's documents name their id `_id`.
+/* eslint-disable no-underscore-dangle */
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { BatchItem } from "drizzle-orm/batch";

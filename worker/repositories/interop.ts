@@ -5,11 +5,10 @@
  * that reads a user's data takes the user id first and filters on it.
  */
 import type { BatchItem } from "drizzle-orm/batch";
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, notInArray, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lt, ne } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { users } from "../db/schema.ts";
-import { notes } from "../db/schema-notes.ts";
-import { deviceStatuses, idempotencyKeys, importUploadParts, importUploads, importUploadState, nightscoutTreatments, uploaderSecrets, webhookSecrets } from "../db/schema-interop.ts";
+import { idempotencyKeys, importUploadParts, importUploads, importUploadState, uploaderSecrets, webhookSecrets } from "../db/schema-interop.ts";
 import { toHex } from "../lib/crypto.ts";
 import type { AuthUser } from "../middleware/auth.ts";
 
