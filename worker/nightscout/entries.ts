@@ -259,8 +259,12 @@ entriesRoutes.get("/entries/:spec", async (c) => {
     if (!docs.length) throw notFound("Entry");
     return c.json(docs, 200);
   }
+  // GlucoLens holds sgv and mbg entries only (cal is answered, not kept): another type has none.
+  if (!ENTRY_TYPES.has(spec)) throw notFound(`Entry type or _id "${spec}"`);
   return serveEntries(c, { conditions: withType(findOf(c), spec), count: countOf(c, DEFAULT_COUNT), defaultWindow: true }, ext);
 });
+
+const ENTRY_TYPES = new Set(["sgv", "mbg", "cal", "*"]);
 
 async function removeEntries(c: Context<AppEnv>, conditions: Condition[]) {
   const t = translate(conditions, entriesSpec, { defaultWindow: true });
