@@ -170,7 +170,7 @@ describe("entries (tests/api.entries.test.js, lib/server/entries.js)", () => {
   });
 
   it("keeps a client-sent 24-hex _id, extras only where sent, and PUT upserts", async () => {
-    const { call } = await setup();
+    const { a, call } = await setup();
     const date = Date.now() - 5 * MIN;
     const id = "6123456789abcdef01234567";
     const res = await call("/api/v1/entries", { method: "PUT", body: [{ _id: id, type: "sgv", sgv: 140, date, noise: 1, filtered: 151000, unfiltered: 150000, rssi: -80 }, { type: "sgv", sgv: 141, date: date + MIN }] });
@@ -179,6 +179,12 @@ describe("entries (tests/api.entries.test.js, lib/server/entries.js)", () => {
     expect((await call(`/api/v1/entries/${id}`)).json[0]).toMatchObject({ sgv: 140, rssi: -80 });
     expect((await call("/api/v1/entries.json?find[noise][$exists]=true")).json.map((e: { sgv: number }) => e.sgv)).toEqual([140]);
     expect((await call("/api/v1/entries.json?find[rssi][$lt]=-50")).json.map((e: { sgv: number }) => e.sgv)).toEqual([140]);
+    // A reading deleted through the GlucoLens API and sent again without extras has none left over.
+    const native = (await api("/api/v1/glucose/readings?limit=10", { token: a.access })).json.items.find((r: { value: number }) => r.value === 140);
+    expect((await api(`/api/v1/glucose/readings/${native.id}`, { method: "DELETE", token: a.access })).status).toBe(204);
+    const again = await call("/api/v1/entries", { body: [{ type: "sgv", sgv: 142, date }] });
+    expect(again.json[0]._id).not.toBe(id);
+    expect(again.json[0].rssi).toBeUndefined();
   });
 
   it("serves sgv as whole mg/dL even for a reading entered in mmol/L", async () => {

@@ -120,6 +120,10 @@ export async function upsertEntries(c: Context<AppEnv>, writes: EntryWrite[]): P
   // planned as a scan of the user's readings per JSON row (minutes for 10,000 readings).
   const update = d1.prepare(`UPDATE glucose_readings SET value_tenths = ?4, trend = coalesce(?5, trend) WHERE user_id = ?1 AND time = ?2 AND source_id = ?3`);
   for (const w of updates) statements.push(update.bind(userId, w.reading.time, stored.get(keyOf(w))!.sourceId, Math.round(w.reading.value * 10), trendToCode(w.reading.trend)));
+  // A new reading starts with no extras: any row left by a reading deleted elsewhere goes first.
+  const freshKeys = fresh.map((w) => [w.reading.time, stored.get(keyOf(w))!.sourceId]);
+  const orphans = d1.prepare(`DELETE FROM nightscout_entry_extras WHERE user_id = ?1 AND (time, source_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?2))`);
+  for (const part of chunks(freshKeys, CHUNK)) statements.push(orphans.bind(userId, JSON.stringify(part)));
   const withExtras = unique.filter((w) => w.clientId || w.identifier || w.extra);
   const extras = d1.prepare(`INSERT INTO nightscout_entry_extras (user_id, time, source_id, client_id, identifier, extra)
     SELECT ?1, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]')
