@@ -29,10 +29,9 @@ import { mealImpactRoutes } from "./routes/meal-impact.ts";
 import { insightRoutes } from "./routes/insights.ts";
 import { exportRoutes } from "./routes/export.ts";
 import { importRoutes } from "./routes/imports.ts";
-import { nightscoutRoutes } from "./routes/nightscout.ts";
+import { registerNightscout } from "./nightscout/index.ts";
 import { uploaderRoutes } from "./routes/uploaders.ts";
 import { webhookRoutes, webhookSecretRoutes } from "./routes/webhooks.ts";
-import { requireUploaderOrBearer } from "./middleware/nightscout-auth.ts";
 import { registerInteropDocs } from "./routes/interop-docs.ts";
 import { recordRoutes } from "./routes/records.ts";
 import { pushRoutes } from "./routes/push.ts";
@@ -151,12 +150,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use("/api/v1/insights/*", requireAuth);
   app.route("/api/v1/insights", insightRoutes);
 
-  // Interop (issue 8). Nightscout routes take a bearer token or an uploader credential
-  // (api-secret header / ?token=), so requireAuth must not intercept them.
-  for (const path of ["/entries", "/entries.json", "/entries/*", "/treatments", "/treatments.json", "/devicestatus", "/devicestatus.json", "/status", "/status.json", "/verifyauth"]) {
-    app.use(`/api/v1${path}`, requireUploaderOrBearer);
-  }
-  app.route("/api/v1", nightscoutRoutes);
+  // Nightscout API v1 (worker/nightscout/): a Nightscout credential or a bearer token picks the user.
+  registerNightscout(app);
   app.use("/api/v1/uploaders", requireAuth);
   app.use("/api/v1/uploaders/*", requireAuth);
   app.route("/api/v1/uploaders", uploaderRoutes);

@@ -1,6 +1,7 @@
 /**
- * Nightscout API v1 compatibility (issue 8): uploader secrets, entries, treatments, device status,
- * status and verifyauth, as uploader apps and followers use them.
+ * Nightscout API v1 compatibility: uploader secrets, entries, treatments, device status, status
+ * and verifyauth, as uploader apps and followers use them (worker/nightscout/). Routing, queries
+ * and client replays: nightscout-routes, nightscout-query and nightscout-clients.test.ts.
  */
 // Nightscout's documents name their id `_id`.
 /* eslint-disable no-underscore-dangle */
@@ -40,7 +41,9 @@ describe("uploader secrets", () => {
     expect((await ns(up.apiSecret, "/api/v1/verifyauth")).status).toBe(200);
     await expect.poll(async () => (await api("/api/v1/uploaders", { token: a.access })).json.items[0].last_used_at).toEqual(expect.any(String));
     await api(`/api/v1/uploaders/${up.id}`, { method: "DELETE", token: a.access });
-    expect((await ns(up.apiSecret, "/api/v1/verifyauth")).status).toBe(401);
+    // lib/api/verifyauth.js answers 200 with message UNAUTHORIZED; the data routes 401.
+    expect((await ns(up.apiSecret, "/api/v1/verifyauth")).json.message.message).toBe("UNAUTHORIZED");
+    expect((await ns(up.apiSecret, "/api/v1/entries.json")).status).toBe(401);
   });
 });
 
@@ -55,7 +58,9 @@ describe("authentication", () => {
     expect((await api("/api/v1/entries.json", { token: a.access })).status).toBe(200);
     expect((await api("/api/v1/entries.json")).status).toBe(401);
     expect((await ns("0".repeat(40), "/api/v1/entries.json")).status).toBe(401);
-    expect((await ns(up.secret, "/api/v1/entries.json")).status).toBe(401); // the plain secret is not a digest
+    // lib/authorization/index.js resolve: an access token is accepted as api-secret too.
+    expect((await ns(up.secret, "/api/v1/entries.json")).status).toBe(200);
+    expect((await ns(up.secret.slice(1), "/api/v1/entries.json")).status).toBe(401);
     expect((await api("/api/v1/entries.json?token=nope")).status).toBe(401);
   });
 
@@ -64,7 +69,7 @@ describe("authentication", () => {
     const up = await uploader(a.access);
     const res = await ns("f".repeat(40), "/api/v1/entries", { body: [sgv(0)] });
     expect(res.status).toBe(401);
-    expect(res.json.error.code).toBe("unauthorized");
+    expect(res.json).toMatchObject({ status: 401, message: "Unauthorized", description: "Invalid/Missing", error: { code: "unauthorized" } });
     expect((await ns(up.apiSecret, "/api/v1/entries.json")).json).toEqual([]);
   });
 
@@ -84,7 +89,7 @@ describe("entries", () => {
     const first = await ns(up.apiSecret, "/api/v1/entries", { body: batch });
     expect(first.status).toBe(200);
     expect(first.json).toHaveLength(12);
-    expect(first.json[0]).toMatchObject({ _id: expect.any(String), type: "sgv", sgv: 100, date: base, direction: "Flat", device: "xDrip-DexcomG6", noise: 1, rssi: 100 });
+    expect(first.json[0]).toMatchObject({ _id: expect.stringMatching(/^[0-9a-f]{24}$/), type: "sgv", sgv: 100, date: base, direction: "Flat", device: "xDrip-DexcomG6", noise: 1, rssi: 100 });
     const again = await ns(up.apiSecret, "/api/v1/entries", { body: [...batch, sgv(20)] });
     expect(again.status).toBe(200);
     expect(again.json[0]._id).toBe(first.json[0]._id);
@@ -116,16 +121,22 @@ describe("entries", () => {
     expect(native.json.items.map((r: { source: string }) => r.source).sort()).toEqual(["Contour (meter)", "xDrip-DexcomG6"]);
   });
 
-  it("refuses bad entries naming the field and stores none of the batch", async () => {
+  it("refuses bad entries naming the field; the good ones of a batch are stored", async () => {
     const a = await register();
     const up = await uploader(a.access);
-    expectFieldError(await ns(up.apiSecret, "/api/v1/entries", { body: [sgv(0), { type: "sgv", date: base }] }), 422, "1.sgv");
+    const mixed = await ns(up.apiSecret, "/api/v1/entries", { body: [sgv(0), { type: "sgv", date: base + MIN }] });
+    expect(mixed.status).toBe(200);
+    expect(mixed.headers.get("x-rejected-items")).toBe("1");
+    expect(mixed.json[1].error.fields.map((f: { path: string }) => f.path)).toEqual(["1.sgv"]);
+    expect((await ns(up.apiSecret, "/api/v1/entries.json")).json.map((e: { sgv: number }) => e.sgv)).toEqual([100]);
+    expectFieldError(await ns(up.apiSecret, "/api/v1/entries", { body: [{ type: "sgv", date: base }, { type: "sgv", sgv: 1000, date: base }] }), 422, "1.sgv");
+    expectFieldError(await ns(up.apiSecret, "/api/v1/entries", { body: { type: "sgv", date: base } }), 422, "0.sgv");
     expectFieldError(await ns(up.apiSecret, "/api/v1/entries", { body: [{ type: "sgv", sgv: 5, date: base }] }), 422, "0.sgv");
     expectFieldError(await ns(up.apiSecret, "/api/v1/entries", { body: [{ type: "sgv", sgv: 100 }] }), 422, "0.date");
     expectFieldError(await ns(up.apiSecret, "/api/v1/entries", { body: [{ type: "xyz", sgv: 100, date: base }] }), 422, "0.type");
     expectFieldError(await ns(up.apiSecret, "/api/v1/entries", { body: [{ type: "sgv", sgv: 100, date: "yesterday" }] }), 422, "0.date");
     expect((await api("/api/v1/entries", { headers: { "api-secret": up.apiSecret }, raw: "{not json" })).status).toBe(400);
-    expect((await ns(up.apiSecret, "/api/v1/entries.json")).json).toEqual([]);
+    expect((await ns(up.apiSecret, "/api/v1/entries.json")).json).toHaveLength(1);
   });
 
   it("stores sgv 13–39 as 39 (LOW) and takes dateString without date", async () => {
@@ -150,7 +161,7 @@ describe("entries", () => {
     expect(current.json[0].sgv).toBe(114);
     const byId = await ns(up.apiSecret, `/api/v1/entries/${current.json[0]._id}`);
     expect(byId.json[0]).toEqual(current.json[0]);
-    expect((await ns(up.apiSecret, "/api/v1/entries/123-456")).status).toBe(404);
+    expect((await ns(up.apiSecret, "/api/v1/entries/0123456789abcdef01234567")).status).toBe(404);
     const gte = await ns(up.apiSecret, `/api/v1/entries.json?count=100&find[date][$gte]=${base + 10 * 5 * MIN}`);
     expect(gte.json).toHaveLength(5);
     const window = await ns(up.apiSecret, `/api/v1/entries/sgv.json?count=100&find[date][$gt]=${base}&find[date][$lt]=${base + 3 * 5 * MIN}`);
@@ -226,15 +237,16 @@ describe("treatments", () => {
     const list = await ns(up.apiSecret, "/api/v1/treatments");
     expect(list.json.map((t: { eventType: string; notes?: string }) => [t.eventType, t.notes ?? null])).toEqual([
       ["Note", "sick day"],
-      ["Note", ""],
+      // prepareData drops empty notes.
+      ["Note", null],
       ["Temp Basal", null],
       ["Site Change", "left arm"],
       ["Announcement", "pump site sore"],
       ["Note", "new sensor"],
     ]);
-    expect(list.json[0]).toMatchObject({ _id: `note-${typed.json.id}`, created_at: at(30), enteredBy: "glucolens", tags: ["illness"] });
+    expect(list.json[0]).toMatchObject({ _id: `ffffffff${Number(typed.json.id).toString(16).padStart(16, "0")}`, created_at: at(30), enteredBy: "glucolens", tags: ["illness"] });
     const onlyNotes = await ns(up.apiSecret, "/api/v1/treatments.json?find[eventType]=Note&count=2");
-    expect(onlyNotes.json.map((t: { notes: string }) => t.notes)).toEqual(["sick day", ""]);
+    expect(onlyNotes.json.map((t: { notes?: string }) => t.notes ?? null)).toEqual(["sick day", null]);
     const announcements = await ns(up.apiSecret, "/api/v1/treatments.json?find[eventType]=Announcement");
     expect(announcements.json.map((t: { notes: string }) => t.notes)).toEqual(["pump site sore"]);
     // Another account's follower sees none of it.
@@ -244,13 +256,16 @@ describe("treatments", () => {
     expectFieldError(await ns(up.apiSecret, "/api/v1/treatments", { body: { eventType: "Note", created_at: at(40), notes: "x".repeat(2001) } }), 422, "0.notes");
   });
 
-  it("requires created_at and valid amounts", async () => {
+  it("defaults created_at to now (lib/api/treatments/index.js post_response) and requires valid amounts", async () => {
     const a = await register();
     const up = await uploader(a.access);
-    expectFieldError(await ns(up.apiSecret, "/api/v1/treatments", { body: { eventType: "Carb Correction", carbs: 10 } }), 422, "0.created_at");
+    const now = await ns(up.apiSecret, "/api/v1/treatments", { body: { eventType: "Carb Correction", carbs: 10 } });
+    expect(now.status).toBe(200);
+    expect(Math.abs(Date.parse(now.json[0].created_at) - Date.now())).toBeLessThan(60_000);
+    expectFieldError(await ns(up.apiSecret, "/api/v1/treatments", { body: { eventType: "Carb Correction", carbs: 10, created_at: "yesterday" } }), 422, "0.created_at");
     expectFieldError(await ns(up.apiSecret, "/api/v1/treatments", { body: { eventType: "Carb Correction", carbs: 5000, created_at: new Date(base).toISOString() } }), 422, "0.carbs");
     expectFieldError(await ns(up.apiSecret, "/api/v1/treatments", { body: { eventType: "Bolus", insulin: "lots", created_at: new Date(base).toISOString() } }), 422, "0.insulin");
-    expect((await ns(up.apiSecret, "/api/v1/treatments")).json).toEqual([]);
+    expect((await ns(up.apiSecret, "/api/v1/treatments")).json).toHaveLength(1);
   });
 });
 

@@ -47,7 +47,10 @@ export function violation(status: number, contentType: string, text: string): st
   }
   const e = body?.error;
   if (!e || typeof e.code !== "string" || !e.code || typeof e.message !== "string" || !Array.isArray(e.fields)) return `${status} is not the error envelope: ${text.slice(0, 300)}`;
-  if (Object.keys(body).length !== 1) return `${status} has keys beside error: ${text.slice(0, 200)}`;
+  // Nightscout's routes answer in its sendJSONStatus shape ({status, message, description}) beside the envelope (docs/nightscout.md).
+  const beside = Object.keys(body).filter((k) => k !== "error");
+  const nightscoutStatus = body.status === status && beside.every((k) => ["status", "message", "description"].includes(k));
+  if (beside.length && !nightscoutStatus) return `${status} has keys beside error: ${text.slice(0, 200)}`;
   for (const f of e.fields) if (typeof f?.path !== "string" || !f.path || typeof f.message !== "string") return `${status} has a malformed field entry: ${text.slice(0, 300)}`;
   if ((status === 400 || status === 422) && e.fields.length === 0) return `${status} names no field: ${text.slice(0, 300)}`;
   if (!/application\/json/.test(contentType)) return `${status} content-type ${contentType}`;

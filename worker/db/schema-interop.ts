@@ -1,14 +1,26 @@
 /**
  * @module worker/db/schema-interop
- * Tables of the interop work (issue 8): Nightscout uploader secrets, Nightscout treatments and
- * device status documents, webhook secrets and idempotency records. The SQL is hand-written in
- * migrations/0003_interop.sql (keep the two in step).
+ * Tables of the interop work: Nightscout uploader secrets, Nightscout treatments, device status
+ * and food documents, the extras of Nightscout entries, webhook secrets and idempotency records. The SQL is hand-written in
+ * migrations/0003_interop.sql and 0009_nightscout_v1.sql (keep the two in step).
  *
  * Glucose entries posted through the Nightscout API are not stored here: they become ordinary
  * readings (glucose_readings), so they reach analytics and the live monitor like native uploads.
  */
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, owner, users } from "./schema.ts";
+
+/**
+ * The columns every Nightscout document table shares (migrations/0009_nightscout_v1.sql): the
+ * 24-hex `_id`, when the server created and last changed it, and whether it is still valid
+ * (deleted documents stay, invalid, for API v3's history).
+ */
+const documentColumns = () => ({
+  nsId: text("ns_id").notNull().default(""),
+  srvCreated: integer("srv_created").notNull().default(0),
+  srvModified: integer("srv_modified").notNull().default(0),
+  isValid: integer("is_valid", { mode: "boolean" }).notNull().default(true),
+});
 
 /**
  * Nightscout uploader secrets. The secret itself is never stored: uploaders send the hex SHA-1
@@ -46,11 +58,16 @@ export const nightscoutTreatments = sqliteTable(
     recordKind: text("record_kind"),
     recordId: integer("record_id"),
     createdAt: createdAt(),
+    ...documentColumns(),
+    /** JSON `[[kind, id], …]`: every record the treatment was mapped onto (record_kind/record_id is the first). */
+    recordLinks: text("record_links"),
   },
   (t) => [
     index("nightscout_treatments_user_time").on(t.userId, t.time),
-    uniqueIndex("nightscout_treatments_user_event").on(t.userId, t.time, t.eventType),
+    index("nightscout_treatments_user_event").on(t.userId, t.time, t.eventType),
     uniqueIndex("nightscout_treatments_user_identifier").on(t.userId, t.identifier),
+    uniqueIndex("nightscout_treatments_user_ns_id").on(t.userId, t.nsId),
+    index("nightscout_treatments_user_modified").on(t.userId, t.srvModified),
   ],
 );
 
@@ -64,8 +81,47 @@ export const deviceStatuses = sqliteTable(
     device: text("device"),
     doc: text("doc").notNull(),
     createdAt: createdAt(),
+    ...documentColumns(),
+    identifier: text("identifier"),
   },
-  (t) => [index("device_statuses_user_time").on(t.userId, t.time)],
+  (t) => [
+    index("device_statuses_user_time").on(t.userId, t.time),
+    uniqueIndex("device_statuses_user_ns_id").on(t.userId, t.nsId),
+    uniqueIndex("device_statuses_user_identifier").on(t.userId, t.identifier),
+    index("device_statuses_user_modified").on(t.userId, t.srvModified),
+  ],
+);
+
+/** Nightscout food database entries (`/api/v1/food`), stored as received. */
+export const nightscoutFood = sqliteTable(
+  "nightscout_food",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: owner(),
+    identifier: text("identifier"),
+    time: integer("time").notNull(),
+    doc: text("doc").notNull(),
+    ...documentColumns(),
+  },
+  (t) => [uniqueIndex("nightscout_food_user_ns_id").on(t.userId, t.nsId), uniqueIndex("nightscout_food_user_identifier").on(t.userId, t.identifier), index("nightscout_food_user_modified").on(t.userId, t.srvModified)],
+);
+
+/**
+ * What a Nightscout client sent with a reading beyond the reading itself (its own `_id`,
+ * `identifier`, and JSON of noise/filtered/unfiltered/rssi and other fields), keyed like the
+ * reading in glucose_readings and kept only where sent (migrations/0009_nightscout_v1.sql).
+ */
+export const nightscoutEntryExtras = sqliteTable(
+  "nightscout_entry_extras",
+  {
+    userId: owner(),
+    time: integer("time").notNull(),
+    sourceId: integer("source_id").notNull(),
+    clientId: text("client_id"),
+    identifier: text("identifier"),
+    extra: text("extra"),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.time, t.sourceId] }), index("nightscout_entry_extras_client_id").on(t.userId, t.clientId)],
 );
 
 /** One webhook signing secret per user (HMAC needs the secret itself, so it is stored). */

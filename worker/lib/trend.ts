@@ -13,6 +13,8 @@ export const TREND_DIRECTIONS = [
   "NOT COMPUTABLE",
   "RATE OUT OF RANGE",
   "NONE",
+  "TripleUp",
+  "TripleDown",
 ] as const;
 
 export type TrendDirection = (typeof TREND_DIRECTIONS)[number];

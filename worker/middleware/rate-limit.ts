@@ -11,7 +11,7 @@
  * else under /api/v1 (readings, records, alerts, Nightscout, webhooks, imports, uploaders).
  *
  * CGM uploaders are never throttled below one request per 30 s per device: a request that
- * carries an uploader credential (Nightscout `api-secret` / `?token=`, or a signed webhook's user
+ * carries an uploader credential (Nightscout `api-secret` / `?secret=` / `?token=`, or a signed webhook's user
  * and source) first spends the device's own allowance (RATE_LIMIT_UPLOADER_DEVICE, 2 per 60 s),
  * which no other limit can take away; only beyond it do the group's limits apply, with the device
  * counted as its own user.
@@ -24,6 +24,7 @@ import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { recordMetric } from "../lib/metrics.ts";
 import { bearerUserOf } from "./auth.ts";
+import { NIGHTSCOUT_PATH } from "../nightscout/paths.ts";
 
 export type RateLimitGroup = "auth" | "ingest" | "insights" | "export";
 
@@ -61,7 +62,6 @@ async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest, 0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-const NIGHTSCOUT_PATH = /^\/api\/v1\/(entries|treatments|devicestatus|status|verifyauth)(\/|\.json|$)/;
 const WEBHOOK_PATH = /^\/api\/v1\/webhooks\/cgm\/([^/]+)$/;
 
 /**
@@ -73,7 +73,7 @@ export async function deviceKeyOf(c: Context<AppEnv>): Promise<string | null> {
   const path = c.req.path;
   if (NIGHTSCOUT_PATH.test(path) && !c.req.header("authorization")) {
     // Hex digests are case-insensitive (uploaders differ); a ?token= secret is not.
-    const credential = c.req.header("api-secret")?.trim().toLowerCase() || c.req.query("token")?.trim();
+    const credential = (c.req.header("api-secret") ?? c.req.query("secret"))?.trim().toLowerCase() || c.req.query("token")?.trim();
     return credential ? `ns:${await sha256Hex(credential)}` : null;
   }
   const webhook = WEBHOOK_PATH.exec(path);

@@ -1,15 +1,14 @@
 /**
  * @module worker/repositories/interop
  * Data access for Nightscout compatibility and CGM webhooks: uploader secrets (hashes only),
- * treatments and device status documents, webhook secrets and idempotency records. Every function
+ * webhook secrets and idempotency records (Nightscout's documents: worker/nightscout/). Every function
  * that reads a user's data takes the user id first and filters on it.
  */
 import type { BatchItem } from "drizzle-orm/batch";
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, notInArray, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lt, ne } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { users } from "../db/schema.ts";
-import { notes } from "../db/schema-notes.ts";
-import { deviceStatuses, idempotencyKeys, importUploadParts, importUploads, importUploadState, nightscoutTreatments, uploaderSecrets, webhookSecrets } from "../db/schema-interop.ts";
+import { idempotencyKeys, importUploadParts, importUploads, importUploadState, uploaderSecrets, webhookSecrets } from "../db/schema-interop.ts";
 import { toHex } from "../lib/crypto.ts";
 import type { AuthUser } from "../middleware/auth.ts";
 
@@ -54,17 +53,28 @@ export async function revokeUploader(db: Db, userId: number, id: number): Promis
  * The owner of an uploader credential: `digest` is the hex SHA-1 (40 chars) or SHA-512 (128 chars)
  * of the secret, as Nightscout clients send it. Case-insensitive, as Nightscout compares it.
  */
-export async function findUploaderOwner(db: Db, digest: string): Promise<{ user: AuthUser; uploaderId: number; lastUsedAt: number | null } | null> {
+export async function findUploaderOwner(db: Db, digest: string): Promise<{ user: AuthUser; uploaderId: number; name: string; lastUsedAt: number | null } | null> {
   const d = digest.toLowerCase();
   const column = d.length === 40 ? uploaderSecrets.sha1 : d.length === 128 ? uploaderSecrets.sha512 : null;
   if (!column || !/^[0-9a-f]+$/.test(d)) return null;
   const row = await db
-    .select({ id: users.id, publicId: users.publicId, uploaderId: uploaderSecrets.id, lastUsedAt: uploaderSecrets.lastUsedAt })
+    .select({ id: users.id, publicId: users.publicId, uploaderId: uploaderSecrets.id, name: uploaderSecrets.name, lastUsedAt: uploaderSecrets.lastUsedAt })
     .from(uploaderSecrets)
     .innerJoin(users, eq(users.id, uploaderSecrets.userId))
     .where(and(eq(column, d), isNull(uploaderSecrets.revokedAt)))
     .get();
-  return row ? { user: { id: row.id, publicId: row.publicId }, uploaderId: row.uploaderId, lastUsedAt: row.lastUsedAt } : null;
+  return row ? { user: { id: row.id, publicId: row.publicId }, uploaderId: row.uploaderId, name: row.name, lastUsedAt: row.lastUsedAt } : null;
+}
+
+/** The owner of an uploader by its id, while it is not revoked (Nightscout JWTs name the uploader). */
+export async function findUploaderById(db: Db, id: number): Promise<{ user: AuthUser } | null> {
+  const row = await db
+    .select({ id: users.id, publicId: users.publicId })
+    .from(uploaderSecrets)
+    .innerJoin(users, eq(users.id, uploaderSecrets.userId))
+    .where(and(eq(uploaderSecrets.id, id), isNull(uploaderSecrets.revokedAt)))
+    .get();
+  return row ? { user: { id: row.id, publicId: row.publicId } } : null;
 }
 
 /** Records that an uploader was used (the list shows it), at most once an hour per uploader. */
@@ -72,120 +82,6 @@ export async function touchUploader(db: Db, id: number, lastUsedAt: number | nul
   const now = Date.now();
   if (lastUsedAt !== null && now - lastUsedAt < 3600_000) return;
   await db.update(uploaderSecrets).set({ lastUsedAt: now }).where(eq(uploaderSecrets.id, id));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Treatments and device status
-
-export interface TimeFilter {
-  gte?: number;
-  lte?: number;
-  gt?: number;
-  lt?: number;
-}
-
-function timeWhere(column: typeof nightscoutTreatments.time | typeof deviceStatuses.time | typeof notes.time, f: TimeFilter): SQL[] {
-  const out: SQL[] = [];
-  if (f.gte !== undefined) out.push(gte(column, f.gte));
-  if (f.lte !== undefined) out.push(lte(column, f.lte));
-  if (f.gt !== undefined) out.push(gt(column, f.gt));
-  if (f.lt !== undefined) out.push(lt(column, f.lt));
-  return out;
-}
-
-export interface NewTreatment {
-  time: number;
-  eventType: string;
-  identifier: string | null;
-  doc: Record<string, unknown>;
-  recordKind: string | null;
-  recordId: number | null;
-}
-
-export interface StoredTreatment {
-  id: number;
-  time: number;
-  doc: Record<string, unknown>;
-}
-
-/** The stored treatment that `t` duplicates (same identifier, or same created_at and eventType), if any. */
-export async function findDuplicateTreatment(db: Db, userId: number, t: { time: number; eventType: string; identifier: string | null }): Promise<StoredTreatment | null> {
-  const same = and(eq(nightscoutTreatments.time, t.time), eq(nightscoutTreatments.eventType, t.eventType))!;
-  const row = await db
-    .select()
-    .from(nightscoutTreatments)
-    .where(and(eq(nightscoutTreatments.userId, userId), t.identifier ? or(eq(nightscoutTreatments.identifier, t.identifier), same) : same))
-    .get();
-  return row ? { id: row.id, time: row.time, doc: JSON.parse(row.doc) as Record<string, unknown> } : null;
-}
-
-/** Stores a treatment; when the same one was stored meanwhile (a concurrent retry), answers that one. */
-export async function insertTreatment(db: Db, userId: number, t: NewTreatment): Promise<StoredTreatment> {
-  const row = await db
-    .insert(nightscoutTreatments)
-    .values({ userId, time: t.time, eventType: t.eventType, identifier: t.identifier, doc: JSON.stringify(t.doc), recordKind: t.recordKind, recordId: t.recordId })
-    .onConflictDoNothing()
-    .returning()
-    .get();
-  if (row) return { id: row.id, time: row.time, doc: t.doc };
-  const stored = await findDuplicateTreatment(db, userId, t);
-  if (!stored) throw new Error("treatment conflicted but no stored duplicate was found");
-  return stored;
-}
-
-export async function listTreatments(db: Db, userId: number, f: TimeFilter, count: number, eventType?: string): Promise<StoredTreatment[]> {
-  const rows = await db
-    .select()
-    .from(nightscoutTreatments)
-    .where(and(eq(nightscoutTreatments.userId, userId), ...timeWhere(nightscoutTreatments.time, f), ...(eventType === undefined ? [] : [eq(nightscoutTreatments.eventType, eventType)])))
-    .orderBy(desc(nightscoutTreatments.time), desc(nightscoutTreatments.id))
-    .limit(count);
-  return rows.map((r) => ({ id: r.id, time: r.time, doc: JSON.parse(r.doc) as Record<string, unknown> }));
-}
-
-export interface NativeNote {
-  id: number;
-  time: number;
-  text: string;
-  tags: string[];
-  source: string | null;
-}
-
-/**
- * The user's notes that did not come in as Nightscout treatments (typed in GlucoLens or
- * imported from a file), newest first, so that Nightscout followers see them as "Note" treatments.
- */
-export async function listNativeNotes(db: Db, userId: number, f: TimeFilter, count: number): Promise<NativeNote[]> {
-  const linked = db
-    .select({ id: nightscoutTreatments.recordId })
-    .from(nightscoutTreatments)
-    .where(and(eq(nightscoutTreatments.userId, userId), eq(nightscoutTreatments.recordKind, "notes")));
-  const rows = await db
-    .select()
-    .from(notes)
-    .where(and(eq(notes.userId, userId), notInArray(notes.id, linked), ...timeWhere(notes.time, f)))
-    .orderBy(desc(notes.time), desc(notes.id))
-    .limit(count);
-  return rows.map((r) => ({ id: r.id, time: r.time, text: r.text, tags: r.tags ? (JSON.parse(r.tags) as string[]) : [], source: r.source }));
-}
-
-export async function insertDeviceStatuses(db: Db, userId: number, docs: { time: number; device: string | null; doc: Record<string, unknown> }[]): Promise<StoredTreatment[]> {
-  const out: StoredTreatment[] = [];
-  for (const d of docs) {
-    const row = await db.insert(deviceStatuses).values({ userId, time: d.time, device: d.device, doc: JSON.stringify(d.doc) }).returning().get();
-    out.push({ id: row.id, time: row.time, doc: d.doc });
-  }
-  return out;
-}
-
-export async function listDeviceStatuses(db: Db, userId: number, f: TimeFilter, count: number): Promise<StoredTreatment[]> {
-  const rows = await db
-    .select()
-    .from(deviceStatuses)
-    .where(and(eq(deviceStatuses.userId, userId), ...timeWhere(deviceStatuses.time, f)))
-    .orderBy(desc(deviceStatuses.time), desc(deviceStatuses.id))
-    .limit(count);
-  return rows.map((r) => ({ id: r.id, time: r.time, doc: JSON.parse(r.doc) as Record<string, unknown> }));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ export function registerInteropDocs(app: OpenAPIHono<AppEnv>): void {
     type: "apiKey",
     in: "header",
     name: "api-secret",
-    description: "Hex SHA-1 (or SHA-512) of an uploader secret from POST /api/v1/uploaders. Followers may pass `?token=<secret>` instead.",
+    description: "Hex SHA-1 (or SHA-512) of an uploader secret from POST /api/v1/uploaders (also as `?secret=`). Followers may pass `?token=<secret>` or a JWT from /api/v2/authorization/request/<secret> instead.",
   });
   const ns: Record<string, string[]>[] = [{ NightscoutSecret: [] }, { Bearer: [] }];
   const entries: Doc = {
@@ -58,12 +58,12 @@ export function registerInteropDocs(app: OpenAPIHono<AppEnv>): void {
     responses: { 200: json(z.array(NightscoutEntry), "Entries, newest first") },
   };
   const paths: [Method, string, string, string, Record<string, string[]>[], Doc][] = [
-    ["post", "/api/v1/entries", "Nightscout: upload entries", "One entry or an array (sgv, mbg, cal). Duplicates by (date, device, type) are not stored twice; answers the entries with `_id`. `cal` is acknowledged, not stored.", ns, { request: { body: body(oneOrMany(NightscoutEntryInput)) }, responses: { 200: json(z.array(NightscoutEntry), "The entries with their `_id`") } }],
-    ["get", "/api/v1/entries.json", "Nightscout: entries, newest first", "`count` (default 10), `find[date][$gte|$lte|$gt|$lt]`, `find[dateString][…]`, `find[type]`.", ns, entries],
+    ["post", "/api/v1/entries", "Nightscout: upload entries", "One entry or an array (sgv, mbg, cal; `.json` and PUT too). Same time and type as a stored reading (any device) updates it; a valid 24-hex `_id` is kept. Each item is answered on its own: a bad one is an `{error}` in its place (200), a bad single entry or an all-bad batch is 422. See docs/nightscout.md.", ns, { request: { body: body(oneOrMany(NightscoutEntryInput)) }, responses: { 200: json(z.array(NightscoutEntry), "The entries with their `_id`") } }],
+    ["get", "/api/v1/entries.json", "Nightscout: entries, newest first", "`count` (default 10, up to 1,000,000, streamed), `find[field][$op]` ($eq $ne $gt $gte $lt $lte $in $nin $exists $regex) on any field; the last 4 days unless a date is named. Also `.csv`, `.tsv`, `.txt`.", ns, entries],
     [
       "get",
       "/api/v1/entries/{spec}",
-      "Nightscout: sgv.json, mbg.json, current.json or one entry by `_id`",
+      "Nightscout: sgv.json, mbg.json, current.json or one entry by its 24-hex `_id`",
       "",
       ns,
       {
@@ -71,12 +71,29 @@ export function registerInteropDocs(app: OpenAPIHono<AppEnv>): void {
         responses: { 200: json(z.array(NightscoutEntry), "Entries, newest first"), 404: envelope("No entry with this `_id`") },
       },
     ],
-    ["post", "/api/v1/treatments", "Nightscout: upload treatments", "carbs → meal, insulin → insulin dose, eventType Exercise → activity; `created_at` required; duplicates by `identifier` or created_at + eventType.", ns, { request: { body: body(oneOrMany(NightscoutTreatmentInput)) }, responses: { 200: json(z.array(NightscoutTreatment), "The treatments as stored") } }],
-    ["get", "/api/v1/treatments", "Nightscout: treatments, newest first", "`count` (default 100), `find[created_at][…]`, `find[eventType]`.", ns, { request: { query: z.object({ count: count(100), "find[created_at][$gte]": z.string().optional(), "find[eventType]": z.string().optional() }) }, responses: { 200: json(z.array(NightscoutTreatment), "Treatments, newest first") } }],
-    ["post", "/api/v1/devicestatus", "Nightscout: upload device status", "Stored as received.", ns, { request: { body: body(oneOrMany(NightscoutDeviceStatusInput)) }, responses: { 200: json(z.array(NightscoutDeviceStatus), "The documents as stored") } }],
-    ["get", "/api/v1/devicestatus.json", "Nightscout: device status, latest first", "`count` (default 10).", ns, { request: { query: z.object({ count: count(10), "find[created_at][$gte]": z.string().optional() }) }, responses: { 200: json(z.array(NightscoutDeviceStatus), "Device status, latest first") } }],
-    ["get", "/api/v1/status.json", "Nightscout: server status and the user's settings", "Units and thresholds (mg/dL) of the user.", ns, { responses: { 200: json(NightscoutStatus, "Status") } }],
-    ["get", "/api/v1/verifyauth", "Nightscout: check the credential", "", ns, { responses: { 200: json(NightscoutVerifyAuth, "The credential is valid") } }],
+    ["post", "/api/v1/treatments", "Nightscout: upload treatments", "One or an array (PUT too). Upsert by `identifier`, `_id`, or created_at + eventType; created_at defaults to eventTime or now; carbs → meal, insulin → insulin dose, Exercise → activity, notes → note. DELETE `/api/v1/treatments/{_id}` and `?find[…]`.", ns, { request: { body: body(oneOrMany(NightscoutTreatmentInput)) }, responses: { 200: json(z.array(NightscoutTreatment), "The treatments as stored") } }],
+    ["get", "/api/v1/treatments", "Nightscout: treatments, newest first", "`count` (default 100, 1000 with a find), `find[…]` as for entries (regex on notes, eventType, enteredBy).", ns, { request: { query: z.object({ count: count(100), "find[created_at][$gte]": z.string().optional(), "find[eventType]": z.string().optional() }) }, responses: { 200: json(z.array(NightscoutTreatment), "Treatments, newest first") } }],
+    ["post", "/api/v1/devicestatus", "Nightscout: upload device status", "Stored as received; a retry (same identifier, `_id`, or created_at + device) replaces, never duplicates.", ns, { request: { body: body(oneOrMany(NightscoutDeviceStatusInput)) }, responses: { 200: json(z.array(NightscoutDeviceStatus), "The documents as stored") } }],
+    ["get", "/api/v1/devicestatus.json", "Nightscout: device status, latest first", "`count` (default 10), `find[…]`.", ns, { request: { query: z.object({ count: count(10), "find[created_at][$gte]": z.string().optional() }) }, responses: { 200: json(z.array(NightscoutDeviceStatus), "Device status, latest first") } }],
+    ["get", "/api/v1/status.json", "Nightscout: server status and the user's settings", "Units and thresholds (mg/dL) of the user. Also `/status`, `.txt`, `.html`, `.js`, `.png`.", ns, { responses: { 200: json(NightscoutStatus, "Status") } }],
+    ["get", "/api/v1/verifyauth", "Nightscout: check the credential", "200 with `message.message` OK or UNAUTHORIZED (also without a credential, as Nightscout).", [], { responses: { 200: json(NightscoutVerifyAuth, "Whether the credential is valid") } }],
+    ["get", "/api/v1/food", "Nightscout: food database", "Also `/food/quickpicks`, `/food/regular`; POST/PUT one or an array; DELETE `/food/{_id}`.", ns, { responses: { 200: json(z.array(z.object({ _id: z.string() }).passthrough()), "Food documents") } }],
+    ["get", "/api/v1/experiments/test", "Nightscout: credential test (Loop)", "`{status: \"ok\"}`.", ns, { responses: { 200: json(z.object({ status: z.string() }), "The credential is valid") } }],
+    ["get", "/api/versions", "Nightscout: API versions", "", [], { responses: { 200: json(z.array(z.object({ version: z.string(), url: z.string() })), "The Nightscout API versions served") } }],
+    [
+      "get",
+      "/api/v2/authorization/request/{token}",
+      "Nightscout: a JWT for an uploader secret",
+      "`{token, sub, permissionGroups, iat, exp}`; the token is accepted as a Bearer credential (or `?token=`) on every Nightscout route for 8 hours, until the uploader is revoked.",
+      [],
+      {
+        request: { params: z.object({ token: z.string().openapi({ param: { name: "token", in: "path" }, description: "An uploader secret (or its SHA-1)" }) }) },
+        responses: {
+          200: json(z.object({ token: z.string(), sub: z.string(), permissionGroups: z.array(z.array(z.string())), iat: z.number(), exp: z.number() }).passthrough(), "A JWT"),
+          401: { description: "Unknown or revoked secret", content: { "application/json": { schema: z.object({}).passthrough() } } },
+        },
+      },
+    ],
     [
       "post",
       "/api/v1/webhooks/cgm/{source}",

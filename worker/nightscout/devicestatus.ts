@@ -1,0 +1,144 @@
+/**
+ * @module worker/nightscout/devicestatus
+ * `/api/v1/devicestatus` as lib/api/devicestatus/index.js and lib/server/devicestatus.js serve it:
+ * POST one or an array (stored as received, purified, created_at as sent or now, with its
+ * utcOffset), GET newest first (`count` 10 by default, Nightscout's default window), DELETE by
+ * `_id` or `find`. Nightscout inserts every POST; here a retry stores nothing twice: a document
+ * is the same as a stored one by `identifier`, else by its 24-hex `_id`, else by created_at +
+ * device, and then replaces it.
+ */
+// Nightscout's documents name their id `_id`.
+/* eslint-disable no-underscore-dangle */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { AppEnv } from "../env.ts";
+import type { FieldError } from "../lib/errors.ts";
+import { MAX_FUTURE_MS, MIN_TIME } from "../schemas/common.ts";
+import { findByKeys, invalidateDocuments, listDocuments, served } from "./documents-store.ts";
+import { batchAnswer, countOf, iso, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
+import { isObjectId, newObjectId } from "./ids.ts";
+import { parseFind, type CollectionSpec, type Condition } from "./query.ts";
+
+export const deviceStatusSpec: CollectionSpec & { table: "device_statuses" } = {
+  table: "device_statuses",
+  fields: {
+    created_at: { sql: "d.time", kind: "time" },
+    device: { sql: "d.device", kind: "text" },
+    identifier: { sql: "d.identifier", kind: "text" },
+  },
+  json: "d.doc",
+  regexFields: new Set(["device"]),
+  intFields: new Set(),
+  dateFields: new Set(["created_at"]),
+  timeSql: "d.time",
+  id: (values) => ({ sql: values.map(() => "d.ns_id = ? OR d.identifier = ?").join(" OR ") || "0", params: values.flatMap((v) => [v.toLowerCase(), v]) }),
+};
+
+interface Prepared {
+  doc: Record<string, unknown>;
+  time: number;
+  device: string | null;
+  identifier: string | null;
+  clientId: string | null;
+}
+
+function prepare(raw: unknown, i: number, now: number): { ok: true; p: Prepared } | { ok: false; fields: FieldError[] } {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { ok: false, fields: [{ path: String(i), message: "must be an object" }] };
+  const doc = purify({ ...(raw as Record<string, unknown>) });
+  let time = now;
+  if (doc.created_at !== undefined && doc.created_at !== null && doc.created_at !== "") {
+    const t = parseDocTime(doc.created_at);
+    if (t === null) return { ok: false, fields: [{ path: `${i}.created_at`, message: "must be an ISO 8601 date or epoch milliseconds" }] };
+    if (t < MIN_TIME || t > now + MAX_FUTURE_MS) return { ok: false, fields: [{ path: `${i}.created_at`, message: "must be after 1990-01-01 and at most a day in the future" }] };
+    time = t;
+  }
+  if (doc.device !== undefined && doc.device !== null && typeof doc.device !== "string") return { ok: false, fields: [{ path: `${i}.device`, message: "must be a string" }] };
+  const offset = utcOffsetOf(doc.created_at);
+  doc.created_at = iso(time);
+  doc.utcOffset = offset;
+  const sentId = doc._id;
+  delete doc._id;
+  const clientId = isObjectId(sentId) ? sentId.toLowerCase() : null;
+  const identifier = typeof doc.identifier === "string" && doc.identifier ? doc.identifier.slice(0, 200) : typeof sentId === "string" && sentId && !clientId ? sentId.slice(0, 200) : null;
+  return { ok: true, p: { doc, time, device: typeof doc.device === "string" ? doc.device : null, identifier, clientId } };
+}
+
+async function upsert(c: Context<AppEnv>, prepared: Prepared[]): Promise<Record<string, unknown>[]> {
+  if (!prepared.length) return [];
+  const found = await findByKeys(c, "device_statuses", {
+    nsIds: prepared.flatMap((p) => (p.clientId ? [p.clientId] : [])),
+    identifiers: prepared.flatMap((p) => (p.identifier ? [p.identifier] : [])),
+    pairs: prepared.map((p) => [p.time, p.device ?? ""]),
+    pairColumn: "coalesce(d.device, '')",
+  });
+  const byKey = new Map<string, { rowId: number | null; nsId: string; same: boolean }>();
+  for (const s of found) {
+    const t = { rowId: s.rowId, nsId: s.nsId, same: false };
+    for (const k of [...(s.identifier ? [`i:${s.identifier}`] : []), `n:${s.nsId}`, `t:${s.time}:${s.pair}`]) if (!byKey.has(k)) byKey.set(k, t);
+  }
+  const storedDoc = new Map(found.map((s) => [s.rowId, s.isValid ? JSON.stringify(s.doc) : null]));
+  const d1 = c.env.DB;
+  const now = Date.now();
+  const userId = c.get("user").id;
+  const statements: D1PreparedStatement[] = [];
+  const out: Record<string, unknown>[] = [];
+  for (const p of prepared) {
+    const key = p.identifier ? `i:${p.identifier}` : p.clientId ? `n:${p.clientId}` : `t:${p.time}:${p.device ?? ""}`;
+    const target = byKey.get(key);
+    const json = JSON.stringify(p.doc);
+    if (target?.rowId && storedDoc.get(target.rowId) === json) {
+      out.push({ ...p.doc, _id: target.nsId });
+      continue;
+    }
+    if (target?.rowId) {
+      statements.push(d1.prepare(`UPDATE device_statuses SET time = ?1, device = ?2, identifier = coalesce(?3, identifier), doc = ?4, srv_modified = ?5, is_valid = 1 WHERE user_id = ?6 AND id = ?7`).bind(p.time, p.device, p.identifier, json, now, userId, target.rowId));
+      storedDoc.set(target.rowId, json);
+      out.push({ ...p.doc, _id: target.nsId });
+      continue;
+    }
+    const nsId = target?.nsId ?? p.clientId ?? newObjectId(now);
+    if (!target) {
+      statements.push(d1.prepare(`INSERT INTO device_statuses (user_id, time, device, identifier, doc, ns_id, srv_created, srv_modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)`).bind(userId, p.time, p.device, p.identifier, json, nsId, now));
+      const t = { rowId: null, nsId, same: true };
+      for (const k of [...(p.identifier ? [`i:${p.identifier}`] : []), `n:${nsId}`, `t:${p.time}:${p.device ?? ""}`]) byKey.set(k, t);
+    }
+    out.push({ ...p.doc, _id: nsId });
+  }
+  if (statements.length) await d1.batch(statements);
+  return out;
+}
+
+async function postStatuses(c: Context<AppEnv>) {
+  const { items, single } = await readDocuments(c);
+  const now = Date.now();
+  const prepared = items.map((raw, i) => prepare(raw, i, now));
+  const stored = await upsert(c, prepared.flatMap((p) => (p.ok ? [p.p] : [])));
+  let next = 0;
+  const results: ItemResult[] = prepared.map((p) => (p.ok ? { ok: true, doc: stored[next++]! } : { ok: false, fields: p.fields }));
+  return batchAnswer(c, results, single);
+}
+
+async function listStatuses(c: Context<AppEnv>) {
+  const conditions = parseFind(new URL(c.req.url).searchParams);
+  const docs = await listDocuments(c, "device_statuses", deviceStatusSpec, conditions, countOf(c, 10), { defaultWindow: true });
+  return c.json(docs.map(served), 200);
+}
+
+async function removeStatuses(c: Context<AppEnv>, conditions: Condition[]) {
+  const n = (await invalidateDocuments(c, "device_statuses", deviceStatusSpec, conditions)).length;
+  return c.json({ acknowledged: true, deletedCount: n, n, ok: 1 }, 200);
+}
+
+export const deviceStatusRoutes = new Hono<AppEnv>();
+
+for (const path of ["/devicestatus", "/devicestatus/", "/devicestatus.json"]) {
+  deviceStatusRoutes.get(path, listStatuses);
+  deviceStatusRoutes.post(path, postStatuses);
+  deviceStatusRoutes.delete(path, (c) => removeStatuses(c, parseFind(new URL(c.req.url).searchParams)));
+}
+deviceStatusRoutes.delete("/devicestatus/:id", (c) => {
+  const id = c.req.param("id").replace(/\.json$/, "");
+  const conditions = parseFind(new URL(c.req.url).searchParams).filter((x) => x.field !== "_id");
+  if (id !== "*") conditions.push({ field: "_id", op: "$eq", values: [id], key: "_id" });
+  return removeStatuses(c, conditions);
+});

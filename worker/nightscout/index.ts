@@ -1,0 +1,31 @@
+/**
+ * @module worker/nightscout
+ * GlucoLens as a Nightscout site: its API v1 (lib/api/ of nightscout/cgm-remote-monitor), the v2
+ * authorization request and `/api/versions`, on the API origin, one user per credential.
+ *
+ * Files: `auth.ts` (credentials → user), `query.ts` (`find` → SQL), `ids.ts` (24-hex `_id`s),
+ * `http.ts` (bodies, batches, counts), `entries.ts` + `entries-store.ts` (readings),
+ * `documents-store.ts` (treatments, device status, food), one route file per collection,
+ * `status.ts` (status, verifyauth, experiments, versions). Profiles (`/api/v1/profile`) live in
+ * their own files.
+ */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../env.ts";
+import { requireNightscout } from "./auth.ts";
+import { deviceStatusRoutes } from "./devicestatus.ts";
+import { entriesRoutes } from "./entries.ts";
+import { foodRoutes } from "./food.ts";
+import { NIGHTSCOUT_DATA_PATH } from "./paths.ts";
+import { statusRoutes, versionRoutes } from "./status.ts";
+import { treatmentRoutes } from "./treatments.ts";
+
+export function registerNightscout(app: OpenAPIHono<AppEnv>): void {
+  // A Nightscout credential (or a GlucoLens bearer token) on every data route; others pass.
+  app.use("/api/v1/*", async (c, next) => (NIGHTSCOUT_DATA_PATH.test(c.req.path) ? requireNightscout(c, next) : next()));
+  app.route("/api/v1", statusRoutes);
+  app.route("/api/v1", entriesRoutes);
+  app.route("/api/v1", treatmentRoutes);
+  app.route("/api/v1", deviceStatusRoutes);
+  app.route("/api/v1", foodRoutes);
+  app.route("/", versionRoutes);
+}
