@@ -94,7 +94,7 @@ export const NightscoutStatus = z
       })
       .passthrough(),
     extendedSettings: z.record(z.string(), z.unknown()),
-    authorized: z.object({ canRead: z.boolean(), canWrite: z.boolean() }).passthrough(),
+    authorized: z.object({ canRead: z.boolean(), canWrite: z.boolean() }).passthrough().nullable().openapi({ description: "null when asked without a credential, as Nightscout" }),
   })
   .openapi("NightscoutStatus");
 
