@@ -38,6 +38,8 @@ import { recordRoutes } from "./routes/records.ts";
 import { pushRoutes } from "./routes/push.ts";
 import { sharingRoutes } from "./routes/sharing.ts";
 import { asFollower, followingReads, followingRoutes } from "./routes/following.ts";
+import { iobCobRoutes } from "./nightscout/iob-cob-route.ts";
+import { NIGHTSCOUT_LIVE_PATHS, nightscoutLiveRoutes } from "./nightscout/live-routes.ts";
 
 /** Bulk uploads carry up to 10,000 items; everything else is small. */
 const BULK_BODY_LIMIT = 8 * 1024 * 1024;
@@ -134,6 +136,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1/auth", authRoutes);
   app.use("/api/v1/glucose/*", requireAuth);
   app.route("/api/v1/glucose", forecastRoutes);
+  app.route("/api/v1/glucose", iobCobRoutes);
   app.route("/api/v1/glucose", glucoseRoutes);
   // The alert WebSocket authenticates with its single-use ticket instead of a bearer token.
   app.use("/api/v1/alerts", requireAuth);
@@ -156,6 +159,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
     app.use(`/api/v1${path}`, requireUploaderOrBearer);
   }
   app.route("/api/v1", nightscoutRoutes);
+  // Nightscout profiles, API v2 properties and /pebble (worker/nightscout/), same credentials.
+  for (const path of NIGHTSCOUT_LIVE_PATHS) app.use(path, requireUploaderOrBearer);
+  app.route("/", nightscoutLiveRoutes);
   app.use("/api/v1/uploaders", requireAuth);
   app.use("/api/v1/uploaders/*", requireAuth);
   app.route("/api/v1/uploaders", uploaderRoutes);

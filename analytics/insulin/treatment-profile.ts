@@ -89,7 +89,7 @@ export function scheduleValueAt(schedule: Schedule | undefined, secondsFromMidni
  * Switch treatments and circadian percentage profiles are not applied. Time is rounded to the
  * minute, as Nightscout does.
  *
- * @throws {RangeError} when a time zone name is not known to `Intl`.
+ * @throws {AnalyticsInputError} (field `tz`) when a profile's time zone is unknown (validate it on input).
  * @example
  * const p = treatmentProfile([{ defaultProfile: "A", startMills: 0, store: { A: { dia: 4 } } }], "UTC");
  * p.getDIA(Date.now()); // => 4
