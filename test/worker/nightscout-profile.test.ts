@@ -7,6 +7,7 @@
  */
 // Nightscout's documents name their id `_id`.
 /* eslint-disable no-underscore-dangle */
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, expectFieldError, register } from "./helpers.ts";
 import { ns, uploader } from "./interop-helpers.ts";
@@ -193,5 +194,16 @@ describe("authentication, isolation and the user's own settings", () => {
     expect(me.json.user ?? me.json).toMatchObject({ unit: "mg/dL", timezone: "Europe/Berlin" });
     const iobCob = await api("/api/v1/glucose/iob-cob", { token: account.access });
     expect(iobCob.json.profile).toMatchObject({ from_settings: false, dia: 4, timezone: "Asia/Tokyo" });
+  });
+
+  it("account deletion removes the user's profiles (ON DELETE CASCADE)", async () => {
+    const { account, up } = await setup();
+    await ns(up.apiSecret, "/api/v1/profile", { body: sampleProfile() });
+    const count = () => env.DB.prepare("SELECT COUNT(*) AS n FROM nightscout_profiles p JOIN users u ON u.id = p.user_id WHERE u.public_id = ?1").bind(account.id).first<{ n: number }>();
+    expect((await count())?.n).toBe(1);
+    const before = await env.DB.prepare("SELECT COUNT(*) AS n FROM nightscout_profiles").first<{ n: number }>();
+    expect((await api("/api/v1/auth/me", { method: "DELETE", token: account.access, body: { password: account.password } })).status).toBe(204);
+    const after = await env.DB.prepare("SELECT COUNT(*) AS n FROM nightscout_profiles").first<{ n: number }>();
+    expect(after!.n).toBe(before!.n - 1);
   });
 });
