@@ -3,7 +3,8 @@
  * `lib/api2/properties.js` serves the sandbox's plugin properties: `bgnow`, `delta`, `buckets`
  * (lib/plugins/bgnow.js `fillBuckets`/`calcDelta`), `direction` (lib/plugins/direction.js `info`),
  * `iob`/`cob` (lib/plugins/iob.js `calcTotal`, cob.js `cobTotal`), `upbat` (upbat.js
- * `analyzeData`), `pump`/`loop` (pump.js `setProperties`, loop.js `analyzeData`), read the way
+ * `analyzeData`), `basal` (basalprofile.js `setProperties`), `pump`/`loop` (pump.js
+ * `setProperties`, loop.js `analyzeData`), read the way
  * Nightguard's `NightscoutService.swift` `extractApiV2PropertiesData` reads them (bgnow.last,
  * bgnow.mills, bgnow.sgvs[0].direction, upbat.display, iob.display, cob.display, delta.display,
  * delta.mgdl). Also the GlucoLens route `GET /api/v1/glucose/iob-cob` and its OpenAPI entry.
@@ -49,6 +50,8 @@ describe("GET /api/v2/properties", () => {
     expect(p.iob).toEqual({});
     expect(p.cob).toEqual({});
     expect(p.upbat).toEqual({ display: "?%", devices: {} });
+    // basalprofile.js over the default profile's 0.1 U/h
+    expect(p.basal).toMatchObject({ display: "0.100U", current: { basal: 0.1, totalbasal: 0.1, treatment: null } });
     expect(p).not.toHaveProperty("loop");
   });
 
@@ -95,6 +98,26 @@ describe("GET /api/v2/properties", () => {
     expect(p.pump).toMatchObject({ device: "loop://iPhone", data: { reservoir: { value: 80.5, display: "80.5U", label: "Reservoir" }, battery: { value: 60, display: "60%" }, status: { value: "normal" }, clock: { label: "Last Clock", display: "3m ago" } } });
     expect(p.loop).toMatchObject({ lastLoop: { timestamp: now }, lastOkMoment: now, display: { code: "looping", symbol: "↻" } });
     expect(p).not.toHaveProperty("openaps");
+  });
+
+  it("an OpenAPS device status: iob (openaps.iob), cob (newer of enacted/suggested) and the openaps property", async () => {
+    const { up } = await setup();
+    const t = new Date(Date.now() - 2 * MIN).toISOString();
+    const older = new Date(Date.now() - 7 * MIN).toISOString();
+    const status = {
+      device: "openaps://pi1",
+      created_at: t,
+      openaps: {
+        iob: [{ iob: 0.047, basaliob: -0.298, activity: 0.0147, time: t }],
+        enacted: { COB: 12, timestamp: t, received: true, eventualBG: 110, rate: 0.5, duration: 30 },
+        suggested: { COB: 9, timestamp: older, eventualBG: 120 },
+      },
+    };
+    expect((await ns(up.apiSecret, "/api/v1/devicestatus", { body: status })).status).toBe(200);
+    const p = (await ns(up.apiSecret, "/api/v2/properties/iob,cob,openaps")).json;
+    expect(p.iob).toMatchObject({ iob: 0.047, basaliob: -0.298, activity: 0.0147, source: "OpenAPS", device: "openaps://pi1", display: "0.05" });
+    expect(p.cob).toMatchObject({ cob: 12, source: "OpenAPS", display: 12 });
+    expect(p.openaps).toMatchObject({ lastEnacted: { COB: 12, moment: t }, lastSuggested: { COB: 9 }, lastIOB: { iob: 0.047 }, lastLoopMoment: t, lastEventualBG: 110, status: { code: "enacted", symbol: "⌁" } });
   });
 
   it("needs a credential; another user's secret sees none of these values", async () => {

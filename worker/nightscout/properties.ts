@@ -4,7 +4,8 @@
  * property of the caller's data, `GET /api/v2/properties/<a>,<b>` only those named (unknown names
  * are left out, as Nightscout's `_.pick`), `?pretty` indents. Properties, in Nightscout's shapes:
  * `bgnow`, `delta` (when two buckets have values), `buckets`, `direction` (when the newest value
- * is under 15 minutes old), `iob`, `cob`, `upbat`, and `pump`, `loop`, `openaps` when such a
+ * is under 15 minutes old), `iob`, `cob`, `upbat`, `basal` (the profile's scheduled rate, without
+ * temp basals), and `pump`, `loop`, `openaps` when such a
  * device reported in the last 6 hours (Nightscout shows them when their plugin is enabled).
  * Glucose values are mg/dL; `scaled`, `delta.scaled` and `delta.display` are in the user's
  * display unit (Nightscout's server `units`).
@@ -40,6 +41,9 @@ export function allProperties(data: LiveData, units: DisplayUnits): Record<strin
   props["iob"] = data.iob;
   props["cob"] = cobOut({ ...data.cob });
   props["upbat"] = upbatProperty(statuses, time);
+  // basalprofile.js: the profile's scheduled rate (temp basal and combo bolus treatments are not applied).
+  const basal = data.profile.getBasal(time);
+  if (basal) props["basal"] = { display: basal.toFixed(3) + "U", current: { basal, treatment: null, combobolustreatment: null, tempbasal: basal, combobolusbasal: 0, totalbasal: basal } };
   if (statuses.some((s) => s.pump)) props["pump"] = pumpProperty(statuses, time);
   if (statuses.some((s) => s.loop)) props["loop"] = loopProperty(statuses, time);
   if (statuses.some((s) => s.openaps)) props["openaps"] = openapsProperty(statuses, time);
