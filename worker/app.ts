@@ -37,6 +37,7 @@ import { recordRoutes } from "./routes/records.ts";
 import { pushRoutes } from "./routes/push.ts";
 import { sharingRoutes } from "./routes/sharing.ts";
 import { asFollower, followingReads, followingRoutes } from "./routes/following.ts";
+import { iobCobRoutes } from "./nightscout/iob-cob-route.ts";
 
 /** Bulk uploads carry up to 10,000 items; everything else is small. */
 const BULK_BODY_LIMIT = 8 * 1024 * 1024;
@@ -134,6 +135,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/api/v1/auth", authRoutes);
   app.use("/api/v1/glucose/*", requireAuth);
   app.route("/api/v1/glucose", forecastRoutes);
+  app.route("/api/v1/glucose", iobCobRoutes);
   app.route("/api/v1/glucose", glucoseRoutes);
   // The alert WebSocket authenticates with its single-use ticket instead of a bearer token.
   app.use("/api/v1/alerts", requireAuth);

@@ -6,8 +6,9 @@
  * Files: `auth.ts` (credentials → user), `query.ts` (`find` → SQL), `ids.ts` (24-hex `_id`s),
  * `http.ts` (bodies, batches, counts), `entries.ts` + `entries-store.ts` (readings),
  * `documents-store.ts` (treatments, device status, food), one route file per collection,
- * `status.ts` (status, verifyauth, experiments, versions). Profiles (`/api/v1/profile`) live in
- * their own files.
+ * `status.ts` (status, verifyauth, experiments, versions); `live-routes.ts` mounts profiles
+ * (`profile-*.ts`), `/api/v2/properties` (`properties.ts`) and `/pebble` (`pebble.ts`), whose
+ * IOB/COB come from `iob-cob.ts` and the pure functions in analytics/insulin/.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env.ts";
@@ -15,6 +16,7 @@ import { requireNightscout } from "./auth.ts";
 import { deviceStatusRoutes } from "./devicestatus.ts";
 import { entriesRoutes } from "./entries.ts";
 import { foodRoutes } from "./food.ts";
+import { NIGHTSCOUT_LIVE_PATHS, nightscoutLiveRoutes } from "./live-routes.ts";
 import { NIGHTSCOUT_DATA_PATH } from "./paths.ts";
 import { statusRoutes, versionRoutes } from "./status.ts";
 import { treatmentRoutes } from "./treatments.ts";
@@ -28,4 +30,7 @@ export function registerNightscout(app: OpenAPIHono<AppEnv>): void {
   app.route("/api/v1", deviceStatusRoutes);
   app.route("/api/v1", foodRoutes);
   app.route("/", versionRoutes);
+  // Profiles, API v2 properties and /pebble (profile-*.ts, properties.ts, pebble.ts), same credentials.
+  for (const path of NIGHTSCOUT_LIVE_PATHS) app.use(path, requireNightscout);
+  app.route("/", nightscoutLiveRoutes);
 }

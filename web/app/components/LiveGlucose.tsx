@@ -3,6 +3,7 @@
  * badge (icon + word, not colour alone), the reading's clock time and its age, which ticks, and
  * the state of the live connection. Values come in mg/dL and are converted only for display.
  */
+import type { OnBoard } from "#app/lib/iob-cob.ts";
 import type { Connection, LiveLatest } from "#app/lib/live-state.ts";
 import { formatAge, minutesSince, STALE_AFTER_MINUTES } from "#app/lib/time.ts";
 import { trendInfo } from "#app/lib/trend.ts";
@@ -23,6 +24,7 @@ export function LiveGlucose({
   now,
   clock,
   connection,
+  onBoard,
 }: {
   latest: LiveLatest;
   unit: GlucoseUnit;
@@ -30,6 +32,8 @@ export function LiveGlucose({
   /** The reading's time on the user's clock. */
   clock: string;
   connection: Connection;
+  /** Insulin and carbs on board (GET /glucose/iob-cob), when there are any. */
+  onBoard?: OnBoard | null;
 }) {
   const range = classifyGlucose(latest.mgdl);
   const trend = trendInfo(latest.trend);
@@ -67,6 +71,15 @@ export function LiveGlucose({
           <time dateTime={latest.time}>{clock}</time> · <span data-testid="reading-age">{formatAge(minutes)}</span>
         </span>
       </p>
+      {onBoard ? (
+        <p className="latest__onboard" data-testid="on-board">
+          {onBoard.iob ? <span>IOB {onBoard.iob}</span> : null}
+          {onBoard.iob && onBoard.cob ? " · " : null}
+          {onBoard.cob ? <span>COB {onBoard.cob}</span> : null}
+          {onBoard.source ? <span className="muted"> ({onBoard.source})</span> : null}
+          {onBoard.defaults ? <span className="muted" title="No Nightscout profile yet: DIA 3 h and 20 g/h are assumed"> · default profile</span> : null}
+        </p>
+      ) : null}
       {stale ? (
         <p className="notice notice--warning">
           <span aria-hidden="true">⚠ </span>

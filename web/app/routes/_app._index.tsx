@@ -31,6 +31,7 @@ import {
   type TimeWindow,
 } from "#app/lib/api.server.ts";
 import { forecastOverlay } from "#app/lib/forecast-data.ts";
+import { iobCobSchema, onBoard } from "#app/lib/iob-cob.ts";
 import { visibleAlerts, type LiveLatest } from "#app/lib/live-state.ts";
 import { headlines, tirSegments, type ConsensusMetrics } from "#app/lib/metrics.ts";
 import { useLiveFeed } from "#app/lib/use-live-feed.ts";
@@ -68,7 +69,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const spanWindow: TimeWindow = { start: iso(startSec - SPAN_LOOKBACK_S), end: iso(endSec) };
 
   // One readings call covers both the latest value and the chart (hours ≤ 24).
-  const [readingsPage, meals, insulin, activities, sleep, summary, forecast] = await Promise.all([
+  const [readingsPage, meals, insulin, activities, sleep, summary, forecast, iobCob] = await Promise.all([
     auth
       .call((token, env) =>
         dataApi.readings(env, token, { start: iso(endSec - LATEST_LOOKBACK_S), end: iso(endSec) }),
@@ -87,6 +88,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       .catch((err: unknown) => {
         if (err instanceof Response) throw err;
         if (!(err instanceof ApiError && err.status === 404)) console.warn("dashboard: forecast unavailable:", err instanceof Error ? err.message : err);
+        return null;
+      }),
+    // IOB/COB is an extra too: without it the card shows no IOB/COB line.
+    auth
+      .call((token, env) => apiRequest(env, "/api/v1/glucose/iob-cob", { token, schema: iobCobSchema }))
+      .catch((err: unknown) => {
+        if (err instanceof Response) throw err;
+        console.warn("dashboard: IOB/COB unavailable:", err instanceof Error ? err.message : err);
         return null;
       }),
   ]);
@@ -130,6 +139,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       ].sort((a, b) => a.x - b.x),
       markersIncomplete: [meals, insulin, activities, sleep].some((r) => r === null),
       forecast: forecastOverlay(forecast, unit),
+      onBoard: onBoard(iobCob),
       summary14: summary?.current.metrics
         ? {
             segments: tirSegments(summary.current.metrics, unit),
@@ -265,6 +275,7 @@ export default function Dashboard() {
           now={now}
           clock={formatClock(latest.time, d.timezone, d.locale)}
           connection={live.state.connection}
+          onBoard={d.onBoard}
         />
       ) : (
         <EmptyState />

@@ -1,0 +1,86 @@
+/**
+ * @module worker/nightscout/profile-repository
+ * D1 access for Nightscout profile documents. Every function takes the user id first and
+ * filters on it: a profile `_id` names a document only within its owner's rows.
+ */
+import { and, desc, eq } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { nightscoutProfiles } from "../db/schema-profiles.ts";
+
+export interface StoredProfile {
+  id: string;
+  startDate: number;
+  createdAt: number;
+  srvCreated: number;
+  srvModified: number;
+  doc: Record<string, unknown>;
+}
+
+export interface NewProfile {
+  id: string;
+  startDate: number;
+  createdAt: number;
+  doc: Record<string, unknown>;
+  docHash: string;
+}
+
+type Row = typeof nightscoutProfiles.$inferSelect;
+
+const toStored = (r: Row): StoredProfile => ({
+  id: r.id,
+  startDate: r.startDate,
+  createdAt: r.createdAt,
+  srvCreated: r.srvCreated,
+  srvModified: r.srvModified,
+  doc: JSON.parse(r.doc) as Record<string, unknown>,
+});
+
+/** The user's valid profiles, newest `startDate` first (then newest `_id`, as Nightscout's `last`). */
+export async function listProfiles(db: Db, userId: number, limit: number): Promise<StoredProfile[]> {
+  const rows = await db
+    .select()
+    .from(nightscoutProfiles)
+    .where(and(eq(nightscoutProfiles.userId, userId), eq(nightscoutProfiles.isValid, true)))
+    .orderBy(desc(nightscoutProfiles.startDate), desc(nightscoutProfiles.id))
+    .limit(limit);
+  return rows.map(toStored);
+}
+
+/** A valid profile of the user with the same posted content, if one was stored (a retried POST). */
+export async function findProfileByHash(db: Db, userId: number, docHash: string): Promise<StoredProfile | null> {
+  const row = await db
+    .select()
+    .from(nightscoutProfiles)
+    .where(and(eq(nightscoutProfiles.userId, userId), eq(nightscoutProfiles.docHash, docHash), eq(nightscoutProfiles.isValid, true)))
+    .get();
+  return row ? toStored(row) : null;
+}
+
+/**
+ * Stores the documents in one D1 batch (all or none), replacing any of the user's documents with
+ * the same `_id` (also one deleted before: it becomes valid again, `srvCreated` kept).
+ */
+export async function upsertProfiles(db: Db, userId: number, profiles: NewProfile[]): Promise<StoredProfile[]> {
+  if (!profiles.length) return [];
+  const now = Date.now();
+  const statements = profiles.map((p) => {
+    const values = { startDate: p.startDate, doc: JSON.stringify(p.doc), docHash: p.docHash, createdAt: p.createdAt, srvModified: now, isValid: true };
+    return db
+      .insert(nightscoutProfiles)
+      .values({ userId, id: p.id, srvCreated: now, ...values })
+      .onConflictDoUpdate({ target: [nightscoutProfiles.userId, nightscoutProfiles.id], set: values })
+      .returning();
+  });
+  const results = await db.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]]);
+  return results.map((rows) => toStored(rows[0]!));
+}
+
+/** Marks the user's profile deleted (kept for API v3 history); false when there was none. */
+export async function deleteProfile(db: Db, userId: number, id: string): Promise<boolean> {
+  const res = await db
+    .update(nightscoutProfiles)
+    .set({ isValid: false, srvModified: Date.now() })
+    .where(and(eq(nightscoutProfiles.userId, userId), eq(nightscoutProfiles.id, id.toLowerCase()), eq(nightscoutProfiles.isValid, true)))
+    .run();
+  return res.meta.changes > 0;
+}

@@ -1,0 +1,164 @@
+/**
+ * @module worker/nightscout/profile-routes
+ * Nightscout's profile API v1 (lib/api/profile/index.js, lib/server/profile.js) for AndroidAPS,
+ * Loop, Trio/iAPS, nightscout-connect and the like, on the caller's own profiles:
+ * - `GET /profile` (also `/profile/`, `/profile.json`; `?count=`, default 10): newest `startDate`
+ *   first; with none stored, the default made from the user's settings (profile-default.ts).
+ * - `GET /profile/current` (`.json`): the newest, or that default.
+ * - `POST /profile` (`.json`): one document or an array; a valid 24-hex `_id` is kept (and replaces
+ *   the user's document with that `_id`), else one is made; a retried POST without `_id` answers
+ *   the copy already stored. Answers the stored documents.
+ * - `PUT /profile` (`.json`): one document, upserted by `_id` (made when missing).
+ * - `DELETE /profile/:id`: `{}`; the document is kept as deleted (`isValid` false) for API v3.
+ * A malformed `_id` is 400 (as Nightscout); any other invalid field 422 naming it; nothing is
+ * stored unless every document of the request is valid.
+ */
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../env.ts";
+import { ApiError, invalid, zodFields, type FieldError } from "../lib/errors.ts";
+import { toHex } from "../lib/crypto.ts";
+import { iso } from "../schemas/common.ts";
+import { getDb } from "../db/client.ts";
+import { activeProfiles } from "./profile-active.ts";
+import { defaultProfileDocument } from "./profile-default.ts";
+import { findProfileByHash, deleteProfile, listProfiles, upsertProfiles, type NewProfile, type StoredProfile } from "./profile-repository.ts";
+import { OBJECT_ID, ProfileDocumentInput } from "./profile-schema.ts";
+
+export const profileRoutes = new Hono<AppEnv>();
+
+const MAX_DOCUMENTS = 50;
+const MAX_COUNT = 1000;
+
+/** A stored profile as Nightscout answers it. */
+const profileOut = (p: StoredProfile) => ({ ...p.doc, _id: p.id, created_at: iso(p.createdAt), srvCreated: p.srvCreated, srvModified: p.srvModified });
+
+/** A new ObjectId-like id: 4 bytes of seconds (as Mongo's), 8 random bytes. */
+function newObjectId(): string {
+  const random = crypto.getRandomValues(new Uint8Array(8));
+  return Math.floor(Date.now() / 1000).toString(16).padStart(8, "0") + toHex(random.buffer);
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+}
+
+const badId = (path: string, id: unknown) =>
+  new ApiError(400, "invalid_id", `Invalid _id format: must be a 24-character hex string or omitted, got ${JSON.stringify(id)}`.slice(0, 200), [{ path, message: "must be a 24-character hex string or omitted" }]);
+
+async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new ApiError(400, "bad_request", "Request body is not valid JSON", [{ path: "body", message: "is not valid JSON" }]);
+  }
+}
+
+/** Validates documents (paths prefixed with their index when the body was an array) and shapes them for storage. */
+async function prepare(c: Context<AppEnv>, items: unknown[], indexed: boolean): Promise<(NewProfile & { hasClientId: boolean })[]> {
+  const at = (i: number, path: string) => [indexed ? String(i) : "", path].filter(Boolean).join(".") || "body";
+  items.forEach((item, i) => {
+    const id = (item as Record<string, unknown> | null)?.["_id"];
+    if (id !== undefined && id !== null && !(typeof id === "string" && OBJECT_ID.test(id))) throw badId(at(i, "_id"), id);
+  });
+  const fields: FieldError[] = [];
+  const out: (NewProfile & { hasClientId: boolean })[] = [];
+  const now = Date.now();
+  for (const [i, item] of items.entries()) {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      fields.push({ path: at(i, ""), message: "must be a profile document (an object)" });
+      continue;
+    }
+    const parsed = ProfileDocumentInput.safeParse(item);
+    if (!parsed.success) {
+      fields.push(...zodFields(parsed.error, indexed ? String(i) : ""));
+      continue;
+    }
+    const { _id, created_at, ...rest } = item as Record<string, unknown>;
+    void created_at;
+    const createdAt = parsed.data.created_at ?? now;
+    const startDate = parsed.data.startDate ?? createdAt;
+    const doc = { ...rest, startDate: rest["startDate"] ?? iso(startDate) };
+    out.push({ id: typeof _id === "string" ? _id.toLowerCase() : "", hasClientId: typeof _id === "string", startDate, createdAt, doc, docHash: await sha256Hex(JSON.stringify(rest)) });
+  }
+  if (fields.length) throw invalid(fields);
+  return out;
+}
+
+/** Stores what is new; a document without `_id` whose content is already stored answers that copy. */
+async function store(c: Context<AppEnv>, docs: (NewProfile & { hasClientId: boolean })[]): Promise<StoredProfile[]> {
+  const db = getDb(c.env.DB);
+  const userId = c.get("user").id;
+  const answers: (StoredProfile | number)[] = [];
+  const toWrite: NewProfile[] = [];
+  const seen = new Map<string, number>();
+  for (const d of docs) {
+    if (!d.hasClientId) {
+      const earlier = seen.get(d.docHash);
+      if (earlier !== undefined) {
+        answers.push(earlier);
+        continue;
+      }
+      const existing = await findProfileByHash(db, userId, d.docHash);
+      if (existing) {
+        answers.push(existing);
+        continue;
+      }
+      d.id = newObjectId();
+      seen.set(d.docHash, toWrite.length);
+    }
+    answers.push(toWrite.length);
+    toWrite.push(d);
+  }
+  const written = await upsertProfiles(db, userId, toWrite);
+  return answers.map((a) => (typeof a === "number" ? written[a]! : a));
+}
+
+const listRoute = async (c: Context<AppEnv>) => {
+  const raw = c.req.query("count");
+  const count = raw === undefined ? 10 : Number(raw);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) throw invalid([{ path: "count", message: `must be a whole number from 1 to ${MAX_COUNT}` }]);
+  const stored = await listProfiles(getDb(c.env.DB), c.get("user").id, count);
+  return c.json(stored.length ? stored.map(profileOut) : [await defaultDocument(c)], 200);
+};
+
+async function defaultDocument(c: Context<AppEnv>) {
+  const active = await activeProfiles(getDb(c.env.DB), c.get("user"));
+  if (!active) throw new ApiError(401, "unauthorized", "Account no longer exists");
+  return defaultProfileDocument(c.get("user").publicId, { ...active.config, timezone: active.config.forecast.timezone });
+}
+
+const currentRoute = async (c: Context<AppEnv>) => {
+  const [latest] = await listProfiles(getDb(c.env.DB), c.get("user").id, 1);
+  return c.json(latest ? profileOut(latest) : await defaultDocument(c), 200);
+};
+
+const postRoute = async (c: Context<AppEnv>) => {
+  const body = await jsonBody(c);
+  const items = Array.isArray(body) ? body : [body];
+  if (items.length > MAX_DOCUMENTS) throw invalid([{ path: "body", message: `at most ${MAX_DOCUMENTS} documents per request` }]);
+  const stored = await store(c, await prepare(c, items, Array.isArray(body)));
+  return c.json(stored.map(profileOut), 200);
+};
+
+const putRoute = async (c: Context<AppEnv>) => {
+  const body = await jsonBody(c);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw invalid([{ path: "body", message: "must be one profile document (an object)" }]);
+  const [doc] = await prepare(c, [body], false);
+  if (!doc!.hasClientId) doc!.id = newObjectId();
+  const [stored] = await upsertProfiles(getDb(c.env.DB), c.get("user").id, [doc!]);
+  return c.json(profileOut(stored!), 200);
+};
+
+for (const path of ["/profile", "/profile/", "/profile.json"]) {
+  profileRoutes.get(path, listRoute);
+  profileRoutes.post(path, postRoute);
+  profileRoutes.put(path, putRoute);
+}
+profileRoutes.get("/profile/current", currentRoute);
+profileRoutes.get("/profile/current.json", currentRoute);
+profileRoutes.delete("/profile/:id", async (c) => {
+  const id = c.req.param("id");
+  if (!OBJECT_ID.test(id)) throw badId("id", id);
+  await deleteProfile(getDb(c.env.DB), c.get("user").id, id);
+  return c.json({}, 200);
+});
