@@ -38,6 +38,7 @@ import { insertRecords } from "../repositories/records.ts";
 import { MAX_MGDL } from "../schemas/glucose.ts";
 import { iso, MAX_FUTURE_MS, MIN_TIME } from "../schemas/common.ts";
 import { storeReadings } from "../services/ingest.ts";
+import { publishToSockets } from "../nightscout/socketio-publish.ts";
 
 export const nightscoutRoutes = new OpenAPIHono<AppEnv>();
 
@@ -321,6 +322,7 @@ nightscoutRoutes.post("/treatments", async (c) => {
   const db = getDb(c.env.DB);
   const userId = c.get("user").id;
   const out: unknown[] = [];
+  const added: Record<string, unknown>[] = [];
   for (const { t, time, records, item } of parsed) {
     const eventType = t.eventType ?? "<none>";
     const key = { time, eventType, identifier: t.identifier ?? null };
@@ -338,7 +340,9 @@ nightscoutRoutes.post("/treatments", async (c) => {
     delete doc["_id"]; // Nightscout clients send their own ids; ours replace them
     const stored = await insertTreatment(db, userId, { ...key, doc, recordKind: first?.kind ?? null, recordId: first?.id ?? null });
     out.push(treatmentOut(stored));
+    added.push(treatmentOut(stored));
   }
+  publishToSockets(c, { treatments: added });
   return c.json(out, 200);
 });
 
@@ -377,6 +381,7 @@ nightscoutRoutes.post("/devicestatus", async (c) => {
   });
   if (fields.length) throw invalid(fields);
   const stored = await insertDeviceStatuses(getDb(c.env.DB), c.get("user").id, docs);
+  publishToSockets(c, { devicestatus: stored.map(treatmentOut) });
   return c.json(stored.map(treatmentOut), 200);
 });
 
