@@ -44,5 +44,8 @@ export async function socketIoRoute(c: Context<AppEnv>): Promise<Response> {
   const body = method === "POST" ? await c.req.text() : undefined;
   if (body !== undefined && body.length > MAX_PAYLOAD_BYTES) throw new ApiError(413, "payload_too_large", `A polling body is limited to ${MAX_PAYLOAD_BYTES} bytes`, [{ path: "body", message: "is too large" }]);
   const stub = c.env.SOCKETIO_SESSION.get(c.env.SOCKETIO_SESSION.idFromName(sid));
-  return stub.fetch(url, { method, headers, body });
+  const res = await stub.fetch(url, { method, headers, body });
+  // A stub's response has immutable headers; the app's middleware adds its own.
+  if (res.webSocket) return new Response(null, { status: 101, webSocket: res.webSocket, headers: res.headers });
+  return new Response(res.body, res);
 }
