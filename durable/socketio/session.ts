@@ -206,8 +206,10 @@ export class SocketIoSession extends DurableObject<Env> {
       case "ping":
         if (p.data === "probe" && ws) {
           ws.send(PACKET.pong + "probe");
-          // The pending long-poll ends with a noop so the client can pause polling.
-          this.wake([PACKET.noop]);
+          // The pending long-poll, or the next one if none is open now, ends with a noop so the
+          // client can pause polling (engine.io's socket.ts maybeUpgrade sends it the same way).
+          this.sql.exec("INSERT INTO outbox (packet) VALUES (?)", PACKET.noop);
+          this.wake();
         } else this.send(PACKET.pong + (typeof p.data === "string" ? p.data : ""));
         return;
       case "pong":

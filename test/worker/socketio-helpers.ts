@@ -176,16 +176,19 @@ export class SioClient {
   }
 
   /** The upgrade of a polling session (engine.io-client socket.ts `probe`). */
-  async upgrade(): Promise<void> {
+  async upgrade({ pollDuringProbe = true } = {}): Promise<void> {
     const res = await SELF.fetch(`${BASE}/socket.io/?EIO=${this.eio}&transport=websocket&sid=${this.sid}`, { headers: { upgrade: "websocket" } });
     if (res.status !== 101) throw new Error(`upgrade ${res.status}: ${await res.text()}`);
     const ws = res.webSocket!;
     ws.accept();
     const probe: string[] = [];
     ws.addEventListener("message", (e) => probe.push(String(e.data)));
-    // A long-poll is pending while the probe runs, as in a real client.
-    const pending = this.poll();
-    await this.untilWaiting();
+    // A long-poll is pending while the probe runs, or the client is between two polls.
+    let pending: Promise<string[]> | null = null;
+    if (pollDuringProbe) {
+      pending = this.poll();
+      await this.untilWaiting();
+    }
     ws.send("2probe");
     const end = Date.now() + 3000;
     while (!probe.includes("3probe")) {
@@ -193,7 +196,7 @@ export class SioClient {
       await sleep(5);
     }
     // The pending long-poll ends with a noop; the client pauses polling, then upgrades.
-    const drained = await pending;
+    const drained = await (pending ?? this.poll());
     if (!drained.includes("6")) throw new Error(`the pending poll got ${JSON.stringify(drained)}, not a noop`);
     this.ws = ws;
     ws.addEventListener("message", (e) => this.take([String(e.data)]));

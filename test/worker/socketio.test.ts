@@ -95,6 +95,18 @@ describe("Engine.IO 4 over a WebSocket (socket.io-client 4, engine.io-client 6 l
     c.close();
   });
 
+  it("upgrades a polling session whose probe arrives between two polls (engine.io socket.ts maybeUpgrade: the next GET gets the noop)", async () => {
+    const a = await account();
+    const c = await SioClient.polling(4);
+    await c.connect("/");
+    await c.until(() => c.connects.length > 0);
+    await c.upgrade({ pollDuringProbe: false });
+    const [ack] = await c.emit("/", "authorize", authMessage(a.apiSecret));
+    expect(ack).toEqual({ read: true, write: true, write_treatment: true });
+    await c.next("dataUpdate");
+    c.close();
+  });
+
   it("closes a session whose client stops answering pings", async () => {
     const c = await SioClient.websocket(4);
     const session = sessionOf(c.sid);
