@@ -120,6 +120,8 @@ export class SioClient {
     if (res.status !== 200) throw new Error(`poll ${res.status}: ${body}`);
     const packets = splitPayload(this.eio, body);
     this.take(packets);
+    // Protocol 4 over polling: the server's ping is answered with a POSTed pong.
+    if (this.eio === 4 && packets.includes("2")) await this.send("3");
     return packets;
   }
 

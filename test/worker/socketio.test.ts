@@ -107,6 +107,16 @@ describe("Engine.IO 4 over a WebSocket (socket.io-client 4, engine.io-client 6 l
     c.close();
   });
 
+  it("over polling, an empty long-poll ends with the server's ping after pingInterval (engine.io-protocol README, Heartbeat)", async () => {
+    const c = await SioClient.polling(4);
+    await c.quickHeartbeat(100);
+    expect(await c.poll()).toEqual(["2"]);
+    // The pong came back by POST; the session is alive and still answers.
+    await c.connect("/");
+    await c.until(() => c.connects.length > 0);
+    expect(c.connects[0]).toMatchObject({ nsp: "/", data: { sid: expect.any(String) } });
+  });
+
   it("closes a session whose client stops answering pings", async () => {
     const c = await SioClient.websocket(4);
     const session = sessionOf(c.sid);
@@ -199,6 +209,12 @@ describe("AndroidAPS NSClient v1 (NSClientService.kt)", () => {
     // processSingleDbAdd's defaults: no created_at → now, no eventType → "<none>".
     const [plain] = (await c.emit("/", "dbAdd", { collection: "devicestatus", data: { device: "openaps://AAPS", pump: { reservoir: 100 } } })) as [{ _id: string; created_at: string }[]];
     expect(plain[0]).toMatchObject({ device: "openaps://AAPS", created_at: expect.any(String) });
+    // dbUpdate of a document that is not there (websocket.js updates nothing; here it is said).
+    expect(await c.emit("/", "dbUpdate", { collection: "treatments", _id: "0123456789abcdef01234567", data: { carbs: 1 } })).toEqual([{ result: "Not found" }]);
+    // loadRetro: acked, then retroUpdate with the recent device status.
+    expect(await c.emit("/", "loadRetro", {})).toEqual([{ result: "success" }]);
+    const [retro] = await c.next("retroUpdate");
+    expect(retro.devicestatus).toEqual([expect.objectContaining({ device: "openaps://AAPS", mills: expect.any(Number) })]);
     c.close();
   });
 });
