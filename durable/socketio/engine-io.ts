@@ -28,6 +28,9 @@ export const MAX_PAYLOAD_BYTES = 1_000_000;
 
 export const PACKET = { open: "0", close: "1", ping: "2", pong: "3", message: "4", upgrade: "5", noop: "6" } as const;
 
+/** 20 characters of base64url from 15 random bytes: Engine.IO sids and socket.io socket ids (engine.io's are 20 characters too). */
+export const randomId = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(15)))).replace(/\+/g, "-").replace(/\//g, "_");
+
 /** The `open` packet of the handshake (engine.io-protocol README, "Handshake"). */
 export function openPacket(sid: string, upgrades: string[]): string {
   return PACKET.open + JSON.stringify({ sid, upgrades, pingInterval: PING_INTERVAL_MS, pingTimeout: PING_TIMEOUT_MS, maxPayload: MAX_PAYLOAD_BYTES });

@@ -22,9 +22,9 @@ import { errorBody } from "../../worker/lib/errors.ts";
 import { createLogger, errorFields, logLevelOf } from "../../worker/lib/log.ts";
 import type { AuthUser } from "../../worker/middleware/auth.ts";
 import { collectionPath, entryDocs, ownerOfCredential, rest, runtimeEntries, WRITABLE_COLLECTIONS, type SocketCredential, type WritableCollection } from "../../worker/nightscout/socketio-store.ts";
-import { decodeFrame, decodePayload, encodePayload, openPacket, PACKET, PING_INTERVAL_MS, PING_TIMEOUT_MS, type EioVersion, type EnginePacket } from "./engine-io.ts";
+import { decodeFrame, decodePayload, encodePayload, openPacket, randomId, PACKET, PING_INTERVAL_MS, PING_TIMEOUT_MS, type EioVersion, type EnginePacket } from "./engine-io.ts";
 import { announcementOf, byMills, LEVEL, withMills, type MonitorChange, type NightscoutDoc, type NotifyEvent, type NightscoutNotify } from "./nightscout-shapes.ts";
-import { ackPacket, connectErrorPacket, connectPacket, decodeSocketPacket, disconnectPacket, eventPacket, PacketType, type Packet } from "./socket-io.ts";
+import { ackPacket, connectErrorPacket, connectPacket, decodeSocketPacket, disconnectPacket, eventPacket, PacketType } from "./socket-io.ts";
 
 /** Namespaces served: the main one (lib/server/websocket.js) and `/alarm` (lib/api3/alarmSocket.js). */
 const NAMESPACES = ["/", "/alarm"];
@@ -63,7 +63,6 @@ const json = (status: 400 | 404 | 426, code: string, message: string, path: stri
 
 const text = (body: string, type = "text/plain; charset=UTF-8") => new Response(body, { headers: { "content-type": type, "cache-control": "no-store" } });
 
-const socketId = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(15)))).replace(/\+/g, "-").replace(/\//g, "_");
 
 export class SocketIoSession extends DurableObject<Env> {
   /** The heartbeat period; tests shorten it through `runInDurableObject`. */
@@ -74,11 +73,11 @@ export class SocketIoSession extends DurableObject<Env> {
   private state: SessionState | null = null;
   /** The pending long-poll GET, answered by {@link wake}. */
   private waiter: ((packets: string[]) => void) | null = null;
-  private readonly env2: Bindings;
+  private readonly bindings: Bindings;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.env2 = env as Bindings;
+    this.bindings = env as Bindings;
     this.sql = ctx.storage.sql;
     this.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     this.sql.exec("CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, packet TEXT NOT NULL)");
@@ -242,7 +241,7 @@ export class SocketIoSession extends DurableObject<Env> {
 
   private connectNamespace(nsp: string): string {
     const s = this.state!;
-    const id = (s.namespaces[nsp] ??= socketId());
+    const id = (s.namespaces[nsp] ??= randomId());
     return connectPacket(s.eio, nsp, id);
   }
 
@@ -335,7 +334,7 @@ export class SocketIoSession extends DurableObject<Env> {
 
   /** The user of a credential, if the session has no other user yet. */
   private async bind(s: SessionState, credential: SocketCredential): Promise<AuthUser | null> {
-    const user = await ownerOfCredential(this.env2, credential);
+    const user = await ownerOfCredential(this.bindings, credential);
     if (!user || (s.user && s.user.id !== user.id)) return null;
     s.user = user;
     s.credential = credential;
@@ -386,7 +385,7 @@ export class SocketIoSession extends DurableObject<Env> {
   }
 
   private rest(credential: SocketCredential, method: string, path: string, body?: unknown) {
-    return rest(this.env2, this.ctx, credential, method, path, body);
+    return rest(this.bindings, this.ctx, credential, method, path, body);
   }
 
   /**
@@ -450,7 +449,7 @@ export class SocketIoSession extends DurableObject<Env> {
       }
       if (!s.read || !("/" in s.namespaces)) continue;
       if (c.kind === "readings") {
-        const { sgvs, mbgs } = await entryDocs(this.env2, s.user.id, c.readings);
+        const { sgvs, mbgs } = await entryDocs(this.bindings, s.user.id, c.readings);
         this.send(eventPacket("/", "dataUpdate", { delta: true, lastUpdated: Date.now(), ...(sgvs.length && { sgvs: byMills(sgvs) }), ...(mbgs.length && { mbgs: byMills(mbgs) }) }));
       } else {
         const delta = { ...c.delta, ...(c.delta.treatments && { treatments: byMills(c.delta.treatments.map(withMills)) }), ...(c.delta.devicestatus && { devicestatus: byMills(c.delta.devicestatus.map(withMills)) }) };
@@ -572,7 +571,7 @@ export class SocketIoSession extends DurableObject<Env> {
   }
 
   private log(level: "warn" | "error", event: string, err: unknown, extra: Record<string, unknown> = {}): void {
-    createLogger({ class: "SocketIoSession", object: this.ctx.id.toString(), user: this.state?.user?.publicId ?? null }, logLevelOf(this.env2))[level](event, { ...extra, ...errorFields(err) });
+    createLogger({ class: "SocketIoSession", object: this.ctx.id.toString(), user: this.state?.user?.publicId ?? null }, logLevelOf(this.bindings))[level](event, { ...extra, ...errorFields(err) });
   }
 }
 
@@ -596,5 +595,3 @@ function refused(body: unknown): { result: string; error?: unknown } {
   const error = (body as { error?: { message?: string } } | null)?.error;
   return error ? { result: error.message ?? "Refused", error } : { result: "Refused" };
 }
-
-export type { Packet };

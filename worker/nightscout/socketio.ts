@@ -9,12 +9,10 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { ApiError, type FieldError } from "../lib/errors.ts";
-import { MAX_PAYLOAD_BYTES } from "../../durable/socketio/engine-io.ts";
+import { MAX_PAYLOAD_BYTES, randomId } from "../../durable/socketio/engine-io.ts";
 
 const SID = /^[A-Za-z0-9_-]{20}$/;
 
-/** 20 characters of base64url from 15 random bytes (engine.io's sids are 20 characters too). */
-export const newSid = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(15)))).replace(/\+/g, "-").replace(/\//g, "_");
 
 export async function socketIoRoute(c: Context<AppEnv>): Promise<Response> {
   const q = c.req.query();
@@ -32,7 +30,7 @@ export async function socketIoRoute(c: Context<AppEnv>): Promise<Response> {
   const length = Number(c.req.header("content-length") ?? 0);
   if (length > MAX_PAYLOAD_BYTES) throw new ApiError(413, "payload_too_large", `A polling body is limited to ${MAX_PAYLOAD_BYTES} bytes`, [{ path: "body", message: "is too large" }]);
 
-  const sid = q.sid ?? newSid();
+  const sid = q.sid ?? randomId();
   const url = new URL("https://socketio.internal/socket.io/");
   url.searchParams.set("EIO", q.EIO!);
   url.searchParams.set("transport", q.transport!);
