@@ -57,6 +57,8 @@ import { disconnectFollowerSockets, followerOf, followerTags, isFollowerSocket }
 import { Escalations } from "./escalation.ts";
 import { ReadingWindow, type WindowRow } from "./reading-window.ts";
 import { directionOf, slopePerMinute, TREND_SPAN_MS, type Point } from "./trend.ts";
+import { SocketIoSubscribers } from "./socketio/subscribers.ts";
+import type { NightscoutDelta } from "./socketio/nightscout-shapes.ts";
 
 /** Only a reading at most this old (by the object's clock) can raise an alert. */
 export const RAISE_WINDOW_MS = 10 * 60_000;
@@ -115,6 +117,8 @@ class Step {
   readonly dirtySnoozes = new Set<AlertKind>();
   /** Urgent lows escalated to the caregivers in this step (durable/escalation.ts). */
   readonly escalated: Alert[] = [];
+  /** Readings new to the window, for the socket.io sessions (durable/socketio/subscribers.ts). */
+  readonly readings: MonitorReading[] = [];
   alertsSent = 0;
 }
 
@@ -151,6 +155,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private window!: ReadingWindow;
   private escalations: Escalations;
+  private socketio: SocketIoSubscribers;
   private owner: MonitorOwner | null = null;
   private config: Config | null = null;
   /** Bumped by every push from the Worker, so a slower D1 read started earlier cannot overwrite it. */
@@ -183,6 +188,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     this.createSchema();
     this.escalations = new Escalations(this.sql);
+    this.socketio = new SocketIoSubscribers(ctx, env);
     this.restore();
     // Events the previous instance queued but never wrote (evicted between the send and the D1
     // write): write them now rather than on the next reading, which may be hours away.
@@ -311,6 +317,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     const rate = newest ? this.rateAt(newest.time) : null;
     const trend = this.wireTrend(rate, unit);
     added.sort((a, b) => a.time - b.time);
+    step.readings.push(...added);
     for (const x of added) {
       step.messages.push({ type: "reading", reading: this.liveReading(x, unit), late: before !== null && x.time <= before.time, trend });
     }
@@ -380,6 +387,24 @@ export class GlucoseMonitor extends DurableObject<Env> {
     return disconnectFollowerSockets(this.ctx, followerId);
   }
 
+  /** A socket.io session that authorized as this user (durable/socketio/session.ts). */
+  async subscribeSocketIo(owner: MonitorOwner, sid: string): Promise<void> {
+    this.refuseIfDeleted();
+    this.remember(owner);
+    this.socketio.add(sid);
+  }
+
+  async unsubscribeSocketIo(sid: string): Promise<void> {
+    this.socketio.remove(sid);
+  }
+
+  /** Nightscout documents stored by the REST API (treatments, device status, profiles), for the socket.io sessions. */
+  async publishNightscout(owner: MonitorOwner, delta: NightscoutDelta): Promise<void> {
+    if (this.deleted) return;
+    this.remember(owner);
+    this.socketio.publish([{ kind: "delta", delta }]);
+  }
+
   /**
    * Account deletion: closes every socket, forgets everything and leaves a tombstone, so that
    * nothing sent later (a reading from a token still in a cache, a snooze, an alarm, a socket) is
@@ -390,6 +415,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   async deleteAccount(): Promise<void> {
     // In memory first: calls that arrive while the storage is being wiped are refused already.
     this.deleted = true;
+    await this.socketio.endAll();
     for (const ws of this.ctx.getWebSockets()) {
       try {
         ws.close(1000, "account deleted");
@@ -410,6 +436,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.live = false;
     this.createSchema();
     this.escalations = new Escalations(this.sql);
+    this.socketio = new SocketIoSubscribers(this.ctx, this.env);
     this.sql.exec("INSERT INTO meta (key, value) VALUES ('deleted', 'true') ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   }
 
@@ -709,6 +736,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   private commit(now: number, step: Step): void {
     if (this.deleted) return;
     if (step.messages.length) this.broadcast(step.messages);
+    this.socketio.step(step.readings, step.messages);
     this.window.save();
     // Web Push (durable/push.ts) only after the sockets, and never awaited by the step.
     const pushes = alertPushes(step.messages);

@@ -5,6 +5,7 @@
 //   worker     inside workerd: real local D1, Durable Objects, WebSockets, queues
 //   interop-http  the real export files imported over HTTP into a private copy of the built Worker
 //   push       Web Push delivered by a private wrangler dev to a local push service (Node)
+//   socketio-clients  the real socket.io clients (2 and 4) against a private copy of the built Worker (Node)
 //   load       concurrent uploaders with retries, a restarted Worker, a locked D1 (Node + wrangler dev)
 //   web        the web site's data-shaping units (plain Node)
 //   e2e        real Chromium against the locally started platform (when present)
@@ -18,6 +19,7 @@ const suites = [
   { name: "worker", args: ["--config", "vitest.worker.config.ts"] },
   { name: "interop-http", args: ["--config", "vitest.interop-http.config.ts"] },
   { name: "push", args: ["--config", "vitest.push.config.ts"] },
+  { name: "socketio-clients", args: ["--config", "vitest.socketio-clients.config.ts"] },
   { name: "load", args: ["--config", "vitest.load.config.ts"] },
   { name: "web", args: ["--config", "vitest.web.config.ts"], optional: "vitest.web.config.ts" },
   { name: "e2e", args: ["--config", "vitest.e2e.config.ts"], optional: "vitest.e2e.config.ts" },

@@ -38,6 +38,7 @@ import { pushRoutes } from "./routes/push.ts";
 import { sharingRoutes } from "./routes/sharing.ts";
 import { asFollower, followingReads, followingRoutes } from "./routes/following.ts";
 import { iobCobRoutes } from "./nightscout/iob-cob-route.ts";
+import { socketIoRoute } from "./nightscout/socketio.ts";
 
 /** Bulk uploads carry up to 10,000 items; everything else is small. */
 const BULK_BODY_LIMIT = 8 * 1024 * 1024;
@@ -154,6 +155,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   // Nightscout API v1 (worker/nightscout/): a Nightscout credential or a bearer token picks the user.
   registerNightscout(app);
+  // Nightscout's socket.io (NSClient v1, followers): credentials arrive inside the session (`authorize`).
+  app.all("/socket.io", socketIoRoute);
+  app.all("/socket.io/", socketIoRoute);
   app.use("/api/v1/uploaders", requireAuth);
   app.use("/api/v1/uploaders/*", requireAuth);
   app.route("/api/v1/uploaders", uploaderRoutes);

@@ -15,6 +15,7 @@ import { handleScheduled } from "./pipeline/cron.ts";
 import type { PipelineMessage } from "./pipeline/messages.ts";
 
 export { GlucoseMonitor } from "../durable/glucose-monitor.ts";
+export { SocketIoSession } from "../durable/socketio/session.ts";
 
 const app = createApp();
 

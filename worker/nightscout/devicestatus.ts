@@ -15,6 +15,7 @@ import type { AppEnv } from "../env.ts";
 import type { FieldError } from "../lib/errors.ts";
 import { MAX_FUTURE_MS, MIN_TIME } from "../schemas/common.ts";
 import { findByKeys, invalidateDocuments, listDocuments, served } from "./documents-store.ts";
+import { publishToSockets } from "./socketio-publish.ts";
 import { batchAnswer, countOf, iso, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
 import { isObjectId, newObjectId } from "./ids.ts";
 import { parseFind, type CollectionSpec, type Condition } from "./query.ts";
@@ -113,6 +114,7 @@ async function postStatuses(c: Context<AppEnv>) {
   const now = Date.now();
   const prepared = items.map((raw, i) => prepare(raw, i, now));
   const stored = await upsert(c, prepared.flatMap((p) => (p.ok ? [p.p] : [])));
+  publishToSockets(c, { devicestatus: stored });
   let next = 0;
   const results: ItemResult[] = prepared.map((p) => (p.ok ? { ok: true, doc: stored[next++]! } : { ok: false, fields: p.fields }));
   return batchAnswer(c, results, single);

@@ -40,6 +40,7 @@ import { mealKind } from "../records/meals.ts";
 import { noteKind } from "../records/notes.ts";
 import { MAX_FUTURE_MS, MIN_TIME } from "../schemas/common.ts";
 import { findByKeys, invalidateDocuments, listDocuments, served, type StoredDoc } from "./documents-store.ts";
+import { publishToSockets } from "./socketio-publish.ts";
 import { batchAnswer, countOf, iso, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
 import { isObjectId, newObjectId } from "./ids.ts";
 import { parseFind, translate, type CollectionSpec, type Condition } from "./query.ts";
@@ -272,6 +273,7 @@ async function postTreatments(c: Context<AppEnv>, put = false) {
   const now = Date.now();
   const prepared = items.map((raw, i) => prepare(raw, i, now));
   const stored = await upsertTreatments(c, prepared.flatMap((p) => (p.ok ? p.docs : [])));
+  publishToSockets(c, { treatments: stored });
   let next = 0;
   const results: ItemResult[] = prepared.flatMap((p): ItemResult[] => (p.ok ? p.docs.map(() => ({ ok: true, doc: stored[next++]! })) : [{ ok: false, fields: p.fields }]));
   // treatments.save answers a PUT of one document with that document; `ok: 1` is what Spike's

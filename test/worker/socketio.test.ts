@@ -1,0 +1,348 @@
+/**
+ * socket.io for Nightscout clients (`/socket.io/`), through the real Worker, the real
+ * SocketIoSession and GlucoseMonitor Durable Objects, real D1 and real WebSockets.
+ *
+ * Reference behaviour (nightscout/cgm-remote-monitor, lib/server/websocket.js; AndroidAPS
+ * plugins/sync/.../nsclient/services/NSClientService.kt and acks/; the engine.io and socket.io
+ * protocol READMEs) is cited in each test.
+ */
+import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { api, expectFieldError, register, type Account } from "./helpers.ts";
+import { ns, uploader } from "./interop-helpers.ts";
+import { MIN, monitorOf, postReading, settle } from "./monitor-helpers.ts";
+import { sessionOf, SioClient, splitPayload } from "./socketio-helpers.ts";
+import type { SocketIoSession } from "../../durable/socketio/session.ts";
+
+const BASE = "https://api.test";
+
+async function account(): Promise<Account & { apiSecret: string; secret: string }> {
+  const a = await register();
+  const u = await uploader(a.access, "AndroidAPS");
+  return { ...a, apiSecret: u.apiSecret, secret: u.secret };
+}
+
+/** NSClientService.sendAuthMessage: client, history, status, from, secret (SHA-1 hex). */
+const authMessage = (apiSecret: string, extra: Record<string, unknown> = {}) => ({ client: "Android_AAPS", history: 48, status: true, from: 0, secret: apiSecret, ...extra });
+
+describe("Engine.IO 3 over polling (socket.io-client 2, engine.io-client 3 lib/transports/polling.js)", () => {
+  it("handshakes, answers the client's pings, authorizes and sends the history", async () => {
+    const a = await account();
+    const time = Date.now() - 10 * MIN;
+    await postReading(a, 123, time);
+    const c = await SioClient.polling(3);
+    // engine.io-protocol v3 "Payload": `<length>:<packet>`; the open packet, then socket.io 2's
+    // automatic CONNECT of the main namespace (socket.io-protocol v4).
+    expect(c.handshake).toMatchObject({ upgrades: ["websocket"], pingInterval: 25000, pingTimeout: 20000 });
+    expect(c.sid).toMatch(/^[A-Za-z0-9_-]{20}$/);
+    expect(c.engine[1]).toBe("40");
+    await c.quickHeartbeat();
+    // Protocol 3: the client pings (engine.io-client 3 socket.js `ping`), the server answers `3`.
+    await c.send("2");
+    await c.until(() => c.engine.includes("3"));
+
+    const [ack] = await c.emit("/", "authorize", authMessage(a.apiSecret));
+    expect(ack).toEqual({ read: true, write: true, write_treatment: true });
+    await c.next("connected");
+    const [full] = await c.next("dataUpdate");
+    expect(full.delta).toBeUndefined();
+    expect(full.sgvs).toEqual([expect.objectContaining({ mgdl: 123, mills: time, type: "sgv", device: "cgm" })]);
+    expect(full.status).toMatchObject({ status: "ok", settings: expect.objectContaining({ units: "mg/dl" }) });
+    expect(full).toMatchObject({ treatments: [], devicestatus: [], cals: [], mbgs: [], profiles: [] });
+  });
+
+  it("upgrades to a WebSocket (2probe, 3probe, 5) and carries on there", async () => {
+    const a = await account();
+    const c = await SioClient.polling(3);
+    await c.emit("/", "authorize", authMessage(a.apiSecret));
+    await c.next("dataUpdate");
+    await c.upgrade();
+    await c.until(() => runInDurableObject(sessionOf(c.sid), (s: SocketIoSession) => (s as unknown as { state: { transport: string } }).state.transport === "websocket") as unknown as boolean);
+    await settle(50);
+    // After the upgrade, polling is refused (the session lives on its WebSocket).
+    const poll = await SELF.fetch(`${BASE}/socket.io/?EIO=3&transport=polling&sid=${c.sid}`);
+    expectFieldError({ status: poll.status, json: await poll.json() }, 400, "transport");
+    await postReading(a, 140);
+    const [delta] = await c.next("dataUpdate", "/", ([d]) => d.delta === true);
+    expect(delta.sgvs).toEqual([expect.objectContaining({ mgdl: 140, type: "sgv" })]);
+    // Engine.IO 3 pings over the WebSocket are answered by the runtime's auto-response.
+    c.ws!.send("2");
+    await c.until(() => c.engine.includes("3"));
+    c.close();
+  });
+});
+
+describe("Engine.IO 4 over a WebSocket (socket.io-client 4, engine.io-client 6 lib/transports/websocket.ts)", () => {
+  it("connects the namespace with {sid}, authorizes by token, and keeps the server's heartbeat", async () => {
+    const a = await account();
+    const c = await SioClient.websocket(4);
+    expect(c.handshake).toMatchObject({ upgrades: [], pingInterval: 25000, pingTimeout: 20000, maxPayload: 1000000 });
+    // socket.io-protocol v5: the client sends CONNECT, the server answers with the socket's sid.
+    await c.connect("/");
+    await c.until(() => c.connects.length > 0);
+    expect(c.connects[0]).toMatchObject({ type: 0, nsp: "/", data: { sid: expect.any(String) } });
+    // Followers send the uploader secret itself as `token` (Nightscout's token auth).
+    const [ack] = await c.emit("/", "authorize", { client: "web", token: a.secret, history: 1 });
+    expect(ack).toEqual({ read: true, write: true, write_treatment: true });
+    await c.next("dataUpdate");
+    // Protocol 4 heartbeat: the server pings (by its alarm), the client answers `3`.
+    const session = sessionOf(c.sid);
+    expect(await runDurableObjectAlarm(session)).toBe(true);
+    await c.until(() => c.engine.includes("2"));
+    await settle(50);
+    expect(await runDurableObjectAlarm(session)).toBe(true);
+    expect(c.closed).toBe(false);
+    c.close();
+  });
+
+  it("upgrades a polling session whose probe arrives between two polls (engine.io socket.ts maybeUpgrade: the next GET gets the noop)", async () => {
+    const a = await account();
+    const c = await SioClient.polling(4);
+    await c.connect("/");
+    await c.until(() => c.connects.length > 0);
+    await c.upgrade({ pollDuringProbe: false });
+    const [ack] = await c.emit("/", "authorize", authMessage(a.apiSecret));
+    expect(ack).toEqual({ read: true, write: true, write_treatment: true });
+    await c.next("dataUpdate");
+    c.close();
+  });
+
+  it("over polling, an empty long-poll ends with the server's ping after pingInterval (engine.io-protocol README, Heartbeat)", async () => {
+    const c = await SioClient.polling(4);
+    await c.quickHeartbeat(100);
+    expect(await c.poll()).toEqual(["2"]);
+    // The pong came back by POST; the session is alive and still answers.
+    await c.connect("/");
+    await c.until(() => c.connects.length > 0);
+    expect(c.connects[0]).toMatchObject({ nsp: "/", data: { sid: expect.any(String) } });
+  });
+
+  it("closes a session whose client stops answering pings", async () => {
+    const c = await SioClient.websocket(4);
+    const session = sessionOf(c.sid);
+    await runInDurableObject(session, (s: SocketIoSession) => {
+      s.pingTimeoutMs = 0;
+    });
+    // A client that never answers: the helper answers pings only under protocol 4.
+    Object.defineProperty(c, "eio", { value: 3 });
+    await runDurableObjectAlarm(session); // ping sent
+    await runDurableObjectAlarm(session); // unanswered: closed
+    await c.until(() => c.closed);
+    expect(c.engine).toContain("1");
+  });
+});
+
+describe("AndroidAPS NSClient v1 (NSClientService.kt)", () => {
+  it("authorize, full dataUpdate, dbAdd of a treatment with its ack, a REST reading as a delta, a low as urgent_alarm", async () => {
+    const a = await account();
+    const c = await SioClient.websocket(4);
+    await c.connect("/");
+    // onConnect → sendAuthMessage; NSAuthAck reads read/write/write_treatment.
+    const [auth] = await c.emit("/", "authorize", authMessage(a.apiSecret));
+    expect(auth).toEqual({ read: true, write: true, write_treatment: true });
+    // onDataUpdate: a packet without `delta` must carry `status` (else "Unsupported Nightscout version").
+    const [full] = await c.next("dataUpdate");
+    expect(full.status.settings.thresholds).toMatchObject({ bgLow: 55, bgTargetBottom: 70 });
+
+    // A second socket of the same user (a follower) sees what the first one adds.
+    const other = await SioClient.polling(3);
+    await other.quickHeartbeat();
+    await other.emit("/", "authorize", authMessage(a.apiSecret, { status: false }));
+    await other.next("dataUpdate");
+
+    // dbAdd (NSClientService.dbAdd → NSAddAck reads `[0]._id`).
+    const created = new Date(Date.now() - 2 * MIN).toISOString();
+    const [added] = await c.emit("/", "dbAdd", { collection: "treatments", data: { eventType: "Meal Bolus", carbs: 30, insulin: 2.5, created_at: created, enteredBy: "AndroidAPS", NSCLIENT_ID: 1234 } });
+    expect(added).toEqual([expect.objectContaining({ _id: expect.any(String), eventType: "Meal Bolus", carbs: 30, insulin: 2.5 })]);
+    const id = (added as { _id: string }[])[0]!["_id"];
+    // Stored as through the REST API: listed there, and mapped to a meal.
+    const listed = await ns(a.apiSecret, "/api/v1/treatments.json?count=10");
+    expect(listed.json.map((t: { _id: string }) => t["_id"])).toContain(id);
+    const meals = await api("/api/v1/meals", { token: a.access });
+    expect(meals.json.items).toEqual([expect.objectContaining({ carbs: 30 })]);
+    // Sent again (NSClient retries until acked): the same document, nothing stored twice.
+    const [again] = await c.emit("/", "dbAdd", { collection: "treatments", data: { eventType: "Meal Bolus", carbs: 30, insulin: 2.5, created_at: created, enteredBy: "AndroidAPS" } });
+    expect((again as { _id: string }[])[0]!["_id"]).toBe(id);
+    expect((await ns(a.apiSecret, "/api/v1/treatments.json?count=10")).json).toHaveLength(1);
+    // The treatment reaches both sockets as a delta (websocket.js emitData → calcdelta).
+    for (const client of [c, other]) {
+      const [d] = await client.next("dataUpdate", "/", ([x]) => x.delta === true && Array.isArray(x.treatments));
+      expect(d.treatments).toEqual([expect.objectContaining({ _id: id, mills: Date.parse(created) })]);
+      expect(d.lastUpdated).toEqual(expect.any(Number));
+    }
+
+    // A reading posted over REST (xDrip+ → /api/v1/entries) arrives as an sgvs delta.
+    const t = Date.now() - MIN;
+    expect((await ns(a.apiSecret, "/api/v1/entries", { body: [{ type: "sgv", sgv: 101, date: t, direction: "Flat", device: "xDrip-DexcomG6" }] })).status).toBe(200);
+    const [delta] = await c.next("dataUpdate", "/", ([x]) => x.delta === true && Array.isArray(x.sgvs));
+    expect(delta.sgvs).toEqual([{ _id: expect.any(String), mgdl: 101, mills: t, device: "xDrip-DexcomG6", direction: "Flat", type: "sgv" }]);
+    const rest = await ns(a.apiSecret, "/api/v1/entries.json?count=1");
+    expect(delta.sgvs[0]["_id"]).toBe(rest.json[0]["_id"]);
+
+    // A low (below urgent low 55 mg/dL) raises urgent_alarm (simplealarms: level 2, "Urgent LOW").
+    await ns(a.apiSecret, "/api/v1/entries", { body: [{ type: "sgv", sgv: 50, date: Date.now(), direction: "SingleDown", device: "xDrip-DexcomG6" }] });
+    const [alarm] = await c.next("urgent_alarm");
+    expect(alarm).toMatchObject({ level: 2, title: "Urgent LOW", eventName: "low", group: "default", plugin: { name: "glucolens" } });
+    expect(alarm.message).toContain("50");
+    await other.next("urgent_alarm");
+    // Back in range: the alert resolves and clear_alarm follows (notifications.js autoAckAlarms).
+    await ns(a.apiSecret, "/api/v1/entries", { body: [{ type: "sgv", sgv: 110, date: Date.now() + 1000, direction: "Flat", device: "xDrip-DexcomG6" }] });
+    const [clear] = await c.next("clear_alarm");
+    expect(clear).toMatchObject({ clear: true, title: "All Clear", group: "default" });
+    c.close();
+  });
+
+  it("answers dbAdd/dbUpdate/dbRemove as checkConditions does, and a refused document with the field", async () => {
+    const a = await account();
+    const c = await SioClient.websocket(4);
+    await c.connect("/");
+    // Before authorize (websocket.js checkConditions: "Not authorized"; NSAddAck then restarts).
+    expect(await c.emit("/", "dbAdd", { collection: "treatments", data: { eventType: "Note", notes: "x" } })).toEqual([{ result: "Not authorized" }]);
+    await c.emit("/", "authorize", authMessage(a.apiSecret));
+    expect(await c.emit("/", "dbAdd", { collection: "food", data: {} })).toEqual([{ result: "Wrong collection" }]);
+    expect(await c.emit("/", "dbUpdate", { collection: "treatments", data: { carbs: 1 } })).toEqual([{ result: "Missing _id" }]);
+    expect(await c.emit("/", "dbRemove", { collection: "treatments" })).toEqual([{ result: "Missing _id" }]);
+    const [bad] = (await c.emit("/", "dbAdd", { collection: "treatments", data: { eventType: "Carb Correction", carbs: "lots", created_at: new Date().toISOString() } })) as [{ result: string; error: { fields: { path: string }[] } }];
+    expect(bad.result).toEqual(expect.any(String));
+    expect(bad.error.fields.map((f) => f.path)).toContain("0.carbs");
+    expect((await ns(a.apiSecret, "/api/v1/treatments.json")).json).toEqual([]);
+    // processSingleDbAdd's defaults: no created_at → now, no eventType → "<none>".
+    const [plain] = (await c.emit("/", "dbAdd", { collection: "devicestatus", data: { device: "openaps://AAPS", pump: { reservoir: 100 } } })) as [{ _id: string; created_at: string }[]];
+    expect(plain[0]).toMatchObject({ device: "openaps://AAPS", created_at: expect.any(String) });
+    // dbUpdate of a document that is not there (websocket.js updates nothing; here it is said).
+    expect(await c.emit("/", "dbUpdate", { collection: "treatments", _id: "0123456789abcdef01234567", data: { carbs: 1 } })).toEqual([{ result: "Not found" }]);
+    // loadRetro: acked, then retroUpdate with the recent device status.
+    expect(await c.emit("/", "loadRetro", {})).toEqual([{ result: "success" }]);
+    const [retro] = await c.next("retroUpdate");
+    expect(retro.devicestatus).toEqual([expect.objectContaining({ device: "openaps://AAPS", mills: expect.any(Number) })]);
+    c.close();
+  });
+});
+
+describe("credentials and isolation", () => {
+  it("a wrong secret is answered without permissions and the socket gets nothing", async () => {
+    const a = await account();
+    const c = await SioClient.polling(3);
+    await c.quickHeartbeat();
+    const [ack] = await c.emit("/", "authorize", authMessage("0".repeat(40)));
+    expect(ack).toEqual({ read: false, write: false, write_treatment: false, error: true });
+    const [none] = await c.emit("/", "authorize", { client: "web" });
+    expect(none).toEqual({ read: false, write: false, write_treatment: false });
+    await postReading(a, 50);
+    await settle(300);
+    await c.poll();
+    expect(c.count("dataUpdate")).toBe(0);
+    expect(c.count("connected")).toBe(0);
+    expect(c.count("urgent_alarm")).toBe(0);
+  });
+
+  it("a socket of user A never gets B's data, and cannot switch to B", async () => {
+    const a = await account();
+    const b = await account();
+    await postReading(b, 180, Date.now() - 5 * MIN);
+    const ca = await SioClient.websocket(4);
+    const cb = await SioClient.websocket(4);
+    await ca.connect("/");
+    await cb.connect("/");
+    await ca.emit("/", "authorize", authMessage(a.apiSecret));
+    await cb.emit("/", "authorize", authMessage(b.apiSecret));
+    const [fullA] = await ca.next("dataUpdate");
+    expect(fullA.sgvs).toEqual([]);
+    // A's session offered B's secret: refused, it stays A's.
+    expect(await ca.emit("/", "authorize", authMessage(b.apiSecret))).toEqual([{ read: false, write: false, write_treatment: false, error: true }]);
+    await postReading(b, 40);
+    await ns(b.apiSecret, "/api/v1/treatments", { body: [{ eventType: "Note", notes: "B only", created_at: new Date().toISOString() }] });
+    await cb.next("urgent_alarm");
+    await cb.next("dataUpdate", "/", ([x]) => Array.isArray(x.treatments));
+    await settle(200);
+    expect(ca.events.filter((e) => e.event !== "connected" && e.args.length && JSON.stringify(e.args).includes("B only"))).toEqual([]);
+    expect(ca.count("urgent_alarm")).toBe(0);
+    expect(ca.count("dataUpdate")).toBe(1);
+    // A's writes go to A.
+    await ca.emit("/", "dbAdd", { collection: "treatments", data: { eventType: "Note", notes: "A only", created_at: new Date().toISOString() } });
+    expect((await ns(b.apiSecret, "/api/v1/treatments.json")).json.map((t: { notes: string }) => t.notes)).toEqual(["B only"]);
+    ca.close();
+    cb.close();
+  });
+});
+
+describe("the /alarm namespace (lib/api3/alarmSocket.js)", () => {
+  it("subscribe with a token, then alarm and clear_alarm there", async () => {
+    const a = await account();
+    const c = await SioClient.websocket(4);
+    await c.connect("/alarm");
+    await c.until(() => c.connects.some((p) => p.nsp === "/alarm"));
+    expect(await c.emit("/alarm", "subscribe", { accessToken: "nope" })).toEqual([{ success: false, message: "Missing or bad accessToken" }]);
+    expect(await c.emit("/alarm", "subscribe", { accessToken: a.secret })).toEqual([{ success: true, message: "Subscribed for alarms", read: true, ack: true }]);
+    await postReading(a, 65);
+    const [alarm] = await c.next("alarm", "/alarm");
+    expect(alarm).toMatchObject({ level: 1, title: "Warning LOW", eventName: "low", group: "default" });
+    // ack(level, group, silenceTime) acknowledges it (alarmSocket.js → notifications.ack).
+    await c.send(`42/alarm,["ack",1,"default",1800000]`);
+    await c.next("clear_alarm", "/alarm");
+    // An unknown namespace is refused (socket.io-protocol v5 CONNECT_ERROR).
+    await c.connect("/nope");
+    await c.until(() => c.connects.some((p) => p.nsp === "/nope"));
+    expect(c.connects.find((p) => p.nsp === "/nope")).toMatchObject({ type: 4, data: { message: "Invalid namespace" } });
+    c.close();
+  });
+});
+
+describe("eviction mid-session (state.abort, as test/worker/faults.test.ts)", () => {
+  it("a polling session and the monitor are evicted; the session goes on and still gets the next reading", async () => {
+    const a = await account();
+    const c = await SioClient.polling(4);
+    await c.connect("/");
+    await c.quickHeartbeat();
+    await c.emit("/", "authorize", authMessage(a.apiSecret));
+    await c.next("dataUpdate");
+    await runInDurableObject(sessionOf(c.sid), (_i, state) => state.abort("simulated eviction")).catch(() => undefined);
+    await runInDurableObject(monitorOf(a), (_i, state) => state.abort("simulated eviction")).catch(() => undefined);
+    await c.quickHeartbeat();
+    await postReading(a, 130);
+    const [delta] = await c.next("dataUpdate", "/", ([x]) => x.delta === true);
+    expect(delta.sgvs).toEqual([expect.objectContaining({ mgdl: 130 })]);
+    // The session kept its authorization: writes still work.
+    const [added] = await c.emit("/", "dbAdd", { collection: "treatments", data: { eventType: "Note", notes: "after eviction", created_at: new Date().toISOString() } });
+    expect(added).toEqual([expect.objectContaining({ notes: "after eviction" })]);
+  });
+});
+
+describe("bad requests", () => {
+  const get = async (query: string, init?: RequestInit) => {
+    const res = await SELF.fetch(`${BASE}/socket.io/${query}`, init);
+    return { status: res.status, json: await res.json() };
+  };
+
+  it("answer 400 in the envelope naming the parameter", async () => {
+    expectFieldError(await get("?transport=polling"), 400, "EIO");
+    expectFieldError(await get("?EIO=5&transport=polling"), 400, "EIO");
+    expectFieldError(await get("?EIO=4&transport=flash"), 400, "transport");
+    expectFieldError(await get("?EIO=4&transport=websocket"), 400, "transport");
+    expectFieldError(await get("?EIO=4&transport=polling&sid=x"), 400, "sid");
+    expectFieldError(await get("?EIO=4&transport=polling&sid=AAAAAAAAAAAAAAAAAAAA"), 400, "sid");
+    expectFieldError(await get("?EIO=3&transport=polling&j=0"), 400, "j");
+    expectFieldError(await get("?EIO=4&transport=polling", { method: "POST", body: "4x" }), 400, "method");
+    const c = await SioClient.polling(4);
+    expectFieldError(await get(`?EIO=3&transport=polling&sid=${c.sid}`), 400, "EIO");
+    expectFieldError(await get(`?EIO=4&transport=polling&sid=${c.sid}`, { method: "POST", body: "" }), 400, "body");
+    const v3 = await SioClient.polling(3);
+    expectFieldError(await get(`?EIO=3&transport=polling&sid=${v3.sid}`, { method: "POST", body: "99:40" }), 400, "body");
+    // The handshake's framing, read by hand: Engine.IO 4 separates packets with \x1e.
+    const res = await SELF.fetch(`${BASE}/socket.io/?EIO=4&transport=polling`);
+    expect(splitPayload(4, await res.text())[0]).toMatch(/^0\{"sid":"[A-Za-z0-9_-]{20}"/);
+  });
+
+  it("account deletion ends the user's sessions", async () => {
+    const a = await account();
+    const c = await SioClient.websocket(4);
+    await c.connect("/");
+    await c.emit("/", "authorize", authMessage(a.apiSecret));
+    const res = await api("/api/v1/auth/me", { method: "DELETE", token: a.access, body: { password: a.password } });
+    expect(res.status).toBe(204);
+    await c.until(() => c.closed);
+    const gone = await runInDurableObject(sessionOf(c.sid), (s: SocketIoSession) => (s as unknown as { state: unknown }).state);
+    expect(gone).toBeNull();
+    expect(env.SOCKETIO_SESSION).toBeDefined();
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * @module worker/nightscout/socketio-publish
+ * Tells the user's socket.io sessions about Nightscout documents the REST API has just stored
+ * (they become `dataUpdate` deltas). Readings need no call: they reach the sessions through the
+ * live monitor with every ingestion (worker/services/monitor.ts notifyMonitor).
+ */
+import type { Context } from "hono";
+import type { AppEnv } from "../env.ts";
+import { errorFields } from "../lib/log.ts";
+import { monitorStub } from "../services/monitor.ts";
+import type { NightscoutDelta } from "../../durable/socketio/nightscout-shapes.ts";
+
+export function publishToSockets(c: Context<AppEnv>, delta: NightscoutDelta): void {
+  if (!Object.values(delta).some((docs) => docs?.length)) return;
+  const user = c.get("user");
+  const log = c.get("log");
+  c.executionCtx.waitUntil(
+    monitorStub(c.env, user.publicId)
+      .publishNightscout({ userId: user.id, publicId: user.publicId, requestId: c.get("requestId") }, delta)
+      .catch((err: unknown) => log.error("socketio.publish_failed", { user: user.publicId, ...errorFields(err) })),
+  );
+}
