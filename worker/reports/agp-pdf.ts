@@ -112,9 +112,13 @@ class Canvas {
 }
 
 const n1 = (x: number) => Math.round(x * 10) / 10;
-const fmtDate = (iso: string, withYear = true) =>
-  new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", ...(withYear ? { year: "numeric" } : {}) }).format(new Date(`${iso}T12:00:00Z`));
-const weekday = (iso: string) => new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short" }).format(new Date(`${iso}T12:00:00Z`));
+// Formatters are built once: building one costs more than formatting with it.
+const DATE_YEAR = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" });
+const DATE = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short" });
+const WEEKDAY = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short" });
+/** A local date (YYYY-MM-DD) as "4 Dec 2026" (or "4 Dec"). */
+const fmtDate = (iso: string, withYear = true) => (withYear ? DATE_YEAR : DATE).format(new Date(`${iso}T12:00:00Z`));
+const weekday = (iso: string) => WEEKDAY.format(new Date(`${iso}T12:00:00Z`));
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padStart(2, "0")}:00`;
 
 /** Hours and minutes of a day that a share of time stands for ("3 h 22 min a day"). */
@@ -240,7 +244,7 @@ function agpChart(cv: Canvas, r: AgpReport, top: number, h: number) {
   const u = r.unit;
   const x0 = MARGIN + 34;
   const x1 = PAGE_W - MARGIN - 30;
-  const y0 = top + 32;
+  const y0 = top + 40;
   const y1 = top + h - 14;
   const X = (minute: number) => x0 + ((x1 - x0) * minute) / 1440;
   const Y = (value: number) => y1 - ((y1 - y0) * Math.min(value, mg(Y_MAX_MGDL, u))) / mg(Y_MAX_MGDL, u);
@@ -250,7 +254,7 @@ function agpChart(cv: Canvas, r: AgpReport, top: number, h: number) {
     cv.line(x0, Y(mg(t, u)), x1, Y(mg(t, u)), isTarget ? TARGET_LINE : RULE, isTarget ? 0.8 : 0.4);
     cv.text(label(t, u), x0 - 4, Y(mg(t, u)) - 3, { size: 7, align: "right", color: isTarget ? TARGET_LINE : MUTED });
   }
-  cv.text(u, MARGIN, y0 - 10, { size: 6.5, color: MUTED });
+  cv.text(u, x0 - 4, y0 - 12, { size: 6.5, color: MUTED, align: "right" });
   for (let m = 0; m <= 1440; m += 180) {
     cv.line(X(m), y0, X(m), y1, RULE, 0.3);
     cv.text(hhmm(m), X(m), y1 + 3, { size: 6.5, align: "center", color: MUTED });
@@ -455,9 +459,9 @@ export async function renderAgpPdf(r: AgpReport): Promise<Uint8Array> {
   const statsW = 262;
   statistics(one, r, top, statsW);
   timeInRanges(one, r, MARGIN + statsW + 14, top, CONTENT_W - statsW - 14, 200);
-  top += 262;
-  agpChart(one, r, top, 250);
-  top += 258;
+  top += 250;
+  agpChart(one, r, top, 262);
+  top += 270;
   dailyProfiles(one, r, top, PAGE_H - MARGIN - top - 8);
   footer(one, r);
 
