@@ -6,6 +6,7 @@
 //   interop-http  the real export files imported over HTTP into a private copy of the built Worker
 //   push       Web Push delivered by a private wrangler dev to a local push service (Node)
 //   load       concurrent uploaders with retries, a restarted Worker, a locked D1 (Node + wrangler dev)
+//   report-render  the clinician PDF rendered by poppler (pdftoppm, pdfinfo, pdftotext; Node + wrangler dev)
 //   web        the web site's data-shaping units (plain Node)
 //   e2e        real Chromium against the locally started platform (when present)
 // `npm test -- worker` runs only the named suites.
@@ -19,6 +20,7 @@ const suites = [
   { name: "interop-http", args: ["--config", "vitest.interop-http.config.ts"] },
   { name: "push", args: ["--config", "vitest.push.config.ts"] },
   { name: "load", args: ["--config", "vitest.load.config.ts"] },
+  { name: "report-render", args: ["--config", "vitest.report-render.config.ts"] },
   { name: "web", args: ["--config", "vitest.web.config.ts"], optional: "vitest.web.config.ts" },
   { name: "e2e", args: ["--config", "vitest.e2e.config.ts"], optional: "vitest.e2e.config.ts" },
 ];

@@ -47,25 +47,39 @@ export interface TherapySummary {
   total_units_per_day: number | null;
 }
 
-export type AgpReport = Awaited<ReturnType<typeof loadAgpReport>>;
+export type AgpReport = ReturnType<typeof buildAgpReport>;
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
-/**
- * The report of the last `days` complete local days before `now` (the same days as
- * `GET /insights/agp?days=`). Reads the readings once and the two record tables in the period.
- */
-export async function loadAgpReport(db: Db, owner: ReportOwner, days: number, now = Date.now()) {
-  const { timezone: tz, unit } = owner;
+/** The report's period: the last `days` complete local days before `now`, as `GET /insights/agp?days=` takes them. */
+export function reportPeriod(days: number, tz: string, now: number) {
   const today = localDayNumber(now, tz);
-  const firstDay = today - days;
-  const start = startOfLocalDay(firstDay, tz);
-  const end = startOfLocalDay(today, tz);
+  return { today, firstDay: today - days, start: startOfLocalDay(today - days, tz), end: startOfLocalDay(today, tz) };
+}
+
+/** Reads the period's readings and meal and insulin records (once each) and builds the report. */
+export async function loadAgpReport(db: Db, owner: ReportOwner, days: number, now = Date.now()): Promise<AgpReport> {
+  const { start, end } = reportPeriod(days, owner.timezone, now);
   const [readings, mealRows, doseRows] = await Promise.all([
     readingsInRange(db, owner.id, start, end),
     db.select({ time: meals.time, carbs: meals.carbs }).from(meals).where(and(eq(meals.userId, owner.id), gte(meals.time, start), lt(meals.time, end))),
     db.select({ time: insulinDoses.time, units: insulinDoses.units, kind: insulinDoses.kind }).from(insulinDoses).where(and(eq(insulinDoses.userId, owner.id), gte(insulinDoses.time, start), lt(insulinDoses.time, end))),
   ]);
+  return buildAgpReport({ owner, days, now, readings, meals: mealRows, doses: doseRows });
+}
+
+/** The report from the period's data (pure: the rows of {@link loadAgpReport}). */
+export function buildAgpReport(input: {
+  owner: Pick<ReportOwner, "name" | "unit" | "timezone">;
+  days: number;
+  now: number;
+  readings: { times: Float64Array; values: Float64Array };
+  meals: { time: number; carbs: number | null }[];
+  doses: { time: number; units: number; kind: string }[];
+}) {
+  const { owner, days, now, readings } = input;
+  const { timezone: tz, unit } = owner;
+  const { today, firstDay, start, end } = reportPeriod(days, tz, now);
   const agp = agpView({ unit, days, start, end, timezone: tz, readings });
 
   // Day traces of the most recent days; the count of days with data over the whole period.
@@ -93,7 +107,7 @@ export async function loadAgpReport(db: Db, owner: ReportOwner, days: number, no
     days_with_data: daysWithData.size,
     agp,
     daily: [...traces.values()],
-    therapy: therapySummary(mealRows, doseRows, tz),
+    therapy: therapySummary(input.meals, input.doses, tz),
     generated_at: new Date(now).toISOString(),
   };
 }
