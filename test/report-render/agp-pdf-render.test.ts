@@ -49,7 +49,7 @@ beforeAll(async () => {
     ["/api/v1/insulin/bulk", "items", data.insulin],
   ] as const) {
     const res = await call(path, { token, body: { [key]: items } });
-    expect(res.status, path).toBe(200);
+    if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   }
 });
 

@@ -13,10 +13,10 @@ import type { AppEnv } from "../env.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { ApiError, notFound, unauthorized } from "../lib/errors.ts";
 import { findUser } from "../repositories/users.ts";
-import { commonErrors, ErrorEnvelope, iso, jsonBody, jsonContent, notFoundError } from "../schemas/common.ts";
+import { commonErrors, ErrorEnvelope, iso, jsonContent, notFoundError } from "../schemas/common.ts";
 import { loadAgpReport, type AgpReport, type ReportOwner } from "./agp-report.ts";
 import { renderAgpPdf } from "./agp-pdf.ts";
-import { AgpReportDoc, CreatedShare, ReportQuery, Share, ShareAccessList, ShareId, ShareInput, ShareList, ShareToken } from "./schemas.ts";
+import { AgpReportDoc, CreatedShare, ReportQuery, ShareAccessList, ShareId, ShareInput, ShareList, ShareToken } from "./schemas.ts";
 import { createShare, findShare, findShareByTokenHash, listShareAccess, listShares, logShareAccess, revokeShare, type ReportShareWithUse } from "./shares.ts";
 
 const security = [{ Bearer: [] }];
