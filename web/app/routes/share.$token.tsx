@@ -66,7 +66,7 @@ export default function SharedReport() {
   const labels = new Map(d.traces.map((t) => [t.date, t.label]));
   const m = d.metrics;
   return (
-    <main className="agp shared-report">
+    <main id="main" className="page agp shared-report">
       <div className="agp__head">
         <div>
           <h1>AGP report: {d.name}</h1>
@@ -175,7 +175,7 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const message = isRouteErrorResponse(error) ? ((error.data as { message?: string } | null)?.message ?? "This report could not be opened.") : "This report could not be opened.";
   return (
-    <main className="agp shared-report">
+    <main id="main" className="page agp shared-report">
       <section className="card">
         <h1>{isRouteErrorResponse(error) && error.status === 410 ? "This link has ended" : "Report not found"}</h1>
         <p>{message}</p>
