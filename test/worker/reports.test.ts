@@ -62,6 +62,9 @@ describe("GET /reports/agp.pdf", () => {
     expect(Number(res.headers.get("content-length"))).toBe(bytes.byteLength);
     expect(new TextDecoder().decode(bytes.slice(0, 5))).toBe("%PDF-");
 
+    // The same data gives the same bytes (no clock, no random names in the file).
+    expect((await pdf("/api/v1/reports/agp.pdf", account.access)).bytes).toEqual(bytes);
+
     const doc = await readPdf(bytes);
     expect(doc.pages).toHaveLength(2);
     for (const p of doc.pages) expect([Math.round(p.width), Math.round(p.height)]).toEqual([Math.round(A4.width), Math.round(A4.height)]);
