@@ -7,6 +7,7 @@
 //   push       Web Push delivered by a private wrangler dev to a local push service (Node)
 //   socketio-clients  the real socket.io clients (2 and 4) against a private copy of the built Worker (Node)
 //   load       concurrent uploaders with retries, a restarted Worker, a locked D1 (Node + wrangler dev)
+//   report-render  the clinician PDF rendered by poppler (pdftoppm, pdfinfo, pdftotext; Node + wrangler dev)
 //   web        the web site's data-shaping units (plain Node)
 //   e2e        real Chromium against the locally started platform (when present)
 // `npm test -- worker` runs only the named suites.
@@ -21,6 +22,7 @@ const suites = [
   { name: "push", args: ["--config", "vitest.push.config.ts"] },
   { name: "socketio-clients", args: ["--config", "vitest.socketio-clients.config.ts"] },
   { name: "load", args: ["--config", "vitest.load.config.ts"] },
+  { name: "report-render", args: ["--config", "vitest.report-render.config.ts"] },
   { name: "web", args: ["--config", "vitest.web.config.ts"], optional: "vitest.web.config.ts" },
   { name: "e2e", args: ["--config", "vitest.e2e.config.ts"], optional: "vitest.e2e.config.ts" },
 ];

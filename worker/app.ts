@@ -39,6 +39,7 @@ import { sharingRoutes } from "./routes/sharing.ts";
 import { asFollower, followingReads, followingRoutes } from "./routes/following.ts";
 import { iobCobRoutes } from "./nightscout/iob-cob-route.ts";
 import { socketIoRoute } from "./nightscout/socketio.ts";
+import { reportRoutes, sharedRoutes } from "./reports/routes.ts";
 
 /** Bulk uploads carry up to 10,000 items; everything else is small. */
 const BULK_BODY_LIMIT = 8 * 1024 * 1024;
@@ -188,6 +189,11 @@ export function createApp(): OpenAPIHono<AppEnv> {
     "/api/v1/following/:user_id",
     followingReads({ "/glucose": glucoseRoutes, ...Object.fromEntries(recordKinds.map((k) => [`/${k.path}`, recordRoutes(k)])), "/insights": insightRoutes, "/alerts": alertRoutes }),
   );
+
+  // Clinician reports: the PDF and share links (bearer); a share link's token opens only the report.
+  app.use("/api/v1/reports/*", requireAuth);
+  app.route("/api/v1/reports", reportRoutes);
+  app.route("/api/v1/shared", sharedRoutes);
 
   registerDocs(app);
   return app;

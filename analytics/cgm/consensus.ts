@@ -1,5 +1,5 @@
 import { activePercent } from "./active-percent.ts";
-import { gri, griZone, type GriZone } from "./gri.ts";
+import { gri, griComponents, griZone, type GriZone } from "./gri.ts";
 import { rMean, rSd } from "./r-stats.ts";
 import type { CgmSeries } from "./readings.ts";
 import { glucoseValues } from "./validate.ts";
@@ -16,10 +16,15 @@ export interface ConsensusMetrics {
   in_range_70_180: number;
   above_180: number;
   above_250: number;
-  /** Time in tight range, 63–140 mg/dL (iglu's second default range). */
+  /** 63–140 mg/dL (iglu's second default range). */
   in_range_63_140: number;
+  /** Time in tight range, 70–140 mg/dL (iglu `in_range_percent(targets = list(c(70, 140)))`). */
+  in_range_70_140: number;
   gri: number;
   gri_zone: GriZone;
+  /** GRI grid coordinates: VLow + 0.8 · Low and VHigh + 0.5 · High (% of readings). */
+  gri_hypo: number;
+  gri_hyper: number;
   /** Data sufficiency: % of the expected readings present over the recording (iglu `active_percent`). */
   active_percent: number;
   /** Days from the first to the last reading, 1 decimal. */
@@ -28,7 +33,8 @@ export interface ConsensusMetrics {
 
 /**
  * The consensus set in one pass: mean, SD, CV, GMI, time below 54 / below 70 / in 70–180 /
- * above 180 / above 250 mg/dL, time in 63–140, GRI with its zone, and data sufficiency. Each
+ * above 180 / above 250 mg/dL, time in 63–140 and in tight range 70–140, GRI with its zone and grid
+ * components, and data sufficiency. Each
  * value equals the iglu function of the same meaning (`mean_glu`, `sd_glu`, `cv_glu`, `gmi`,
  * `below_percent`, `in_range_percent`, `above_percent`, `gri`, `active_percent`).
  *
@@ -47,6 +53,7 @@ export function consensusMetrics(series: CgmSeries): ConsensusMetrics {
   let b70 = 0;
   let tir = 0;
   let titr = 0;
+  let tight = 0;
   let a180 = 0;
   let a250 = 0;
   for (const g of gl) {
@@ -54,12 +61,14 @@ export function consensusMetrics(series: CgmSeries): ConsensusMetrics {
     if (g < 70) b70++;
     if (g >= 70 && g <= 180) tir++;
     if (g >= 63 && g <= 140) titr++;
+    if (g >= 70 && g <= 140) tight++;
     if (g > 180) a180++;
     if (g > 250) a250++;
   }
   const mean = rMean(gl);
   const sd = rSd(gl);
   const g = gri(gl);
+  const grid = griComponents(gl);
   const act = activePercent(series);
   return {
     readings: n,
@@ -73,8 +82,11 @@ export function consensusMetrics(series: CgmSeries): ConsensusMetrics {
     above_180: (a180 / n) * 100,
     above_250: (a250 / n) * 100,
     in_range_63_140: (titr / n) * 100,
+    in_range_70_140: (tight / n) * 100,
     gri: g,
     gri_zone: griZone(g),
+    gri_hypo: grid.hypo,
+    gri_hyper: grid.hyper,
     active_percent: act.active_percent,
     ndays: act.ndays,
   };

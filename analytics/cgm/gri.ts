@@ -29,6 +29,40 @@ export function gri(values: ArrayLike<number>): number {
   return out > 100 ? 100 : out;
 }
 
+/** The two components of the GRI grid (Klonoff et al. 2023, Fig. 4), in % of readings. */
+export interface GriComponents {
+  /** Hypoglycaemia component: VLow + 0.8 · Low (x axis of the grid). */
+  hypo: number;
+  /** Hyperglycaemia component: VHigh + 0.5 · High (y axis of the grid). */
+  hyper: number;
+  /** 3 · hypo + 1.6 · hyper, capped at 100: the same number as {@link gri}. */
+  gri: number;
+  zone: GriZone;
+}
+
+/**
+ * GRI split into the hypoglycaemia and hyperglycaemia components that place a person on the GRI
+ * grid: GRI = 3 · (VLow + 0.8 · Low) + 1.6 · (VHigh + 0.5 · High) = 3 · hypo + 1.6 · hyper, so the
+ * zone boundaries are the lines 3 · hypo + 1.6 · hyper = 20, 40, 60, 80. Ranges as in {@link gri}.
+ *
+ * Reference: Klonoff et al. (2023), doi:10.1177/19322968221085273 (the GRI grid). This runs in `O(n)`.
+ *
+ * @throws {AnalyticsInputError} when there is no glucose value.
+ * @example
+ * griComponents([50, 100, 100, 200]); // => { hypo: 25, hyper: 12.5, gri: 95, zone: "E" }
+ */
+export function griComponents(values: ArrayLike<number>): GriComponents {
+  const below = belowPercent(values, [54, 70]);
+  const above = abovePercent(values, [180, 250]);
+  const hypo = below.below_54 + 0.8 * (below.below_70 - below.below_54);
+  const hyper = above.above_250 + 0.5 * (above.above_180 - above.above_250);
+  const value = Math.min(100, 3 * hypo + 1.6 * hyper);
+  return { hypo, hyper, gri: value, zone: griZone(value) };
+}
+
+/** The GRI value at which each zone ends (A ≤ 20, B ≤ 40, C ≤ 60, D ≤ 80, E above). */
+export const GRI_ZONE_LIMITS = [20, 40, 60, 80] as const;
+
 /**
  * The GRI zone of a GRI value: A ≤ 20 < B ≤ 40 < C ≤ 60 < D ≤ 80 < E (Klonoff et al. 2023 define
  * the zones as the quintiles 0–20, 21–40, 41–60, 61–80, 81–100 of the 0–100 scale).

@@ -25,6 +25,7 @@ import {
   belowPercent,
   cogi,
   conga,
+  consensusMetrics,
   cvGlu,
   cvMeasures,
   dayByDay,
@@ -36,6 +37,7 @@ import {
   gradeHyper,
   gradeHypo,
   gri,
+  griComponents,
   gvp,
   hbgi,
   hyperIndex,
@@ -199,6 +201,17 @@ describe("iglu 4.3.0 reference, example_data_5_subject (tz EST)", () => {
     const got = igluMetrics(s.readings, "EST");
     const expected = Object.fromEntries(Object.entries(reference.metrics).map(([k, v]) => [k, v.values[id]]));
     expect(mismatches(got, expected, id)).toEqual([]);
+  });
+
+  // The AGP report's time in tight range and GRI grid come from consensusMetrics: the same numbers
+  // as iglu's `in_range_percent(data, target_ranges = list(c(70, 140)))` and `gri(data)` (R/gri.R).
+  it.each(subjects.map((s) => [s.id, s] as const))("consensusMetrics(%s): time in tight range 70–140 and GRI as iglu, GRI = 3 · hypo + 1.6 · hyper", (id, s) => {
+    const c = consensusMetrics(s.series);
+    expect(mismatches(c.in_range_70_140, reference.metrics.in_range_percent_70_140.values[id], "in_range_70_140")).toEqual([]);
+    expect(mismatches(c.gri, reference.metrics.gri.values[id], "gri")).toEqual([]);
+    expect(mismatches(3 * c.gri_hypo + 1.6 * c.gri_hyper, reference.metrics.gri.values[id], "3 hypo + 1.6 hyper")).toEqual([]);
+    const parts = griComponents(s.series.values);
+    expect([parts.hypo, parts.hyper, parts.zone]).toEqual([c.gri_hypo, c.gri_hyper, c.gri_zone]);
   });
 
   it("gives the same numbers for shuffled input and does not mutate it", () => {

@@ -56,7 +56,7 @@ export { hyperIndex } from "./hyper-index.ts";
 export { hypoIndex } from "./hypo-index.ts";
 export { igc } from "./igc.ts";
 export { cogi } from "./cogi.ts";
-export { gri, griZone, type GriZone } from "./gri.ts";
+export { GRI_ZONE_LIMITS, gri, griComponents, griZone, type GriComponents, type GriZone } from "./gri.ts";
 export { pgs, type PgsOptions } from "./pgs.ts";
 
 // Time in ranges and data sufficiency

@@ -7,7 +7,7 @@
  * deploy time, so they are configuration in wrangler.toml rather than `[vars]` (docs/operations.md
  * lists them with production values). A binding that is not configured means "no limit".
  *
- * Groups (by path): `auth` (/api/v1/auth), `insights`, `export`, and `ingest` for everything
+ * Groups (by path): `auth` (/api/v1/auth), `insights`, `export` (with /reports and /shared), and `ingest` for everything
  * else under /api/v1 (readings, records, alerts, Nightscout, webhooks, imports, uploaders).
  *
  * CGM uploaders are never throttled below one request per 30 s per device: a request that
@@ -47,6 +47,8 @@ export function groupOf(path: string): RateLimitGroup | null {
   if (path.startsWith("/api/v1/auth/") || path === "/api/v1/auth") return "auth";
   if (path.startsWith("/api/v1/insights/") || path === "/api/v1/insights") return "insights";
   if (path.startsWith("/api/v1/export/") || path === "/api/v1/export") return "export";
+  // Reports render a PDF per request: counted as exports.
+  if (path.startsWith("/api/v1/reports/") || path.startsWith("/api/v1/shared/")) return "export";
   return "ingest";
 }
 

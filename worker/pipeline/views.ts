@@ -227,7 +227,7 @@ export function metricsOf(readings: { times: Float64Array; values: Float64Array 
   return consensusMetrics(prepareReadings(Array.from(readings.times, (time, i) => ({ time, value: readings.values[i]! })), tz));
 }
 
-function metricsView(m: ConsensusMetrics | null, unit: GlucoseUnit) {
+export function metricsView(m: ConsensusMetrics | null, unit: GlucoseUnit) {
   if (!m) return null;
   return {
     readings: m.readings,
@@ -238,9 +238,14 @@ function metricsView(m: ConsensusMetrics | null, unit: GlucoseUnit) {
     below_54_percent: r2(m.below_54)!,
     below_70_percent: r2(m.below_70)!,
     in_range_percent: r2(m.in_range_70_180)!,
+    tight_range_percent: r2(m.in_range_70_140)!,
     above_180_percent: r2(m.above_180)!,
     above_250_percent: r2(m.above_250)!,
     active_percent: r2(m.active_percent)!,
+    gri: r2(m.gri)!,
+    gri_hypo: r2(m.gri_hypo)!,
+    gri_hyper: r2(m.gri_hyper)!,
+    gri_zone: m.gri_zone,
   };
 }
 
@@ -276,7 +281,11 @@ export function dashboardView(input: {
   const prev = metricsView(input.previous.metrics, unit);
   const changes: Record<string, number> = {};
   if (cur && prev) {
-    for (const k of Object.keys(cur) as (keyof typeof cur)[]) if (k !== "readings") changes[k] = Math.round((cur[k] - prev[k]) * 100) / 100;
+    for (const k of Object.keys(cur) as (keyof typeof cur)[]) {
+      const a = cur[k];
+      const b = prev[k];
+      if (k !== "readings" && typeof a === "number" && typeof b === "number") changes[k] = Math.round((a - b) * 100) / 100;
+    }
   }
   // Top three insights: the strongest significant correlations, then the strongest causal link and rule.
   const insights: { kind: string; sentence: string }[] = [];
@@ -314,8 +323,11 @@ export function agpView(input: { unit: GlucoseUnit; days: number; start: number;
   const empty = () => Array.from({ length: bins }, () => null as number | null);
   let p: Record<string, (number | null)[]> = { p5: empty(), p25: empty(), p50: empty(), p75: empty(), p95: empty() };
   let count = Array.from({ length: bins }, () => 0);
+  let metrics: ConsensusMetrics | null = null;
   if (readings.times.length > 0) {
-    const agp = agpProfile(prepareReadings(Array.from(readings.times, (time, i) => ({ time, value: readings.values[i]! })), input.timezone), { binMinutes });
+    const series = prepareReadings(Array.from(readings.times, (time, i) => ({ time, value: readings.values[i]! })), input.timezone);
+    if (series.values.length >= 2) metrics = consensusMetrics(series);
+    const agp = agpProfile(series, { binMinutes });
     p = Object.fromEntries(Object.entries(agp.percentiles).map(([k, v]) => [k, Array.from(v, (x) => (Number.isFinite(x) ? glucoseValue(x, unit) : null))]));
     count = Array.from(agp.count);
   }
@@ -334,6 +346,7 @@ export function agpView(input: { unit: GlucoseUnit; days: number; start: number;
     p75: p.p75!,
     p95: p.p95!,
     count,
+    metrics: metricsView(metrics, unit),
     computed_at: new Date().toISOString(),
   };
 }

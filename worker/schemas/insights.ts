@@ -207,10 +207,15 @@ const Metrics = z
     gmi_percent: num,
     below_54_percent: num,
     below_70_percent: num,
-    in_range_percent: num,
+    in_range_percent: num.openapi({ description: "70–180 mg/dL (3.9–10.0 mmol/L)" }),
+    tight_range_percent: num.openapi({ description: "Time in tight range, 70–140 mg/dL (3.9–7.8 mmol/L); iglu `in_range_percent(targets = list(c(70, 140)))`" }),
     above_180_percent: num,
     above_250_percent: num,
     active_percent: num,
+    gri: num.openapi({ description: "Glycaemia risk index 0–100 (Klonoff et al. 2023): 3 · gri_hypo + 1.6 · gri_hyper, capped at 100" }),
+    gri_hypo: num.openapi({ description: "GRI hypoglycaemia component: % < 54 + 0.8 · % 54–69 mg/dL" }),
+    gri_hyper: num.openapi({ description: "GRI hyperglycaemia component: % > 250 + 0.5 · % 181–250 mg/dL" }),
+    gri_zone: z.enum(["A", "B", "C", "D", "E"]).openapi({ description: "A: GRI 0–20, B: 21–40, C: 41–60, D: 61–80, E: 81–100" }),
   })
   .nullable();
 
@@ -243,6 +248,7 @@ export const Agp = z
     p75: z.array(nullableNum),
     p95: z.array(nullableNum),
     count: z.array(z.number().int()),
+    metrics: Metrics.openapi({ description: "The consensus metrics of the same readings (null with fewer than 2)" }),
     computed_at: z.string(),
   })
   .openapi("Agp");

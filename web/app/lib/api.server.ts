@@ -360,6 +360,12 @@ const metricsSchema = z
     above_180_percent: z.number(),
     above_250_percent: z.number(),
     active_percent: z.number(),
+    // Time in tight range (70–140 mg/dL) and the GRI grid (optional: an older API omits them).
+    tight_range_percent: z.number().optional(),
+    gri: z.number().optional(),
+    gri_hypo: z.number().optional(),
+    gri_hyper: z.number().optional(),
+    gri_zone: z.enum(["A", "B", "C", "D", "E"]).optional(),
   })
   .nullable();
 
@@ -388,7 +394,49 @@ export const agpSchema = z.looseObject({
   p50: nullableNums,
   p75: nullableNums,
   p95: nullableNums,
+  metrics: metricsSchema.optional(),
 });
+
+/** `GET /api/v1/shared/{token}/agp`: the AGP report a clinician's share link opens. */
+export const sharedReportSchema = z.looseObject({
+  patient: z.looseObject({ name: z.string() }),
+  unit: z.enum(["mg/dL", "mmol/L"]),
+  timezone: z.string(),
+  days: z.number(),
+  first_date: z.string(),
+  last_date: z.string(),
+  days_with_data: z.number(),
+  agp: agpSchema,
+  daily: z.array(z.looseObject({ date: z.string(), minute: z.array(z.number()), value: z.array(z.number()) })),
+  therapy: z.looseObject({
+    days_with_meals: z.number(),
+    days_with_insulin: z.number(),
+    meals_per_day: z.number().nullable(),
+    carbs_g_per_day: z.number().nullable(),
+    bolus_units_per_day: z.number().nullable(),
+    basal_units_per_day: z.number().nullable(),
+    total_units_per_day: z.number().nullable(),
+  }),
+});
+export type SharedReport = z.infer<typeof sharedReportSchema>;
+
+/** `GET /api/v1/reports/shares`. */
+export const reportSharesSchema = z.looseObject({
+  items: z.array(
+    z.looseObject({
+      id: z.string(),
+      days: z.number(),
+      created_at: z.string(),
+      expires_at: z.string(),
+      revoked_at: z.string().nullable(),
+      status: z.enum(["active", "expired", "revoked"]),
+      opens: z.number(),
+      last_opened_at: z.string().nullable(),
+    }),
+  ),
+});
+export type ReportShare = z.infer<typeof reportSharesSchema>["items"][number];
+export const createdShareSchema = z.looseObject({ id: z.string(), url: z.string(), token: z.string(), expires_at: z.string(), days: z.number() });
 
 /** `GET /api/v1/glucose/forecast` (mg/dL). */
 export const forecastSchema = z.looseObject({
@@ -429,10 +477,11 @@ export const csvExportListSchema = z.looseObject({ files: z.array(z.looseObject(
  *
  * @throws ApiError (or a subclass) for a non-2xx answer or a network failure.
  */
-export async function apiStream(env: ServerEnv, path: string, { token, query }: { token: string; query?: Record<string, string | undefined> }): Promise<Response> {
+export async function apiStream(env: ServerEnv, path: string, { token, query }: { token?: string; query?: Record<string, string | undefined> }): Promise<Response> {
   const url = new URL(path, `${env.apiUrl}/`);
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-  const init: RequestInit = { headers: { Authorization: `Bearer ${token}`, ...(env.clientIp ? { "CF-Connecting-IP": env.clientIp } : {}) } };
+  // No token: a route whose credential is in the path (a report share link).
+  const init: RequestInit = { headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(env.clientIp ? { "CF-Connecting-IP": env.clientIp } : {}) } };
   let res: Response;
   try {
     const binding = env.isProduction ? env.apiBinding : undefined;

@@ -63,4 +63,11 @@ describe("agpMetricRows", () => {
     expect(rows.find((r) => r.label === "Mean glucose")).toMatchObject({ value: "152 mg/dL", met: null });
     expect(rows).toHaveLength(13);
   });
+
+  it("adds time in tight range and the GRI when the API answers them", () => {
+    const rows = agpMetricRows({ ...m, tight_range_percent: 48.25, gri: 31.44, gri_zone: "B", gri_hypo: 2, gri_hyper: 15.9 }, "mmol/L", 14, 14 * 288);
+    expect(rows.find((r) => r.label.startsWith("Time in tight range"))).toMatchObject({ label: "Time in tight range (3.9–7.8 mmol/L)", value: "48.3 %", met: null });
+    expect(rows.find((r) => r.label.startsWith("Glycemia risk index"))).toMatchObject({ value: "31.4 (zone B)", met: null });
+    expect(rows).toHaveLength(15);
+  });
 });

@@ -21,6 +21,12 @@ export interface ConsensusMetrics {
   above_180_percent: number;
   above_250_percent: number;
   active_percent: number;
+  /** Time in tight range, 70–140 mg/dL, and the GRI grid (absent from an older API). */
+  tight_range_percent?: number;
+  gri?: number;
+  gri_hypo?: number;
+  gri_hyper?: number;
+  gri_zone?: "A" | "B" | "C" | "D" | "E";
 }
 
 export type TirBand = "very-low" | "low" | "in-range" | "high" | "very-high";
@@ -127,9 +133,13 @@ export function agpMetricRows(m: ConsensusMetrics, unit: GlucoseUnit, days: numb
     ...seg.map((s) => ({ label: `${s.label} (${s.range})`, value: pct(s.percent), target: s.target, met: s.met })),
     { label: "Time below range (< " + (unit === "mmol/L" ? "3.9" : "70") + ` ${unit})`, value: pct(m.below_70_percent), target: "< 4 %", met: m.below_70_percent < 4 },
     { label: "Time above range (> " + (unit === "mmol/L" ? "10.0" : "180") + ` ${unit})`, value: pct(m.above_180_percent), target: "< 25 %", met: m.above_180_percent < 25 },
+    ...(m.tight_range_percent === undefined
+      ? []
+      : [{ label: `Time in tight range (${unit === "mmol/L" ? "3.9–7.8" : "70–140"} ${unit})`, value: pct(m.tight_range_percent), target: "", met: null }]),
     { label: "Mean glucose", value: `${m.mean.toFixed(gd)} ${unit}`, target: "", met: null },
     { label: "GMI (estimated HbA1c)", value: `${m.gmi_percent.toFixed(1)} %`, target: "< 7 % for most adults", met: m.gmi_percent < 7 },
     { label: "Coefficient of variation (CV)", value: `${m.cv_percent.toFixed(1)} %`, target: "≤ 36 %", met: m.cv_percent <= 36 },
+    ...(m.gri === undefined || m.gri_zone === undefined ? [] : [{ label: "Glycemia risk index (GRI)", value: `${m.gri.toFixed(1)} (zone ${m.gri_zone})`, target: "lower is better (zone A: 0–20)", met: null }]),
   ];
   return rows;
 }

@@ -19,6 +19,7 @@ import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { GlucoseChart, POINT_MARKER_STYLE, SPAN_MARKER_STYLE } from "#app/components/GlucoseChart.tsx";
 import { LiveGlucose } from "#app/components/LiveGlucose.tsx";
 import { TimeInRangeBar } from "#app/components/TimeInRangeBar.tsx";
+import { RiskSummary } from "#app/components/RiskSummary.tsx";
 import { uplotCssHref } from "#app/components/UPlotChart.tsx";
 import {
   ApiError,
@@ -145,6 +146,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
             segments: tirSegments(summary.current.metrics, unit),
             headlines: headlines(summary.current.metrics as ConsensusMetrics, summary.previous.metrics ? summary.changes : {}, unit),
             readings: summary.current.metrics.readings,
+            metrics: summary.current.metrics as ConsensusMetrics,
             insights: summary.insights,
           }
         : null,
@@ -352,6 +354,7 @@ function SummaryCard({
     segments: ReturnType<typeof tirSegments>;
     headlines: ReturnType<typeof headlines>;
     readings: number;
+    metrics: ConsensusMetrics;
     insights: { kind: string; sentence: string }[];
   } | null;
   unavailable: boolean;
@@ -385,6 +388,7 @@ function SummaryCard({
                 </div>
               ))}
             </dl>
+            <RiskSummary m={s.metrics} unit={unit} />
             <h3 className="summary__subtitle">Top insights</h3>
             {s.insights.length ? (
               <ul className="top-insights">

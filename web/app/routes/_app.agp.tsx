@@ -2,7 +2,9 @@
  * /agp — the Ambulatory Glucose Profile report for the last 7/14/30/90 complete local days
  * (`?days=`, default 14): percentile bands by time of day (`GET /api/v1/insights/agp`), the
  * consensus metrics table (`GET /api/v1/insights/dashboard?period_days=`), and one small trace
- * per day (`GET /api/v1/glucose/series`). Printable: A4 landscape without the navigation.
+ * per day (`GET /api/v1/glucose/series`), time in tight range and the GRI grid (from the AGP
+ * answer's metrics). Printable: A4 landscape without the navigation; "Download PDF" fetches the
+ * clinician report (`/agp.pdf`, two A4 pages).
  */
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -17,6 +19,7 @@ import { requireAuth } from "#app/lib/session.server.ts";
 import { pickLocale } from "#app/lib/time.ts";
 import { convertGlucoseExact, TARGET_HIGH_MGDL, TARGET_LOW_MGDL } from "#app/lib/units.ts";
 import { TimeInRangeBar } from "#app/components/TimeInRangeBar.tsx";
+import { GriChart, TightRange } from "#app/components/GriChart.tsx";
 
 export const meta: MetaFunction = () => [{ title: "AGP report · GlucoLens" }];
 
@@ -46,7 +49,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     auth.call((token, env) => glucoseSeries(env, token, window)).catch(rethrowAsResponse),
   ]);
 
-  const metrics = summary.current.metrics as ConsensusMetrics | null;
+  // The AGP answer's own metrics are of exactly the report's days; the dashboard's are a fallback.
+  const metrics = (agp.metrics ?? summary.current.metrics) as ConsensusMetrics | null;
   const dayFrame = { ...DAY_PLOT, yMin: convertGlucoseExact(40, unit), yMax: convertGlucoseExact(300, unit) };
   const dayY = (mg: number) => Math.round((DAY_PLOT.height - ((convertGlucoseExact(mg, unit) - dayFrame.yMin) / (dayFrame.yMax - dayFrame.yMin)) * DAY_PLOT.height) * 10) / 10;
   const fmt = new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" });
@@ -63,6 +67,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       paths: agpPaths(agp, unit, AGP_PLOT),
       rows: metrics ? agpMetricRows(metrics, unit, days, agp.readings, traces.filter((t) => t.readings > 0).length) : null,
       segments: metrics ? tirSegments(metrics, unit) : null,
+      metrics,
+      // The clinician PDF comes in the consensus periods: 14, 30 or 90 days.
+      pdfDays: [14, 30, 90].includes(days) ? days : 14,
       traces: traces.map((t) => ({ ...t, label: fmt.format(new Date(`${t.date}T12:00:00Z`)) })),
       dayTarget: [dayY(TARGET_HIGH_MGDL), dayY(TARGET_LOW_MGDL)] as [number, number],
     },
@@ -97,6 +104,9 @@ export default function AgpReport() {
           <button type="button" className="button button--secondary button--small" onClick={() => window.print()}>
             Print
           </button>
+          <a className="button button--primary button--small" href={`/agp.pdf?days=${d.pdfDays}`} download>
+            Download PDF ({d.pdfDays} days)
+          </a>
         </div>
       </div>
 
@@ -151,12 +161,24 @@ export default function AgpReport() {
                     ))}
                   </tbody>
                 </table>
-                <TimeInRangeBar segments={d.segments} caption="Time in ranges" />
+                <div>
+                  <TimeInRangeBar segments={d.segments} caption="Time in ranges" />
+                  {d.metrics?.tight_range_percent === undefined ? null : <TightRange percent={d.metrics.tight_range_percent} unit={d.unit} />}
+                </div>
               </div>
             ) : (
               <p className="muted">Too few readings for the statistics.</p>
             )}
           </section>
+
+          {d.metrics?.gri !== undefined && d.metrics.gri_zone && d.metrics.gri_hypo !== undefined && d.metrics.gri_hyper !== undefined ? (
+            <section className="card agp__section" aria-labelledby="gri-heading">
+              <h2 id="gri-heading" className="card__title">
+                Glycemia risk index
+              </h2>
+              <GriChart m={{ gri: d.metrics.gri, gri_zone: d.metrics.gri_zone, gri_hypo: d.metrics.gri_hypo, gri_hyper: d.metrics.gri_hyper }} />
+            </section>
+          ) : null}
 
           <section className="card agp__section" aria-labelledby="profile-heading">
             <h2 id="profile-heading" className="card__title">

@@ -12,6 +12,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { PushSettings } from "#app/components/PushSettings.tsx";
+import { ReportShares } from "#app/components/ReportShares.tsx";
 import { Field, FieldErrorList, FormErrors, SelectField } from "#app/components/form-field.tsx";
 import {
   alertSettingsSchema,
@@ -421,6 +422,8 @@ export default function SettingsRoute() {
           </>
         ) : null}
       </section>
+
+      <ReportShares />
 
       <section className="card" aria-labelledby="password-heading">
         <h2 id="password-heading" className="card__title">
