@@ -54,17 +54,15 @@ async function subscribe(token: string): Promise<{ sub: TestSubscription; id: st
  */
 async function verifyEmail(email: string) {
   const sql = `SELECT body FROM outbox WHERE to_address = '${email.replaceAll("'", "''")}' AND subject LIKE 'Confirm your%' ORDER BY id DESC LIMIT 1`;
-  for (let i = 0; i < 20; i++) {
+  let token: string | undefined;
+  for (let i = 0; i < 20 && !token; i++) {
     const out = spawnSync("npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", platform.stateDir, "--json", "--command", sql], { encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" } });
     const body: string | undefined = JSON.parse(out.stdout || "[]")[0]?.results?.[0]?.body;
-    const token = body && /token=([^\s]+)/.exec(body)?.[1];
-    if (token) {
-      expect((await call("/api/v1/auth/verify-email", { body: { token: decodeURIComponent(token) } })).status).toBe(200);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 250));
+    token = body ? /token=([^\s]+)/.exec(body)?.[1] : undefined;
+    if (!token) await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`no verification mail for ${email}`);
+  if (!token) throw new Error(`no verification mail for ${email}`);
+  expect((await call("/api/v1/auth/verify-email", { body: { token: decodeURIComponent(token) } })).status).toBe(200);
 }
 
 const reading = (token: string, value: number, time = Date.now()) => call("/api/v1/glucose/readings", { token, body: { time, value, source: "cgm" } });
