@@ -1,5 +1,6 @@
 // Smoke test of the README's start command (CI runs it): `npm start` must bring up the API, its
-// docs, the web site and the seeded demo account. Stops the platform afterwards.
+// docs, the web site and the demo account (seeded, confirmed, analysed, live) with a short log.
+// Stops the platform afterwards.
 import { spawn } from "node:child_process";
 
 const API_PORT = process.env.SMOKE_API_PORT ?? "8797";
@@ -47,6 +48,15 @@ const login = await (
 const now = Date.now();
 const series = await (await check(`${api}/api/v1/glucose/series?start=${now - 91 * 86_400_000}&end=${now + 60_000}`, { headers: { authorization: `Bearer ${login.access_token}` } })).json();
 if (series.count < 24_000) fail(`demo account has only ${series.count} readings`);
-console.log(`✓ npm start came up in ${seconds} s: API, docs, web site and a demo account with ${series.count} readings`);
+const auth = { headers: { authorization: `Bearer ${login.access_token}` } };
+const dashboard = await (await check(`${api}/api/v1/insights/dashboard`, auth)).json();
+if (!dashboard.insights?.length) fail("the demo account arrived without insights");
+if (!login.user.email_verified) fail("the demo account's address is not confirmed");
+const newest = series.t.at(-1) * 1000;
+if (Date.now() - newest > 120_000) fail(`the demo's newest reading is ${Math.round((Date.now() - newest) / 1000)} s old: the demo uploader is not live`);
+// The log up to the summary's last line ("Press Ctrl-C … Requests:") is what a newcomer reads first.
+const head = log.slice(0, log.indexOf("Requests:")).split("\n").length;
+if (head >= 25) fail(`${head} log lines before the first request`);
+console.log(`✓ npm start came up in ${seconds} s (${head} log lines): API, docs, web site, a demo account with ${series.count} readings, ${dashboard.insights.length} top insights and a reading ${Math.round((Date.now() - newest) / 1000)} s old`);
 stop();
 process.exit(0);
