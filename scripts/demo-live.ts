@@ -31,8 +31,16 @@ const DEVICE = "glucolens-demo";
 
 async function api<T>(path: string, init: RequestInit & { token?: string } = {}): Promise<{ status: number; json: T }> {
   const headers = { "content-type": "application/json", ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers as Record<string, string>) };
-  const res = await fetch(`${args.api}${path}`, { ...init, headers });
-  return { status: res.status, json: (await res.json().catch(() => null)) as T };
+  // A connection dropped before the answer is sent again, as an uploader does (entries are de-duplicated).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(`${args.api}${path}`, { ...init, headers });
+      return { status: res.status, json: (await res.json().catch(() => null)) as T };
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
 
 async function signIn(): Promise<string> {

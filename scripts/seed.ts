@@ -26,12 +26,17 @@ const { values: args } = parseArgs({
 const log = (msg: string) => args.quiet || console.log(msg);
 
 async function call(path: string, body: unknown, token?: string): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${args.api}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json().catch(() => null) };
+  const init = { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) };
+  // A connection dropped before the answer is sent again: every upload here is de-duplicated.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(`${args.api}${path}`, init);
+      return { status: res.status, json: await res.json().catch(() => null) };
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
 
 /**

@@ -219,8 +219,9 @@ describe("report share links", () => {
       const res = await api(`${url}${url.includes("?") ? "&" : "?"}token=${token}`);
       if (res.status < 300) reached.push(`${url}?token → ${res.status}`);
     }
-    // Public routes answer without any credential; nothing else may.
-    const publicPaths = ["/api/v1/push/vapid-public-key", "/api/v1/status.json", "/api/v1/status"];
+    // Public routes answer without any credential; nothing else may. Nightscout's verifyauth answers
+    // 200 to anyone, saying UNAUTHORIZED for a credential it does not know.
+    const publicPaths = ["/api/v1/push/vapid-public-key", "/api/v1/status.json", "/api/v1/status", "/api/v1/verifyauth"];
     expect(reached.filter((r) => !publicPaths.some((p) => r.startsWith(p)))).toEqual([]);
     for (const path of ["glucose/readings", "insights/agp", "export", "agp.json", "reports/shares", "agp/../../glucose/readings", ""]) {
       expect((await api(`/api/v1/shared/${token}/${path}`)).status, path).toBe(404);

@@ -48,7 +48,8 @@ describe("Engine.IO 3 over polling (socket.io-client 2, engine.io-client 3 lib/t
     expect(full.delta).toBeUndefined();
     expect(full.sgvs).toEqual([expect.objectContaining({ mgdl: 123, mills: time, type: "sgv", device: "cgm" })]);
     expect(full.status).toMatchObject({ status: "ok", settings: expect.objectContaining({ units: "mg/dl" }) });
-    expect(full).toMatchObject({ treatments: [], devicestatus: [], cals: [], mbgs: [], profiles: [] });
+    // No profile was posted: the one made from the account's settings (worker/nightscout/profile-default.ts).
+    expect(full).toMatchObject({ treatments: [], devicestatus: [], cals: [], mbgs: [], profiles: [{ defaultProfile: "Default" }] });
   });
 
   it("upgrades to a WebSocket (2probe, 3probe, 5) and carries on there", async () => {
