@@ -11,8 +11,8 @@
  * --local` prepares the same database.
  *
  * Usage: tsx scripts/serve.ts api <bundle> | web <functions bundle> <static dir>; env API_PORT,
- * WEB_PORT. One process per Worker, so the API can serve (and the demo be seeded) while the web
- * site still builds. Prints "ready" when the socket serves, then one line per API request.
+ * WEB_PORT (SERVE_MF_LOG=debug for Miniflare's own lines). One process per Worker, so each one's
+ * output is prefixed apart. Prints "ready" when the socket serves, then one line per API request.
  */
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
