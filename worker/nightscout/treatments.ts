@@ -188,7 +188,7 @@ function mapTreatment(t: Record<string, unknown>, time: number): { kind: RecordK
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-export async function upsertTreatments(c: Context<AppEnv>, prepared: Prepared[]): Promise<Record<string, unknown>[]> {
+export async function upsertTreatments(c: Context<AppEnv>, prepared: Prepared[], now = Date.now()): Promise<Record<string, unknown>[]> {
   if (!prepared.length) return [];
   const db = getDb(c.env.DB);
   const userId = c.get("user").id;
@@ -252,7 +252,6 @@ export async function upsertTreatments(c: Context<AppEnv>, prepared: Prepared[])
       }
     }
     // 2. The treatments themselves, in one batch.
-    const now = Date.now();
     const d1 = c.env.DB;
     const statements = changed.map((t) => {
       const l = links.get(t) ?? [];

@@ -51,8 +51,8 @@ const treatments = documentCollection({
   time: "d.time",
   dedupFallbackFields: ["created_at", "eventType"],
   extraColumns: { eventType: { sql: "d.event_type", kind: "text" } },
-  insert: async (c, doc, _time, now) => void (await upsertTreatments(c, preparedTreatment(doc, now))),
-  replace: async (c, stored, doc, _time, now) => void (await upsertTreatments(c, preparedTreatment(doc, now, stored.nsId))),
+  insert: async (c, doc, _time, now) => void (await upsertTreatments(c, preparedTreatment(doc, now), now)),
+  replace: async (c, stored, doc, _time, now) => void (await upsertTreatments(c, preparedTreatment(doc, now, stored.nsId), now)),
   markDeleted: (c, stored, now) => invalidateTreatment(c, stored.key, now),
   deletePermanently: (c, stored) => invalidateTreatment(c, stored.key, null),
 });

@@ -58,14 +58,17 @@ function validateCommon(doc: Doc, patching = false): void {
 /**
  * update/validate.js: a valid stored document's immutable fields may not change (a deleted one
  * may be changed freely; the identifier may change in deduplication). A field the stored document
- * does not have (a v1 document has no `date` or `app`) is not taken as changed.
+ * does not have (a v1 document has no `date` or `app`) is not taken as changed. Unlike
+ * Nightscout, a document found by the deduplication fallback (another uploader's copy, without
+ * identifier: its device, utcOffset or app differ by nature) is replaced without this check, so
+ * that AndroidAPS gets the deduplication answer rather than "cannot be modified".
  */
-function validateImmutable(doc: Doc, stored: Stored, skipIdentifier: boolean): void {
+function validateImmutable(doc: Doc, stored: Stored, isDeduplication: boolean): void {
   if (stored.doc.isReadOnly === true || stored.doc.readOnly === true || stored.doc.readonly === true) throw new V3Error(422, MSG.READONLY_MODIFICATION, [{ path: "isReadOnly", message: "the stored document is read-only" }]);
-  if (!stored.valid) return;
+  if (!stored.valid || (isDeduplication && stored.doc.identifier !== doc.identifier)) return;
   for (const field of IMMUTABLE) {
-    if (field === "identifier" && skipIdentifier) continue;
-    const was = stored.doc[field];
+    if (field === "identifier" && isDeduplication) continue;
+    const was = field === "isValid" ? (stored.doc.isValid ?? true) : stored.doc[field];
     if (doc[field] !== undefined && was !== undefined && doc[field] !== was) bad(MSG.IMMUTABLE_FIELD.replace("{0}", field), field, `cannot be modified by the client (stored: ${JSON.stringify(was)})`);
   }
 }

@@ -33,7 +33,8 @@ export function parseDate(value: unknown): ParsedDate | null {
     return ms < MIN_TIMESTAMP ? null : { ms, offset: 0 };
   }
   if (typeof v !== "string") return null;
-  const s = v.trim();
+  // moment accepts a comma before the fraction (ISO 8601 allows it): 2019-06-10T08:07:08,576+02:00.
+  const s = v.trim().replace(/(\d{2}:\d{2}:\d{2}),(\d)/, "$1.$2");
   // ISO 8601 only (moment.ISO_8601), date-only forms included; RFC 2822 as moment's second try.
   if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/i.test(s) && !/^[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} /.test(s)) return null;
   const ms = Date.parse(s.replace(" ", "T"));
