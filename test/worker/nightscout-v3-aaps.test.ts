@@ -86,7 +86,7 @@ describe("AndroidAPS NSClientV3 sync cycle", () => {
     const secretHeader = { "api-secret": await sha1Hex(client.secret) };
     await api("/api/v1/entries", { headers: secretHeader, body: [{ type: "sgv", sgv: 140, date: now - 600_000, direction: "Flat", device: "xDrip-DexcomG6" }] });
     await api("/api/v1/treatments", { headers: secretHeader, body: { eventType: "Carb Correction", carbs: 15, created_at: new Date(now - 3_600_000).toISOString(), enteredBy: "xDrip+" } });
-    await api("/api/v1/profile", { headers: secretHeader, body: { defaultProfile: "Default", startDate: new Date(now - 86_400_000).toISOString(), store: { Default: { dia: 5, units: "mg/dl", timezone: "UTC", basal: [{ time: "00:00", value: 0.6 }] } } } });
+    await api("/api/v1/profile", { headers: secretHeader, body: { defaultProfile: "Default", startDate: new Date(now - 86_400_000).toISOString(), store: { Default: { dia: 5, carbratio: [{ time: "00:00", value: 10 }], sens: [{ time: "00:00", value: 50 }], units: "mg/dl", timezone: "UTC", basal: [{ time: "00:00", value: 0.6 }] } } } });
 
     // LoadStatusWorker → NSAndroidClientImpl.getStatus: GET v3/status (statusSimple).
     const status = await client.call("/api/v3/status");
@@ -143,7 +143,7 @@ describe("AndroidAPS NSClientV3 sync cycle", () => {
     expect(ds.status).toBe(201);
     // createProfileStore: POST v3/profile with app "AAPS".
     const profileDate = Date.now() - 10_000;
-    const profile = await client.call("/api/v3/profile", { body: { app: "AAPS", date: profileDate, created_at: new Date(profileDate).toISOString(), startDate: new Date(profileDate).toISOString(), defaultProfile: "AAPS", units: "mg/dl", store: { AAPS: { dia: 6, units: "mg/dl", timezone: "Europe/Berlin", basal: [{ time: "00:00", value: 0.8 }] } } } });
+    const profile = await client.call("/api/v3/profile", { body: { app: "AAPS", date: profileDate, created_at: new Date(profileDate).toISOString(), startDate: new Date(profileDate).toISOString(), defaultProfile: "AAPS", units: "mg/dl", store: { AAPS: { dia: 6, carbratio: [{ time: "00:00", value: 10 }], sens: [{ time: "00:00", value: 50 }], target_low: [{ time: "00:00", value: 100 }], target_high: [{ time: "00:00", value: 120 }], units: "mg/dl", timezone: "Europe/Berlin", basal: [{ time: "00:00", value: 0.8 }] } } } });
     expect(profile.status).toBe(201);
 
     // updateTreatment: PATCH v3/treatments/{identifier} with date and utcOffset nulled (absent in JSON).
@@ -191,8 +191,12 @@ describe("AndroidAPS NSClientV3 sync cycle", () => {
     const sgvDate = Date.now() - 60_000;
     const sgv = await client.call("/api/v3/entries", { body: { type: "sgv", sgv: 150, date: sgvDate, device: "AndroidAPS-DexcomG6", direction: "FortyFiveUp", utcOffset: 60, units: "mg/dl", isValid: true, isReadOnly: false, app: "AAPS" } });
     expect(sgv.status).toBe(201);
+    // The xDrip+ reading (date 10 minutes before `since`, no v3 server times) has its date as
+    // srvModified (setup.js fallbackDate), so only the new one is a change since then.
     const bgHistory = await client.call(`/api/v3/entries/history/${since}?limit=${RECORDS_TO_LOAD}`);
-    expect(bgHistory.json.result.map((e: { sgv: number }) => e.sgv)).toEqual([140, 150]);
+    expect(bgHistory.json.result.map((e: { sgv: number }) => e.sgv)).toEqual([150]);
+    const fromStart = await client.call(`/api/v3/entries/history/${now - MAX_AGE}?limit=${RECORDS_TO_LOAD}`);
+    expect(fromStart.json.result.map((e: { sgv: number; srvModified: number; date: number }) => [e.sgv, e.srvModified === e.date])).toEqual([[140, true], [150, false]]);
     expect(eTagOf(bgHistory)).toBe(sgv.json.lastModified);
     // The v1 routes and the live value see the AAPS reading too.
     const v1 = await api("/api/v1/entries.json?count=1", { headers: secretHeader });

@@ -17,7 +17,7 @@ const APP = "cgm-remote-monitor.test";
 const DEVICE = "openaps://samsung SM-G970F";
 
 /** tests/api3.create.test.js validDoc: a Correction Bolus with date, utcOffset, app and device. */
-const validDoc = (over: Record<string, unknown> = {}) => ({ date: Date.now() - 60_000, utcOffset: -180, app: APP, device: DEVICE, eventType: "Correction Bolus", insulin: 0.3, ...over });
+const validDoc = (over: Record<string, unknown> = {}): Record<string, any> => ({ date: Date.now() - 60_000, utcOffset: -180, app: APP, device: DEVICE, eventType: "Correction Bolus", insulin: 0.3, ...over });
 
 const expectV3Error = (res: { status: number; json: any }, status: number, message: string, field?: string) => {
   expect(res.status, JSON.stringify(res.json)).toBe(status);
@@ -489,7 +489,7 @@ describe("Nightscout API v3: entries over readings, profile and settings", () =>
 
   it("profile: create, dedup, last by sort$desc=date&limit=1, served by v1 too; settings need no date field beyond v3's", async () => {
     const c = await v3Client();
-    const profile = { defaultProfile: "Default", date: Date.now() - 60_000, app: "AAPS", utcOffset: 0, startDate: new Date(Date.now() - 60_000).toISOString(), store: { Default: { dia: 5, units: "mg/dl", timezone: "UTC", basal: [{ time: "00:00", value: 0.5, timeAsSeconds: 0 }] } } };
+    const profile = { defaultProfile: "Default", date: Date.now() - 60_000, app: "AAPS", utcOffset: 0, startDate: new Date(Date.now() - 60_000).toISOString(), store: { Default: { dia: 5, carbratio: [{ time: "00:00", value: 10 }], sens: [{ time: "00:00", value: 50 }], units: "mg/dl", timezone: "UTC", basal: [{ time: "00:00", value: 0.5, timeAsSeconds: 0 }] } } };
     const created = await c.call("/api/v3/profile", { body: profile });
     expect(created.status).toBe(201);
     expect((await c.call("/api/v3/profile", { body: profile })).status).toBe(200);
@@ -498,6 +498,9 @@ describe("Nightscout API v3: entries over readings, profile and settings", () =>
     expect(last.json.result[0]).toMatchObject({ identifier: created.json.identifier, defaultProfile: "Default", date: profile.date });
     const v1 = await ns(await sha1Hex(c.secret), "/api/v1/profile");
     expect(v1.json[0].store.Default.dia).toBe(5);
+    // A profile v1 would refuse is refused, naming the field, and nothing is stored.
+    expectV3Error(await c.call("/api/v3/profile", { body: { ...profile, date: profile.date + 1000, store: { Default: { dia: 5 } } } }), 400, "Bad or missing store.Default.carbratio field", "store.Default.carbratio");
+    expect((await c.call("/api/v3/profile")).json.result).toHaveLength(1);
 
     const s = await c.call("/api/v3/settings", { body: { identifier: "aaps-settings", date: Date.now(), utcOffset: 0, app: "AAPS", key: "value" } });
     expect(s.status).toBe(201);

@@ -21,6 +21,7 @@ import { NIGHTSCOUT_LIVE_PATHS, nightscoutLiveRoutes } from "./live-routes.ts";
 import { NIGHTSCOUT_DATA_PATH } from "./paths.ts";
 import { statusRoutes, versionRoutes } from "./status.ts";
 import { treatmentRoutes } from "./treatments.ts";
+import { registerNightscoutV3Docs } from "./v3/docs.ts";
 import { nightscoutV3Routes } from "./v3/index.ts";
 
 export function registerNightscout(app: OpenAPIHono<AppEnv>): void {
@@ -37,4 +38,5 @@ export function registerNightscout(app: OpenAPIHono<AppEnv>): void {
   app.route("/", nightscoutLiveRoutes);
   // API v3 (v3/): its own credential check (Bearer or ?token=) and answer shapes.
   app.route("/api/v3", nightscoutV3Routes);
+  registerNightscoutV3Docs(app);
 }

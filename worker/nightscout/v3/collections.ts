@@ -10,8 +10,9 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
-import type { FieldError } from "../../lib/errors.ts";
+import { zodFields, type FieldError } from "../../lib/errors.ts";
 import { iso } from "../http.ts";
+import { ProfileDocumentInput } from "../profile-schema.ts";
 import { prepareTreatment, removeLinkedRecords, upsertTreatments, type Prepared } from "../treatments.ts";
 import type { Collection, ColName, Doc } from "./collection.ts";
 import { documentCollection, stripServerFields } from "./documents.ts";
@@ -72,7 +73,7 @@ const food = documentCollection({ name: "food", table: "nightscout_food", rowid:
 
 const settings = documentCollection({ name: "settings", table: "nightscout_settings", rowid: "d.id", nsId: "d.ns_id", time: "d.time", dedupFallbackFields: [] });
 
-/** Profiles keep created_at in a column (worker/nightscout/profile-routes.ts), and startDate for v1's order. */
+/** Profiles keep created_at in a column (worker/nightscout/profile-routes.ts), and startDate for v1's order; checked as v1 checks them. */
 const profile = documentCollection({
   name: "profile",
   table: "nightscout_profiles",
@@ -87,6 +88,12 @@ const profile = documentCollection({
   },
   fromRow: (doc, row) => ({ ...doc, created_at: iso(row.time) }),
   extraWrite: async (doc, time) => {
+    // The checks of /api/v1/profile (profile-schema.ts), each failure naming its field.
+    const parsed = ProfileDocumentInput.safeParse(stripServerFields(doc));
+    if (!parsed.success) {
+      const fields = zodFields(parsed.error);
+      throw new V3Error(400, `Bad or missing ${fields[0]!.path} field`, fields);
+    }
     const start = typeof doc.startDate === "string" ? Date.parse(doc.startDate) : NaN;
     const rest = stripServerFields(doc);
     delete rest.created_at;
