@@ -23,9 +23,9 @@ class AapsClient {
     const first = await send();
     if (first.status !== 401 && first.status !== 403) return first;
     // NightscoutAuthRefreshService.refreshToken: GET /api/v2/authorization/request/{refreshToken}.
+    // RemoteAuthResponse(token, iat, exp).
     const auth = await api(`/api/v2/authorization/request/${this.secret}`);
-    expect(auth.status).toBe(200);
-    expect(auth.json).toMatchObject({ token: expect.any(String), iat: expect.any(Number), exp: expect.any(Number) });
+    if (auth.status !== 200 || typeof auth.json?.token !== "string" || typeof auth.json.iat !== "number" || typeof auth.json.exp !== "number") throw new Error(`authorization request answered ${auth.status}`);
     this.jwt = auth.json.token;
     return send();
   }

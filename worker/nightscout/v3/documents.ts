@@ -7,6 +7,8 @@
  * (storage/mongoCollection/utils.js normalizeDoc), so documents written through v1 are served,
  * updated and deleted by v3 alike, and changes made through either show in v3 history.
  */
+// Nightscout's v1 documents name their id `_id`.
+/* eslint-disable no-underscore-dangle */
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { iso, purify } from "../http.ts";

@@ -8,6 +8,8 @@
  * deleted through v3 leaves a tombstone (nightscout_entry_tombstones) for history and 410.
  * Only `sgv` and `mbg` entries are stored (readings); `cal` is refused.
  */
+// Nightscout's v1 documents name their id `_id`.
+/* eslint-disable no-underscore-dangle */
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { parseEntry } from "../entries.ts";

@@ -80,7 +80,7 @@ export function parseFilters(c: Context<AppEnv>): Filter[] {
     if (!field || !/^[A-Za-z0-9_.]+$/.test(field)) throw new V3Error(400, `Bad filter field ${field}`, [{ path: param, message: "must name a field (letters, digits, _ and .)" }]);
     if (op === "re") {
       try {
-        new RegExp(raw);
+        RegExp(raw);
       } catch {
         throw new V3Error(400, `Bad regular expression for ${field}`, [{ path: param, message: "is not a valid regular expression" }]);
       }
