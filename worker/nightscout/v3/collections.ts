@@ -13,6 +13,7 @@ import type { AppEnv } from "../../env.ts";
 import { zodFields, type FieldError } from "../../lib/errors.ts";
 import { iso } from "../http.ts";
 import { ProfileDocumentInput } from "../profile-schema.ts";
+import { publishToSockets } from "../socketio-publish.ts";
 import { prepareTreatment, removeLinkedRecords, upsertTreatments, type Prepared } from "../treatments.ts";
 import type { Collection, ColName, Doc } from "./collection.ts";
 import { documentCollection, stripServerFields } from "./documents.ts";
@@ -52,8 +53,9 @@ const treatments = documentCollection({
   time: "d.time",
   dedupFallbackFields: ["created_at", "eventType"],
   extraColumns: { eventType: { sql: "d.event_type", kind: "text" } },
-  insert: async (c, doc, _time, now) => void (await upsertTreatments(c, preparedTreatment(doc, now), now)),
-  replace: async (c, stored, doc, _time, now) => void (await upsertTreatments(c, preparedTreatment(doc, now, stored.nsId), now)),
+  // As a v1 POST: socket.io clients (NSClient v1, followers) get the treatment as a delta.
+  insert: async (c, doc, _time, now) => publishToSockets(c, { treatments: await upsertTreatments(c, preparedTreatment(doc, now), now) }),
+  replace: async (c, stored, doc, _time, now) => publishToSockets(c, { treatments: await upsertTreatments(c, preparedTreatment(doc, now, stored.nsId), now) }),
   markDeleted: (c, stored, now) => invalidateTreatment(c, stored.key, now),
   deletePermanently: (c, stored) => invalidateTreatment(c, stored.key, null),
 });

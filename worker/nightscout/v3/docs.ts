@@ -55,7 +55,13 @@ export function registerNightscoutV3Docs(app: OpenAPIHono<AppEnv>): void {
     security,
     request: {
       params: z.object({ collection }),
-      query: z.object({ limit: z.string().optional().openapi({ example: "10" }), skip: z.string().optional(), sort: z.string().optional().openapi({ example: "date" }), sort$desc: z.string().optional(), fields: z.string().optional() }),
+      query: z.object({
+        limit: z.string().regex(/^([1-9]\d{0,2}|1000)$/).optional().openapi({ description: "1–1000 (default 1000)", example: "10" }),
+        skip: z.string().regex(/^\d{1,6}$/).optional().openapi({ example: "0" }),
+        sort: z.string().regex(/^[A-Za-z0-9_.]{1,40}$/).optional().openapi({ description: "Ascending by this field (not with sort$desc)", example: "date" }),
+        sort$desc: z.string().regex(/^[A-Za-z0-9_.]{1,40}$/).optional().openapi({ description: "Descending by this field (not with sort)" }),
+        fields: z.string().optional().openapi({ description: "Comma list of fields, or _all", example: "date,sgv" }),
+      }),
     },
     responses: { 200: ok(result(z.array(Document)), "Documents"), 400: v3Error("A bad limit, skip, sort or filter (named)") },
   });
@@ -76,7 +82,10 @@ export function registerNightscoutV3Docs(app: OpenAPIHono<AppEnv>): void {
     summary: "Nightscout v3: changes since",
     description: "Documents changed after `lastModified` (epoch ms), deleted ones with `isValid: false`, oldest change first; `Last-Modified` and `ETag: W/\"<newest srvModified>\"`. Also `/history` with a `Last-Modified` header. `limit` as for search.",
     security,
-    request: { params: z.object({ collection, lastModified: z.string().openapi({ param: { name: "lastModified", in: "path" }, example: "1714546800000" }) }), query: z.object({ limit: z.string().optional() }) },
+    request: {
+      params: z.object({ collection, lastModified: z.string().regex(/^\d{13}$/).openapi({ param: { name: "lastModified", in: "path" }, description: "Epoch ms (or an ISO 8601 date)", example: "1714546800000" }) }),
+      query: z.object({ limit: z.string().regex(/^([1-9]\d{0,2}|1000)$/).optional().openapi({ example: "500" }) }),
+    },
     responses: { 200: ok(result(z.array(Document)), "Changed documents"), 400: v3Error("A bad lastModified or limit") },
   });
   const byId = { params: z.object({ collection, identifier }) };
