@@ -12,7 +12,11 @@ import { COLLECTION_NAMES } from "./collections.ts";
 
 const v3Error = (description: string) => ({ description, content: { "application/json": { schema: ErrorEnvelope.extend({ status: z.number().int(), message: z.string().optional() }).passthrough() } } });
 const ok = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
-const Document = z.object({ identifier: z.string(), srvCreated: z.number(), srvModified: z.number(), isValid: z.boolean().optional() }).passthrough().openapi("NightscoutV3Document");
+// Every field is optional here because `fields` may project any of them away.
+const Document = z
+  .object({ identifier: z.string().optional(), srvCreated: z.number().optional(), srvModified: z.number().optional(), isValid: z.boolean().optional() })
+  .passthrough()
+  .openapi("NightscoutV3Document", { description: "The document as stored, with identifier, srvCreated and srvModified (unless `fields` leaves them out); isValid false on deleted ones in history" });
 const result = (schema: z.ZodType) => z.object({ status: z.number().int(), result: schema });
 const WriteResult = z
   .object({ status: z.number().int(), identifier: z.string().optional(), lastModified: z.number(), isDeduplication: z.boolean().optional(), deduplicatedIdentifier: z.string().optional() })
