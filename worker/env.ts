@@ -32,6 +32,8 @@ export interface Variables {
   user: AuthUser;
   /** Under /api/v1/following/{user_id}: the signed-in caregiver, while `user` is the followed person (worker/routes/following.ts). */
   follower?: AuthUser;
+  /** Nightscout API v3: the Shiro permissions of the credential (worker/nightscout/v3/security.ts). */
+  nsPermissions?: string[];
   requestId: string;
   /** Structured logger whose lines carry this request's id (worker/lib/log.ts). */
   log: Logger;

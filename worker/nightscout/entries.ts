@@ -85,7 +85,7 @@ const toNumber = (v: unknown): number | null => (typeof v === "number" && Number
 
 type Parsed = { kind: "write"; write: EntryWrite } | { kind: "cal"; doc: Record<string, unknown> } | { kind: "bad"; fields: FieldError[] };
 
-function parseEntry(raw: unknown, i: number, now: number): Parsed {
+export function parseEntry(raw: unknown, i: number, now: number): Parsed {
   const bad = (path: string, message: string): Parsed => ({ kind: "bad", fields: [{ path: `${i}.${path}`, message }] });
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { kind: "bad", fields: [{ path: String(i), message: "must be an object" }] };
   const e = purify(raw as Record<string, unknown>);
