@@ -89,6 +89,10 @@ describe("Nightscout Reporter (zreptil/nightscout-reporter-angular src/app/_serv
     expect(treatments.json.map((t: { eventType: string }) => t.eventType).sort()).toEqual(["Meal Bolus", "Profile Switch"]);
     const statuses = await withToken(`/api/v1/devicestatus.json?find[created_at][$gte]=${iso(beg)}&find[created_at][$lte]=${iso(end)}&count=100000`);
     expect(statuses.json).toEqual([expect.objectContaining({ device: "openaps://phone" })]);
+    // activity.json (Nightscout's activity collection) is not served: a 404 JSON error, which Reporter's requestJson reads as no data.
+    const activity = await withToken(`/api/v1/activity.json?find[created_at][$gte]=${iso(beg)}&find[created_at][$lte]=${iso(end)}&count=100000`);
+    expect(activity.status).toBe(404);
+    expect(activity.json.error.code).toBeTruthy();
   });
 });
 
@@ -144,6 +148,8 @@ describe("nightscout-connect's Nightscout source (nightscout/nightscout-connect 
     const check = await api("/api/v1/verifyauth");
     expect(check.status).toBe(200);
     expect(check.json.message.canRead).toBeFalsy();
+    // Without a token in its URL it would create a subject at /api/v2/authorization/subjects: not served.
+    expect((await api("/api/v2/authorization/subjects")).status).toBe(404);
     // sessionFromAuth: body.token, ttl from exp - iat.
     const session = await api(`/api/v2/authorization/request/${encodeURIComponent(secret)}`);
     expect(session.status).toBe(200);
