@@ -22,7 +22,7 @@ import { MAX_MGDL } from "../schemas/glucose.ts";
 import { MAX_FUTURE_MS, MIN_TIME } from "../schemas/common.ts";
 import { treatmentsSpec } from "./treatments.ts";
 import { deviceStatusSpec } from "./devicestatus.ts";
-import { batchAnswer, countOf, iso, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
+import { batchAnswer, countOf, iso, notModified, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
 import { isObjectId, newObjectId, parseReadingObjectId } from "./ids.ts";
 import { deleteEntries, ENTRY_FROM, entryDoc, METER_SUFFIX, upsertEntries, type EntryRow, type EntryWrite } from "./entries-store.ts";
 import { matchesInCode, parseFind, translate, type CollectionSpec, type Condition } from "./query.ts";
@@ -201,6 +201,9 @@ async function serveEntries(c: Context<AppEnv>, q: EntryQuery, ext: Format | nul
   const pages = readEntries(c, q);
   // The first page is read before answering, so a bad query is still a 422 rather than a broken stream.
   const first = await pages.next();
+  // Pages come newest first: the first page holds the newest entry of the answer.
+  const unchanged = notModified(c, first.done ? null : newestOf(first.value));
+  if (unchanged) return unchanged;
   const encoder = new TextEncoder();
   const sep = format === "csv" ? "," : "\t";
   let started = false;
@@ -224,8 +227,14 @@ async function serveEntries(c: Context<AppEnv>, q: EntryQuery, ext: Format | nul
     },
   });
   const type = format === "json" ? "application/json; charset=utf-8" : format === "csv" ? "text/csv; charset=utf-8" : format === "tsv" ? "text/tab-separated-values; charset=utf-8" : "text/plain; charset=utf-8";
-  if (!first.done && first.value[0]) c.header("Last-Modified", new Date(first.value[0].date as number).toUTCString());
   return c.body(stream, 200, { "Content-Type": type });
+}
+
+/** The newest `date` of entries (format_entries sorts by mills or date), or null for none. */
+function newestOf(docs: Record<string, unknown>[]): number | null {
+  let newest: number | null = null;
+  for (const d of docs) if (typeof d.date === "number" && (newest === null || d.date > newest)) newest = d.date;
+  return newest;
 }
 
 const withType = (conditions: Condition[], type: string | null): Condition[] =>
@@ -257,7 +266,7 @@ entriesRoutes.get("/entries/:spec", async (c) => {
     const docs = [];
     for await (const page of readEntries(c, { conditions: [{ field: "_id", op: "$eq", values: [spec.toLowerCase()], key: "_id" }], count: 1, defaultWindow: false })) docs.push(...page);
     if (!docs.length) throw notFound("Entry");
-    return c.json(docs, 200);
+    return notModified(c, newestOf(docs)) ?? c.json(docs, 200);
   }
   // GlucoLens holds sgv and mbg entries only (cal is answered, not kept): another type has none.
   if (!ENTRY_TYPES.has(spec)) throw notFound(`Entry type or _id "${spec}"`);
@@ -312,6 +321,8 @@ async function patterned(c: Context<AppEnv>, field: string, type: string | null,
     }
     if (matches.length >= count) break;
   }
+  const unchanged = notModified(c, newestOf(matches));
+  if (unchanged) return unchanged;
   const format = formatOf(c, ext);
   if (format === "json") return c.json(matches, 200);
   const sep = format === "csv" ? "," : "\t";

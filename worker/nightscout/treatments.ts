@@ -41,7 +41,7 @@ import { noteKind } from "../records/notes.ts";
 import { MAX_FUTURE_MS, MIN_TIME } from "../schemas/common.ts";
 import { findByKeys, invalidateDocuments, listDocuments, served, type StoredDoc } from "./documents-store.ts";
 import { publishToSockets } from "./socketio-publish.ts";
-import { batchAnswer, countOf, iso, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
+import { batchAnswer, countOf, iso, notModified, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
 import { isObjectId, newObjectId } from "./ids.ts";
 import { parseFind, translate, type CollectionSpec, type Condition } from "./query.ts";
 
@@ -329,7 +329,9 @@ async function listTreatments(c: Context<AppEnv>) {
   const stored = (await listDocuments(c, "nightscout_treatments", treatmentsSpec, conditions, count, { defaultWindow: true })).map(served);
   const notes = await nativeNotes(c, conditions, count);
   const all = [...stored, ...notes].sort((a, b) => Date.parse(b.created_at as string) - Date.parse(a.created_at as string)).slice(0, count);
-  return c.json(all, 200);
+  // serveTreatments: Last-Modified is the newest created_at of the answer.
+  const newest = all.length ? Date.parse(all[0]!.created_at as string) : null;
+  return notModified(c, newest) ?? c.json(all, 200);
 }
 
 /** Removes the meals, insulin doses, activities and notes that removed treatments were mapped onto. */
