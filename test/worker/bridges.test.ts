@@ -229,7 +229,8 @@ describe("dedupe against other paths", () => {
     await control("dexcom", { username, password: "pw", readings: [{ time: t, value: 150 }, { time: t + 5 * MIN, value: 160 }] });
     const bridge = await create(a, { kind: "dexcom-share", username, password: "pw", server_url: standins.dexcom });
     const polled = await pollNow(a, bridge.id);
-    expect(polled).toMatchObject({ imported: 1, matched: 1 });
+    // The alarm may have polled first; either way the 150 was matched, never stored.
+    expect(polled.bridge.readings_imported).toBe(1);
     expect((await readings(a)).map((r) => `${r.source}:${r.value}`).sort()).toEqual(["bridge:dexcom-share:160", "xdrip:150"]);
     // The uploader sends the 160 afterwards: the next poll keeps one copy.
     expect((await api("/api/v1/glucose/readings", { token: a.access, body: { time: new Date(t + 5 * MIN + 20_000).toISOString(), value: 160, source: "xdrip" } })).status).toBe(201);
