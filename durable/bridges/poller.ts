@@ -18,6 +18,7 @@ import { getDb } from "../../worker/db/client.ts";
 import type { Bindings } from "../../worker/env.ts";
 import { decryptCredentials, encryptCredentials, isCurrentKey } from "../../worker/bridges/crypto.ts";
 import { BridgeError, vendorHttp } from "../../worker/bridges/http.ts";
+import { storeNightscoutDocuments } from "../../worker/bridges/nightscout-documents.ts";
 import { pushLoginRefused } from "../../worker/bridges/notify.ts";
 import { getBridge, updateBridge, type BridgeRow } from "../../worker/bridges/repository.ts";
 import { storeBridgedReadings } from "../../worker/bridges/store.ts";
@@ -163,6 +164,7 @@ export class BridgePoller {
       );
       imported = stored.inserted;
       matched = stored.matched;
+      if (result.documents) await storeNightscoutDocuments(env, { id: owner.userId, publicId: owner.publicId }, result.documents);
       let newest = row.lastReadingAt;
       for (const r of result.readings) if (r.time <= now + 5 * 60_000 && (newest === null || r.time > newest)) newest = r.time;
       update = { status: "ok", lastSuccessAt: now, failures: 0, nextPollAt: nextPollAfter(Date.now(), newest, result.cadenceMs), lastReadingAt: newest, addImported: imported };

@@ -12,6 +12,9 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
+import { encryptCredentials } from "../../worker/bridges/crypto.ts";
+import type { Bindings } from "../../worker/env.ts";
+import { productionConfigProblems } from "../../worker/lib/config.ts";
 import { api, expectFieldError, register, type Account } from "./helpers.ts";
 
 const standins = inject("bridgeStandins");
@@ -217,6 +220,43 @@ describe("Nightscout source", () => {
     const bad = await create(a, { kind: "nightscout", server_url: `${standins.nightscout}/site/${site}`, token: "wrong" });
     expect((await pollNow(a, bad.id)).bridge).toMatchObject({ status: "login_refused", next_poll_at: null });
   });
+
+  // The site's other collections (cgm-remote-monitor lib/api/treatments, lib/api/devicestatus,
+  // lib/api/profile), stored through the platform's own v1 upserts (worker/nightscout/treatments.ts
+  // importTreatments, devicestatus.ts importDeviceStatuses, profile-routes.ts importProfiles).
+  it("imports treatments, device statuses and profiles, keeping each source _id so later polls store nothing twice", async () => {
+    const a = await register();
+    const site = uniq("docs-site");
+    const at = (ago: number) => new Date(Date.now() - ago).toISOString();
+    const bolus = { _id: "65a0f0f0f0f0f0f0f0f0f001", eventType: "Meal Bolus", created_at: at(30 * MIN), insulin: 4.5, carbs: 45, enteredBy: "AndroidAPS" };
+    const note = { _id: "65a0f0f0f0f0f0f0f0f0f002", eventType: "Note", created_at: at(20 * MIN), notes: "site change" };
+    const status = { _id: "65a0f0f0f0f0f0f0f0f0f003", device: "openaps://phone", created_at: at(10 * MIN), openaps: { iob: { iob: 1.2, timestamp: at(10 * MIN) } }, pump: { battery: { percent: 80 } } };
+    const profile = { _id: "65a0f0f0f0f0f0f0f0f0f004", defaultProfile: "Default", startDate: at(48 * 60 * MIN), units: "mg/dl", store: { Default: { dia: 5, carbratio: [{ time: "00:00", value: 10 }], sens: [{ time: "00:00", value: 40 }], basal: [{ time: "00:00", value: 0.8 }], target_low: [{ time: "00:00", value: 90 }], target_high: [{ time: "00:00", value: 120 }], timezone: "UTC", units: "mg/dl" } } };
+    const invalid = { _id: "65a0f0f0f0f0f0f0f0f0f005", eventType: "Correction Bolus", created_at: "not a date", insulin: 1 };
+    await control("nightscout", { username: site, token: "docs-token-1", readings: series(3), treatments: [bolus, note, invalid], devicestatus: [status], profiles: [profile] });
+    const bridge = await create(a, { kind: "nightscout", server_url: `${standins.nightscout}/site/${site}`, token: "docs-token-1" });
+    await pollNow(a, bridge.id);
+    await pollNow(a, bridge.id);
+    const user = await env.DB.prepare("SELECT id FROM users WHERE public_id = ?").bind(a.id).first<{ id: number }>();
+    const rows = async (sql: string) => (await env.DB.prepare(sql).bind(user!.id).all<Record<string, unknown>>()).results;
+    expect(await rows("SELECT ns_id, event_type FROM nightscout_treatments WHERE user_id = ? AND is_valid = 1 ORDER BY time")).toEqual([
+      { ns_id: bolus["_id"], event_type: "Meal Bolus" },
+      { ns_id: note["_id"], event_type: "Note" },
+    ]);
+    expect(await rows("SELECT carbs FROM meals WHERE user_id = ?")).toEqual([{ carbs: 45 }]);
+    expect(await rows("SELECT units FROM insulin_doses WHERE user_id = ?")).toEqual([{ units: 4.5 }]);
+    expect(await rows("SELECT ns_id, device FROM device_statuses WHERE user_id = ? AND is_valid = 1")).toEqual([{ ns_id: status["_id"], device: "openaps://phone" }]);
+    expect(await rows("SELECT id FROM nightscout_profiles WHERE user_id = ?")).toEqual([{ id: profile["_id"] }]);
+    // A treatment changed on the site replaces the stored one (same _id), as a v1 PUT would.
+    await control("nightscout", { username: site, treatments: [{ ...note, notes: "site change, left arm" }] });
+    await pollNow(a, bridge.id);
+    const notes = await rows("SELECT doc FROM nightscout_treatments WHERE user_id = ? AND event_type = 'Note'");
+    expect(notes.map((r) => JSON.parse(r.doc as string).notes)).toEqual(["site change, left arm"]);
+    // Another user connecting the same site gets copies of their own; the first user's stay as they were.
+    const b = await register();
+    await pollNow(b, (await create(b, { kind: "nightscout", server_url: `${standins.nightscout}/site/${site}`, token: "docs-token-1" })).id);
+    expect(await rows("SELECT count(*) AS n FROM nightscout_treatments WHERE user_id = ?")).toEqual([{ n: 2 }]);
+  });
 });
 
 describe("dedupe against other paths", () => {
@@ -236,6 +276,18 @@ describe("dedupe against other paths", () => {
     expect((await api("/api/v1/glucose/readings", { token: a.access, body: { time: new Date(t + 5 * MIN + 20_000).toISOString(), value: 160, source: "xdrip" } })).status).toBe(201);
     await pollNow(a, bridge.id);
     expect((await readings(a)).map((r) => `${r.source}:${r.value}`).sort()).toEqual(["xdrip:150", "xdrip:160"]);
+  });
+});
+
+describe("production configuration", () => {
+  // worker/lib/config.ts productionConfigProblems: only what every request needs; BRIDGE_KEY is
+  // checked where bridges use it (worker/bridges/crypto.ts bridgeKeySecret).
+  it("a missing BRIDGE_KEY does not refuse the API, but encrypting credentials fails naming it", async () => {
+    const production = { ...env, ENVIRONMENT: "production", JWT_SECRET: "a-real-secret-".repeat(4), WEB_ORIGIN: "https://app.glucolens.example", BRIDGE_KEY: undefined } as unknown as Bindings;
+    expect(productionConfigProblems(production)).toEqual([]);
+    const err = await encryptCredentials(production, crypto.randomUUID(), { token: "t" }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 500, code: "misconfigured" });
+    expect((err as Error).message).toContain("BRIDGE_KEY");
   });
 });
 

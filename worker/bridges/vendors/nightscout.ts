@@ -5,13 +5,14 @@
  * `find[date][$gt]`/`find[date][$lt]` and `count`, newest first. The credential is either an
  * access token (sent as `?token=`) or the API secret (sent as its SHA-1 in the `api-secret`
  * header); which one works is found on the first request and kept in the session. A site that
- * answers 401 to both has refused the credential. A site open to readers needs neither, and
+ * answers 401 to both has refused the credential. Each poll also fetches the site's treatments,
+ * device statuses and profiles (fetchDocuments). A site open to readers needs neither, and
  * still gets the token.
  */
 import type { TrendDirection } from "../../lib/trend.ts";
 import { TREND_DIRECTIONS } from "../../lib/trend.ts";
 import { loginRefused, unexpected, vendorFetch } from "../http.ts";
-import { FIVE_MINUTES, type BridgeReading, type VendorRequest, type VendorResult } from "./types.ts";
+import { FIVE_MINUTES, type BridgeReading, type NightscoutDocuments, type VendorRequest, type VendorResult } from "./types.ts";
 
 /** Entries per page of the history (backfill through the queue) and per poll. */
 export const NS_PAGE = 1000;
@@ -42,12 +43,14 @@ export function parseEntries(items: unknown): BridgeReading[] {
   return out;
 }
 
-/** One page of sgv entries in (after, before), newest first. */
-export async function fetchEntries(req: Pick<VendorRequest, "http" | "serverUrl" | "credentials" | "session">, q: { after?: number; before?: number; count: number }): Promise<BridgeReading[]> {
+type NsRequest = Pick<VendorRequest, "http" | "serverUrl" | "credentials" | "session">;
+
+/**
+ * GET a v1 path of the site as JSON, with the token or the API secret (whichever the session
+ * found working; both in turn the first time). A 401 or 403 to both is a refused login.
+ */
+async function nsGet(req: NsRequest, path: string, params: URLSearchParams): Promise<unknown[]> {
   const base = (req.serverUrl ?? "").replace(/\/+$/, "");
-  const params = new URLSearchParams({ count: String(q.count) });
-  if (q.after !== undefined) params.set("find[date][$gt]", String(q.after));
-  if (q.before !== undefined) params.set("find[date][$lt]", String(q.before));
   const token = tokenOf(req);
   const modes = req.session.auth === "secret" ? (["secret"] as const) : req.session.auth === "token" ? (["token"] as const) : (["token", "secret"] as const);
   for (const mode of modes) {
@@ -55,19 +58,45 @@ export async function fetchEntries(req: Pick<VendorRequest, "http" | "serverUrl"
     const headers: Record<string, string> = { "user-agent": "GlucoLens bridge" };
     if (mode === "token" && token) p.set("token", token);
     if (mode === "secret") headers["api-secret"] = await sha1Hex(token);
-    const url = `${base}/api/v1/entries/sgv.json?${p}`;
+    const url = `${base}${path}?${p}`;
     const res = await vendorFetch(req.http, url, { headers });
     if (res.status === 401 || res.status === 403) continue;
     if (res.status !== 200 || !Array.isArray(res.json)) throw unexpected(url, res);
     req.session.auth = mode;
-    return parseEntries(res.json);
+    return res.json as unknown[];
   }
   delete req.session.auth;
   throw loginRefused("The Nightscout site refused the token or API secret (HTTP 401)");
 }
 
+/** One page of sgv entries in (after, before), newest first. */
+export async function fetchEntries(req: NsRequest, q: { after?: number; before?: number; count: number }): Promise<BridgeReading[]> {
+  const params = new URLSearchParams({ count: String(q.count) });
+  if (q.after !== undefined) params.set("find[date][$gt]", String(q.after));
+  if (q.before !== undefined) params.set("find[date][$lt]", String(q.before));
+  return parseEntries(await nsGet(req, "/api/v1/entries/sgv.json", params));
+}
+
+/** Documents per collection and poll (the first poll takes the last day). */
+const DOC_COUNT = { treatments: 500, devicestatus: 300, profile: 10 };
+
+/**
+ * Treatments and device statuses created since `after`, and the latest profiles, as the site
+ * answers them (cgm-remote-monitor lib/api/treatments and lib/api/devicestatus: `find[created_at][$gte]`
+ * with an ISO date, `count`; lib/api/profile: the stored profiles, newest first). Stored through
+ * the platform's own v1 upserts (worker/bridges/nightscout-documents.ts).
+ */
+export async function fetchDocuments(req: NsRequest, after: number): Promise<NightscoutDocuments> {
+  const since = (count: number) => new URLSearchParams({ count: String(count), "find[created_at][$gte]": new Date(after).toISOString() });
+  const treatments = await nsGet(req, "/api/v1/treatments.json", since(DOC_COUNT.treatments));
+  const devicestatus = await nsGet(req, "/api/v1/devicestatus.json", since(DOC_COUNT.devicestatus));
+  const profiles = await nsGet(req, "/api/v1/profile.json", new URLSearchParams({ count: String(DOC_COUNT.profile) }));
+  return { treatments, devicestatus, profiles };
+}
+
 export async function pollNightscout(req: VendorRequest): Promise<VendorResult> {
   const after = req.since === null ? req.now - FIRST_POLL_MS : req.since - 10 * 60_000;
   const readings = await fetchEntries(req, { after, count: req.since === null ? 24 * 12 * 5 : POLL_COUNT });
-  return { readings, cadenceMs: FIVE_MINUTES };
+  const documents = await fetchDocuments(req, req.since === null ? req.now - FIRST_POLL_MS : req.since - 60 * 60_000);
+  return { readings, cadenceMs: FIVE_MINUTES, documents };
 }

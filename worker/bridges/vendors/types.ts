@@ -36,6 +36,14 @@ export interface VendorResult {
   readings: BridgeReading[];
   /** How often the vendor gets a new reading (5 minutes; 1 minute for Libre 3). */
   cadenceMs: number;
+  /** A Nightscout site's other collections, as the site answered them. */
+  documents?: NightscoutDocuments;
+}
+
+export interface NightscoutDocuments {
+  treatments: unknown[];
+  devicestatus: unknown[];
+  profiles: unknown[];
 }
 
 export const FIVE_MINUTES = 5 * 60_000;
