@@ -59,6 +59,7 @@ import { ReadingWindow, type WindowRow } from "./reading-window.ts";
 import { directionOf, slopePerMinute, TREND_SPAN_MS, type Point } from "./trend.ts";
 import { SocketIoSubscribers } from "./socketio/subscribers.ts";
 import type { NightscoutDelta } from "./socketio/nightscout-shapes.ts";
+import { BridgePoller, type PollOutcome } from "./bridges/poller.ts";
 
 /** Only a reading at most this old (by the object's clock) can raise an alert. */
 export const RAISE_WINDOW_MS = 10 * 60_000;
@@ -156,6 +157,8 @@ export class GlucoseMonitor extends DurableObject<Env> {
   private window!: ReadingWindow;
   private escalations: Escalations;
   private socketio: SocketIoSubscribers;
+  /** Cloud follower bridges polled on this object's alarm (durable/bridges/poller.ts). */
+  private bridges: BridgePoller;
   private owner: MonitorOwner | null = null;
   private config: Config | null = null;
   /** Bumped by every push from the Worker, so a slower D1 read started earlier cannot overwrite it. */
@@ -189,6 +192,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.createSchema();
     this.escalations = new Escalations(this.sql);
     this.socketio = new SocketIoSubscribers(ctx, env);
+    this.bridges = this.createBridgePoller();
     this.restore();
     // Events the previous instance queued but never wrote (evicted between the send and the D1
     // write): write them now rather than on the next reading, which may be hours away.
@@ -212,6 +216,15 @@ export class GlucoseMonitor extends DurableObject<Env> {
   }
 
   /** Loads what the previous instance left (the constructor runs again after every eviction). */
+  private createBridgePoller(): BridgePoller {
+    return new BridgePoller(this.ctx, this.env, this.sql, {
+      owner: () => (this.deleted ? null : this.owner),
+      ingest: (owner, readings) => this.ingest(owner, readings),
+      reschedule: () => this.schedule(this.clock()),
+      log: (level, event, err) => this.log(level, event, err),
+    });
+  }
+
   private restore(): void {
     const meta = new Map(this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").toArray().map((r) => [r.key, r.value]));
     this.deleted = meta.get("deleted") === "true";
@@ -405,6 +418,28 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.socketio.publish([{ kind: "delta", delta }]);
   }
 
+  /** A bridge was created or changed (worker/bridges/routes.ts): it is polled at `dueAt` (null: not at all). */
+  async bridgeChanged(owner: MonitorOwner, bridgeId: string, dueAt: number | null): Promise<void> {
+    this.refuseIfDeleted();
+    this.remember(owner);
+    this.bridges.setDue(bridgeId, dueAt);
+    this.schedule(this.clock());
+  }
+
+  /** Polls a bridge now (`POST /api/v1/bridges/{id}/poll`) and answers after the poll. */
+  async pollBridge(owner: MonitorOwner, bridgeId: string): Promise<Omit<PollOutcome, "row">> {
+    this.refuseIfDeleted();
+    this.remember(owner);
+    const { row: _row, ...outcome } = await this.bridges.poll(bridgeId);
+    return outcome;
+  }
+
+  async bridgeRemoved(bridgeId: string): Promise<void> {
+    if (this.deleted) return;
+    this.bridges.forget(bridgeId);
+    this.schedule(this.clock());
+  }
+
   /**
    * Account deletion: closes every socket, forgets everything and leaves a tombstone, so that
    * nothing sent later (a reading from a token still in a cache, a snooze, an alarm, a socket) is
@@ -437,6 +472,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.createSchema();
     this.escalations = new Escalations(this.sql);
     this.socketio = new SocketIoSubscribers(this.ctx, this.env);
+    this.bridges = this.createBridgePoller();
     this.sql.exec("INSERT INTO meta (key, value) VALUES ('deleted', 'true') ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   }
 
@@ -565,6 +601,8 @@ export class GlucoseMonitor extends DurableObject<Env> {
       this.log("error", "alarm_failed", err);
       throw err; // the runtime retries the alarm
     }
+    // Bridges due now (never throws; each poll sets its next time and the alarm again).
+    await this.bridges.runDue(Date.now());
   }
 
   // -------------------------------------------------------------------------------------------
@@ -796,6 +834,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     }
     if (this.historyFailing) next = Math.min(next, now + HISTORY_RETRY_MS);
     next = Math.min(next, this.escalations.nextDue() ?? Infinity);
+    next = Math.min(next, this.bridges.nextDue() ?? Infinity);
     const at = Number.isFinite(next) ? next : null;
     if (at === this.alarmAt) return;
     // An alarm already set for earlier is kept rather than moved later: every reading pushes the

@@ -40,6 +40,7 @@ import { asFollower, followingReads, followingRoutes } from "./routes/following.
 import { iobCobRoutes } from "./nightscout/iob-cob-route.ts";
 import { socketIoRoute } from "./nightscout/socketio.ts";
 import { reportRoutes, sharedRoutes } from "./reports/routes.ts";
+import { bridgeRoutes } from "./bridges/routes.ts";
 
 /** Bulk uploads carry up to 10,000 items; everything else is small. */
 const BULK_BODY_LIMIT = 8 * 1024 * 1024;
@@ -194,6 +195,11 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use("/api/v1/reports/*", requireAuth);
   app.route("/api/v1/reports", reportRoutes);
   app.route("/api/v1/shared", sharedRoutes);
+
+  // Cloud follower bridges (worker/bridges/): polled by the user's Durable Object.
+  app.use("/api/v1/bridges", requireAuth);
+  app.use("/api/v1/bridges/*", requireAuth);
+  app.route("/api/v1/bridges", bridgeRoutes);
 
   registerDocs(app);
   return app;

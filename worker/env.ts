@@ -24,6 +24,15 @@ export type Bindings = Env & {
   PUSH_ALLOW_LOOPBACK_ENDPOINTS?: string;
   /** Optional Workers Analytics Engine dataset for counters (worker/lib/metrics.ts); without it nothing is written. */
   METRICS?: AnalyticsEngineDataset;
+  /**
+   * Encrypts bridge credentials at rest (worker/bridges/crypto.ts): `wrangler secret put BRIDGE_KEY`
+   * (32+ random characters); a development default is used only outside production. During a key
+   * rotation the old value goes in BRIDGE_KEY_PREVIOUS (docs/bridges.md).
+   */
+  BRIDGE_KEY?: string;
+  BRIDGE_KEY_PREVIOUS?: string;
+  /** Milliseconds a bridge waits for a vendor's answer; at most (and by default) 30,000. Tests set less. */
+  BRIDGE_TIMEOUT_MS?: string;
   /** Set by `npm start` only (scripts/serve.ts): one log line per request. */
   LOG_REQUESTS?: string;
 };

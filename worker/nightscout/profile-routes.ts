@@ -191,3 +191,16 @@ profileRoutes.delete("/profile/:id", async (c) => {
   await deleteProfile(getDb(c.env.DB), c.get("user").id, id);
   return c.json({}, 200);
 });
+
+/**
+ * Stores profile documents fetched from another Nightscout site (a bridge), as a POST would: by
+ * their source `_id`, so fetching them again stores nothing twice. Invalid ones are skipped.
+ */
+export async function importProfiles(c: Context<AppEnv>, items: unknown[]): Promise<number> {
+  const valid = items.filter((item) => {
+    const id = (item as Record<string, unknown> | null)?.["_id"];
+    return typeof item === "object" && item !== null && !Array.isArray(item) && (id === undefined || id === null || (typeof id === "string" && OBJECT_ID.test(id))) && ProfileDocumentInput.safeParse(item).success;
+  });
+  if (!valid.length) return 0;
+  return (await store(c, await prepare(c, valid, true))).length;
+}

@@ -378,3 +378,14 @@ treatmentRoutes.delete("/treatments/:id", (c) => {
   return removeTreatments(c, conditions);
 });
 treatmentRoutes.get("/treatments/:spec", listTreatments);
+
+/**
+ * Stores treatments fetched from another Nightscout site (a bridge) through the same upsert as a
+ * POST: a document keeps its source `_id`, so fetching it again updates it in place. Documents
+ * that do not validate are skipped. Answers how many were stored or updated.
+ */
+export async function importTreatments(c: Context<AppEnv>, items: unknown[]): Promise<number> {
+  const now = Date.now();
+  const prepared = items.map((raw, i) => prepare(raw, i, now)).flatMap((p) => (p.ok ? p.docs : []));
+  return (await upsertTreatments(c, prepared)).length;
+}

@@ -13,7 +13,9 @@
  *
  * Messages that do not parse, or that name a job of another user, are dropped (acked) with a log line.
  */
+import { failBridgeBackfill, processBridgeBackfill } from "../bridges/backfill.ts";
 import { getDb } from "../db/client.ts";
+import type { Bindings } from "../env.ts";
 import { isAccountGone } from "../lib/errors.ts";
 import { createLogger, logLevelOf, type LogFields, type Logger } from "../lib/log.ts";
 import { recordMetric } from "../lib/metrics.ts";
@@ -76,6 +78,9 @@ async function processMessage(body: PipelineMessage, env: PipelineEnv, log: Logg
       return processChunk(body, env, log);
     case "aggregate":
       return `aggregated ${await processAggregate(body, env)}`;
+    case "bridge_backfill":
+      // The queue handler is given the Worker's whole env (worker/index.ts): the bridge key and the monitors too.
+      return `bridge backfill ${await processBridgeBackfill(body, env as unknown as Bindings)}`;
     case "start":
       try {
         return (await startAnalysis(env, body.user_id, { trigger: body.trigger })).created ? "started" : "already-running";
@@ -139,6 +144,9 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Pipel
         log.error("insights.job_failed", { job_id: jobId, stage, part, failed, message_id: message.id });
         if (failed) recordMetric(env, "job_failed", job.trigger, Date.now() - job.createdAt);
       }
+    } else if (parsed.success && parsed.data.kind === "bridge_backfill") {
+      await failBridgeBackfill(parsed.data, env);
+      log.error("bridges.backfill_failed", { bridge_id: parsed.data.bridge_id, message_id: message.id });
     } else {
       log.error("insights.dead_letter", { message_id: message.id, body: parsed.success ? parsed.data : "unparseable" });
     }

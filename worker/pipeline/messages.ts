@@ -36,6 +36,14 @@ export const StartMessage = z.object({
   trigger: z.enum(["api", "cron"]),
 });
 
+/** One page of a Nightscout bridge's history: entries older than `before` (worker/bridges/backfill.ts). */
+export const BridgeBackfillMessage = z.object({
+  kind: z.literal("bridge_backfill"),
+  user_id: userId,
+  bridge_id: z.string().uuid(),
+  before: z.number().int().positive(),
+});
+
 /**
  * Sent by `GET /ready` to prove the queue accepts messages; the consumer acks it without work or
  * log line (worker/routes/health.ts). Not part of PipelineMessage: nothing else may send it.
@@ -43,11 +51,12 @@ export const StartMessage = z.object({
 export const QUEUE_PROBE = { kind: "ready_probe" } as const;
 export const isQueueProbe = (body: unknown) => typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === QUEUE_PROBE.kind;
 
-export const PipelineMessage = z.discriminatedUnion("kind", [ChunkMessage, AggregateMessage, StartMessage]);
+export const PipelineMessage = z.discriminatedUnion("kind", [ChunkMessage, AggregateMessage, StartMessage, BridgeBackfillMessage]);
 
 export type ChunkMessage = z.infer<typeof ChunkMessage>;
 export type AggregateMessage = z.infer<typeof AggregateMessage>;
 export type StartMessage = z.infer<typeof StartMessage>;
+export type BridgeBackfillMessage = z.infer<typeof BridgeBackfillMessage>;
 export type PipelineMessage = z.infer<typeof PipelineMessage>;
 
 /** Where producers send (the binding's type, so tests can pass a recording queue). */

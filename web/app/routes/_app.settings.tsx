@@ -305,6 +305,16 @@ export default function SettingsRoute() {
 
       <PushSettings />
 
+      <section className="card" aria-labelledby="bridges-heading" id="bridges">
+        <h2 id="bridges-heading" className="card__title">
+          Bridges (Dexcom Share, LibreLinkUp, Nightscout)
+        </h2>
+        <p>Follow readings another service already has, without an uploader app.</p>
+        <a href="/settings/bridges" className="button button--secondary">
+          Manage bridges
+        </a>
+      </section>
+
       <section className="card" aria-labelledby="uploaders-heading" id="uploaders">
         <h2 id="uploaders-heading" className="card__title">
           Uploaders (xDrip+, Loop, AAPS, Nightscout apps)
