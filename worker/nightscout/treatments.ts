@@ -386,6 +386,6 @@ treatmentRoutes.get("/treatments/:spec", listTreatments);
  */
 export async function importTreatments(c: Context<AppEnv>, items: unknown[]): Promise<number> {
   const now = Date.now();
-  const prepared = items.map((raw, i) => prepare(raw, i, now)).flatMap((p) => (p.ok ? p.docs : []));
+  const prepared = items.map((raw, i) => prepareTreatment(raw, i, now)).flatMap((p) => (p.ok ? p.docs : []));
   return (await upsertTreatments(c, prepared)).length;
 }
