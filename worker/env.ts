@@ -5,7 +5,6 @@
  * wrangler.toml does not declare.
  */
 import type { Logger } from "./lib/log.ts";
-import type { AuthUser } from "./middleware/auth.ts";
 
 export type Bindings = Env & {
   /** Signs access tokens. `wrangler secret put JWT_SECRET`; a development default is used only outside production. */
@@ -27,6 +26,14 @@ export type Bindings = Env & {
   /** Set by `npm start` only (scripts/serve.ts): one log line per request. */
   LOG_REQUESTS?: string;
 };
+
+/** The signed-in user (or the owner of an uploader credential), as worker/middleware/auth.ts sets it. */
+export interface AuthUser {
+  /** Internal integer id: the first argument of every repository function. */
+  id: number;
+  /** Public UUID: tokens, URLs and the Durable Object name. */
+  publicId: string;
+}
 
 export interface Variables {
   user: AuthUser;

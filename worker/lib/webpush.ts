@@ -12,7 +12,7 @@
  * const req = await buildPushRequest({ endpoint, p256dh, auth }, new TextEncoder().encode("{}"), vapid, { ttl: 300, urgency: "high" });
  * await fetch(req.endpoint, { method: "POST", headers: req.headers, body: req.body, redirect: "manual" });
  */
-import { base64url, fromBase64 } from "./crypto.ts";
+import { base64ToBytes, bytesToBase64Url } from "../../vocabulary/bytes.ts";
 
 export interface PushTarget {
   endpoint: string;
@@ -68,7 +68,7 @@ async function hkdf(salt: Uint8Array, ikm: Uint8Array, info: Uint8Array, bytes: 
 /** The uncompressed point of a P-256 public key as a JWK's x and y. */
 function pointToJwk(raw: Uint8Array): { x: string; y: string } {
   if (raw.length !== 65 || raw[0] !== 4) throw new Error("P-256 public key must be 65 bytes, uncompressed (0x04 prefix)");
-  return { x: base64url(raw.slice(1, 33)), y: base64url(raw.slice(33, 65)) };
+  return { x: bytesToBase64Url(raw.slice(1, 33)), y: bytesToBase64Url(raw.slice(33, 65)) };
 }
 
 /**
@@ -77,8 +77,8 @@ function pointToJwk(raw: Uint8Array): { x: string; y: string } {
  */
 export async function encryptPayload(target: Pick<PushTarget, "p256dh" | "auth">, plaintext: Uint8Array): Promise<Uint8Array> {
   if (plaintext.length > MAX_PLAINTEXT) throw new Error(`Push payload is ${plaintext.length} bytes; at most ${MAX_PLAINTEXT} fit one record`);
-  const uaPublic = fromBase64(target.p256dh);
-  const authSecret = fromBase64(target.auth);
+  const uaPublic = base64ToBytes(target.p256dh);
+  const authSecret = base64ToBytes(target.auth);
   if (authSecret.length !== 16) throw new Error("auth secret must be 16 bytes");
   const uaKey = await crypto.subtle.importKey("jwk", { kty: "EC", crv: "P-256", ...pointToJwk(uaPublic), ext: true }, { name: "ECDH", namedCurve: "P-256" }, false, []);
   const local = (await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"])) as CryptoKeyPair;
@@ -105,7 +105,7 @@ const signingKeys = new Map<string, Promise<CryptoKey>>();
 function signingKey(vapid: VapidKeys): Promise<CryptoKey> {
   let key = signingKeys.get(vapid.privateKey);
   if (!key) {
-    key = crypto.subtle.importKey("jwk", { kty: "EC", crv: "P-256", ...pointToJwk(fromBase64(vapid.publicKey)), d: vapid.privateKey, ext: false }, { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
+    key = crypto.subtle.importKey("jwk", { kty: "EC", crv: "P-256", ...pointToJwk(base64ToBytes(vapid.publicKey)), d: vapid.privateKey, ext: false }, { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
     signingKeys.set(vapid.privateKey, key);
   }
   return key;
@@ -113,11 +113,11 @@ function signingKey(vapid: VapidKeys): Promise<CryptoKey> {
 
 /** The VAPID JWT for the push service at `audience` (its origin), signed with ES256. */
 export async function vapidToken(vapid: VapidKeys, audience: string, nowS = Math.floor(Date.now() / 1000)): Promise<string> {
-  const head = base64url(enc.encode(JSON.stringify({ typ: "JWT", alg: "ES256" })));
-  const claims = base64url(enc.encode(JSON.stringify({ aud: audience, exp: nowS + JWT_LIFETIME_S, sub: vapid.subject })));
+  const head = bytesToBase64Url(enc.encode(JSON.stringify({ typ: "JWT", alg: "ES256" })));
+  const claims = bytesToBase64Url(enc.encode(JSON.stringify({ aud: audience, exp: nowS + JWT_LIFETIME_S, sub: vapid.subject })));
   // WebCrypto's ECDSA signature is already the JWS form: r || s, 64 bytes.
   const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, await signingKey(vapid), enc.encode(`${head}.${claims}`));
-  return `${head}.${claims}.${base64url(new Uint8Array(signature))}`;
+  return `${head}.${claims}.${bytesToBase64Url(new Uint8Array(signature))}`;
 }
 
 /** Everything needed to POST one message to the subscription's push service (RFC 8030 §5). */

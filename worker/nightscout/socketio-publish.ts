@@ -8,7 +8,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { errorFields } from "../lib/log.ts";
 import { monitorStub } from "../services/monitor.ts";
-import type { NightscoutDelta } from "../../durable/socketio/nightscout-shapes.ts";
+import type { NightscoutDelta } from "../../vocabulary/socketio.ts";
 
 export function publishToSockets(c: Context<AppEnv>, delta: NightscoutDelta): void {
   if (!Object.values(delta).some((docs) => docs?.length)) return;

@@ -5,28 +5,13 @@
  * header, so a matrix-profile partial (two Float64Array and two Int32Array of ~26,000 values)
  * travels as one string. Base64 text rather than a BLOB: see worker/db/schema-insights.ts.
  */
+import { base64ToBytes, bytesToBase64 } from "../../vocabulary/bytes.ts";
 
 type Packed = Float64Array | Int32Array;
 
 interface Header {
   /** Kind and length of each array, in order. */
   a: Array<["f64" | "i32", number]>;
-}
-
-/** Base64 of bytes (btoa over 32 KiB slices: no per-byte string concatenation). */
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
-  }
-  return btoa(binary);
-}
-
-export function base64ToBytes(text: string): Uint8Array {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
 }
 
 /** Packs arrays into one base64 string: `<header JSON>\n<base64 bytes>`. */

@@ -20,10 +20,10 @@ import {
   TIME_BELOW_RANGE_MAX_PERCENT,
   TIME_IN_RANGE_TARGET_PERCENT,
 } from "../../analytics/rules/index.ts";
-import { MGDL_PER_MMOL, type GlucoseUnit } from "../lib/units.ts";
+import { MGDL_PER_MMOL, type GlucoseUnit } from "../../vocabulary/units.ts";
 import { factorByKey, targetByKey } from "./factors.ts";
 import type { CorrelationRow } from "./stages/correlations.ts";
-import type { CausalLink } from "./stages/finalize.ts";
+import type { CausalLink } from "./results.ts";
 import type { DiscordResult, MotifResult } from "./stages/matrix-profile.ts";
 import type { RuleRow } from "./stages/rules.ts";
 

@@ -7,7 +7,7 @@
 import { agpProfile, consensusMetrics, formatLocalDateTime, prepareReadings, type ConsensusMetrics } from "../../analytics/cgm/index.ts";
 import { GLUCOSE_CV_MAX_PERCENT, TIME_BELOW_RANGE_MAX_PERCENT, TIME_IN_RANGE_TARGET_PERCENT } from "../../analytics/rules/index.ts";
 import { iso } from "../schemas/common.ts";
-import type { GlucoseUnit } from "../lib/units.ts";
+import type { GlucoseUnit } from "../../vocabulary/units.ts";
 import type { Job } from "../repositories/insights.ts";
 import type { DaySummary } from "./daily.ts";
 import { factorByKey, targetByKey } from "./factors.ts";
@@ -24,7 +24,7 @@ import {
   similarDaySentence,
 } from "./sentences.ts";
 import { isSkipped } from "./stages/context.ts";
-import type { CausalDoc, CorrelationsDoc, PatternsDoc, RulesDoc } from "./stages/finalize.ts";
+import type { CausalDoc, CorrelationsDoc, DayClustersResult, PatternsDoc, RulesDoc } from "./results.ts";
 import type { DiscordResult, MotifResult, PatternResult } from "./stages/matrix-profile.ts";
 import { MIN_CONFIDENCE, MIN_LIFT, MIN_SUPPORT } from "./stages/rules.ts";
 
@@ -348,5 +348,28 @@ export function agpView(input: { unit: GlucoseUnit; days: number; start: number;
     count,
     metrics: metricsView(metrics, unit),
     computed_at: new Date().toISOString(),
+  };
+}
+
+/** The stored result → `GET /api/v1/insights/day-clusters` (profiles in the user's unit). */
+export function dayClustersView(stored: { job: Job; data: DayClustersResult } | null, unit: GlucoseUnit) {
+  if (!stored) return { job: null, unit, k: 0, criterion: "", clusters: [], notes: ["No analysis has finished yet: POST /api/v1/insights/trigger-analysis starts one."] };
+  const { job, data } = stored;
+  if (isSkipped(data)) return { job: jobRef(job), unit, k: 0, criterion: "", clusters: [], notes: [`No day clusters: ${data.skipped}.`] };
+  return {
+    job: jobRef(job),
+    unit,
+    k: data.k,
+    criterion: data.criterion,
+    clusters: data.clusters.map((c) => ({
+      id: c.id,
+      name: c.name,
+      description: c.description,
+      days: c.days,
+      representative_dates: [...c.representativeDates],
+      profile: c.profile.map((v) => glucoseValue(v, unit)),
+      features: c.features.map((f) => ({ name: f.name, cluster_mean: f.clusterMean, other_mean: f.otherMean, p_value: f.p, significant: f.significant })),
+    })),
+    notes: [],
   };
 }

@@ -10,7 +10,7 @@ import { and, eq, gte, lt } from "drizzle-orm";
 import { dayNumberToIsoDate, localDayNumber, startOfLocalDay, toLocalMs } from "../../analytics/cgm/index.ts";
 import type { Db } from "../db/client.ts";
 import { insulinDoses, meals } from "../db/schema.ts";
-import type { GlucoseUnit } from "../lib/units.ts";
+import type { GlucoseUnit } from "../../vocabulary/units.ts";
 import { readingsInRange } from "../repositories/insights.ts";
 import { agpView } from "../pipeline/views.ts";
 import { glucoseValue } from "../pipeline/sentences.ts";

@@ -8,7 +8,7 @@ import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { activities, insulinDoses, meals, medications, sleepSessions, users } from "../db/schema.ts";
 import { dailySummaries, insightChunks, insightJobs, insightResults, insightStages } from "../db/schema-insights.ts";
-import type { GlucoseUnit } from "../lib/units.ts";
+import type { GlucoseUnit } from "../../vocabulary/units.ts";
 import type { DayInputs, DaySummary, Intensity } from "../pipeline/daily.ts";
 import { hasData } from "../pipeline/daily.ts";
 import type { Plan, Stage } from "../pipeline/plan.ts";

@@ -6,7 +6,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { getDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, notFound, zodFields, type FieldError } from "../lib/errors.ts";
-import { toMgdl } from "../lib/units.ts";
+import { mgdlFrom } from "../../vocabulary/units.ts";
 import { scheduleBackfill } from "../pipeline/backfill.ts";
 import {
   deleteReading,
@@ -42,7 +42,7 @@ const toApi = (x: StoredReading) => ({
 function toNew(input: z.output<typeof ReadingInput>): NewReading {
   return {
     time: input.time,
-    value: Math.round(toMgdl(input.value, input.unit) * 10) / 10,
+    value: Math.round(mgdlFrom(input.value, input.unit) * 10) / 10,
     source: input.source,
     trend: input.trend ?? null,
   };

@@ -11,11 +11,10 @@ import type { AppEnv } from "../env.ts";
 import { invalid, notFound } from "../lib/errors.ts";
 import { findJob, jobTimings, latestResult, listDailySummaries, readingsInRange, userSettings } from "../repositories/insights.ts";
 import { startAnalysis } from "../pipeline/jobs.ts";
-import type { CausalDoc, CorrelationsDoc, PatternsDoc, RulesDoc } from "../pipeline/stages/finalize.ts";
-import { agpView, causalView, correlationsView, dailyView, dashboardView, jobView, metricsOf, patternsView, rulesView } from "../pipeline/views.ts";
+import type { CausalDoc, CorrelationsDoc, DayClustersResult, PatternsDoc, RulesDoc } from "../pipeline/results.ts";
+import { agpView, causalView, correlationsView, dailyView, dashboardView, dayClustersView, jobView, metricsOf, patternsView, rulesView } from "../pipeline/views.ts";
 import { commonErrors, IdParam, jsonContent, notFoundError } from "../schemas/common.ts";
 import { Agp, AgpQuery, Causal, Correlations, DailyList, DailyQuery, Dashboard, DayClusters, JobStatus, Patterns, PeriodDaysQuery, Rules, TriggerBody, TriggerResult } from "../schemas/insights.ts";
-import { dayClustersView, type DayClustersResult } from "../pipeline/stages/day-clusters.ts";
 
 const security = [{ Bearer: [] }];
 const tags = ["Insights"];

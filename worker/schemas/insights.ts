@@ -5,9 +5,10 @@
  * the job it came from (`job`), or `null` when no analysis has finished yet.
  */
 import { z } from "@hono/zod-openapi";
+import { GLUCOSE_UNITS } from "../../vocabulary/units.ts";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
-const unit = z.enum(["mg/dL", "mmol/L"]);
+const unit = z.enum(GLUCOSE_UNITS);
 const num = z.number();
 const nullableNum = z.number().nullable();
 

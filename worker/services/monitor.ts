@@ -8,12 +8,11 @@ import type { Context } from "hono";
 import type { AppEnv, Bindings } from "../env.ts";
 import { isAccountGone } from "../lib/errors.ts";
 import { errorFields } from "../lib/log.ts";
-import type { GlucoseUnit } from "../lib/units.ts";
+import type { GlucoseUnit } from "../../vocabulary/units.ts";
 import type { AuthUser } from "../middleware/auth.ts";
 import type { NewReading } from "../repositories/readings.ts";
 import type { AlertRules, SnoozeRequest } from "../schemas/alerts.ts";
-import { OWNER_ID_HEADER, OWNER_PUBLIC_ID_HEADER } from "../../durable/glucose-monitor.ts";
-import { MONITOR_WINDOW_MS, type MonitorOwner, type MonitorReading } from "../../durable/monitor-types.ts";
+import { MONITOR_WINDOW_MS, OWNER_ID_HEADER, OWNER_PUBLIC_ID_HEADER, type MonitorOwner, type MonitorReading } from "../../vocabulary/monitor.ts";
 
 export const monitorStub = (env: Bindings, publicId: string) => env.GLUCOSE_MONITOR.get(env.GLUCOSE_MONITOR.idFromName(publicId));
 

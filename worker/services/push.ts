@@ -11,7 +11,8 @@
 import type { Db } from "../db/client.ts";
 import type { Bindings } from "../env.ts";
 import { jwtSecret, isProduction } from "../lib/config.ts";
-import { base64url, constantTimeEqual, fromBase64 } from "../lib/crypto.ts";
+import { base64ToBytes, bytesToBase64Url } from "../../vocabulary/bytes.ts";
+import { constantTimeEqual } from "../lib/crypto.ts";
 import { ApiError } from "../lib/errors.ts";
 import { pushEndpointProblem } from "../lib/push-endpoint.ts";
 import { buildPushRequest, type Urgency, type VapidKeys } from "../lib/webpush.ts";
@@ -58,17 +59,17 @@ const actionMessage = (subscriptionId: number, personId: string, alertId: string
 
 export async function actionToken(env: Bindings, subscriptionId: number, personId: string, alertId: string, kind: string): Promise<string> {
   const mac = await crypto.subtle.sign("HMAC", await actionKey(env), enc.encode(actionMessage(subscriptionId, personId, alertId, kind)));
-  return base64url(new Uint8Array(mac));
+  return bytesToBase64Url(new Uint8Array(mac));
 }
 
 export async function checkActionToken(env: Bindings, token: string, subscriptionId: number, personId: string, alertId: string, kind: string): Promise<boolean> {
   let given: Uint8Array;
   try {
-    given = fromBase64(token);
+    given = base64ToBytes(token);
   } catch {
     return false;
   }
-  return constantTimeEqual(given, fromBase64(await actionToken(env, subscriptionId, personId, alertId, kind)));
+  return constantTimeEqual(given, base64ToBytes(await actionToken(env, subscriptionId, personId, alertId, kind)));
 }
 
 // ---------------------------------------------------------------------------------------------

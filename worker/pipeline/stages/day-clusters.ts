@@ -5,14 +5,11 @@
  * tests which lifestyle features differ between them. Days follow the local clock (grid.ts
  * `localDayRows`); gaps up to an hour are filled first, and a day still missing an hour is left out.
  */
-import { clusterDays, type ClusterDay, type DayClustering } from "../../../analytics/clustering/index.ts";
+import { clusterDays, type ClusterDay } from "../../../analytics/clustering/index.ts";
 import { fillShortGaps, localDayRows } from "../grid.ts";
 import type { DaySummary } from "../daily.ts";
-import type { GlucoseUnit } from "../../lib/units.ts";
-import type { Job } from "../../repositories/insights.ts";
-import { glucoseValue } from "../sentences.ts";
-import { jobRef } from "../views.ts";
-import { isSkipped, loadDataset, timed, type Skipped, type StageHandler } from "./context.ts";
+import type { DayClustersResult } from "../results.ts";
+import { loadDataset, timed, type StageHandler } from "./context.ts";
 
 const SLOTS = 288;
 const MAX_FILLED_GAP = 12;
@@ -29,7 +26,6 @@ export const CLUSTER_FEATURES: readonly { name: string; of: (d: DaySummary) => n
   { name: "insulin_total", of: (d) => d.insulinTotal },
 ];
 
-export type DayClustersResult = DayClustering | Skipped;
 
 /** Hourly means of one local day's 5-minute slots, or null when an hour is empty. */
 function hourly(row: Float64Array): number[] | null {
@@ -63,26 +59,3 @@ export const dayClusters: StageHandler = async (ctx) => {
   });
   return { result: value, cpuMs: ms };
 };
-
-/** The stored result → `GET /api/v1/insights/day-clusters` (profiles in the user's unit). */
-export function dayClustersView(stored: { job: Job; data: DayClustersResult } | null, unit: GlucoseUnit) {
-  if (!stored) return { job: null, unit, k: 0, criterion: "", clusters: [], notes: ["No analysis has finished yet: POST /api/v1/insights/trigger-analysis starts one."] };
-  const { job, data } = stored;
-  if (isSkipped(data)) return { job: jobRef(job), unit, k: 0, criterion: "", clusters: [], notes: [`No day clusters: ${data.skipped}.`] };
-  return {
-    job: jobRef(job),
-    unit,
-    k: data.k,
-    criterion: data.criterion,
-    clusters: data.clusters.map((c) => ({
-      id: c.id,
-      name: c.name,
-      description: c.description,
-      days: c.days,
-      representative_dates: [...c.representativeDates],
-      profile: c.profile.map((v) => glucoseValue(v, unit)),
-      features: c.features.map((f) => ({ name: f.name, cluster_mean: f.clusterMean, other_mean: f.otherMean, p_value: f.p, significant: f.significant })),
-    })),
-    notes: [],
-  };
-}

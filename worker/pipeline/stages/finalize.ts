@@ -9,64 +9,15 @@ import { combinePcmci } from "../../../analytics/causal/index.ts";
 import { benjaminiHochberg } from "../../../analytics/correlation/index.ts";
 import { chunkResults, finishJobStatements } from "../../repositories/insights.ts";
 import { FACTORS, factorByKey, TARGETS } from "../factors.ts";
+import type { CausalDoc, CorrelationsDoc, DayClustersResult, JobDocuments, MetricsDoc, RulesDoc } from "../results.ts";
 import type { CorrelationPart, CorrelationRow } from "./correlations.ts";
 import { isSkipped, loadDays, timed, type Skipped, type StageContext, type StageHandler } from "./context.ts";
 import type { PatternResult } from "./matrix-profile.ts";
-import type { MetricsResult } from "./metrics.ts";
 import { PCMCI_OPTIONS, pcmciInput, type MciPart, type PcPart } from "./pcmci.ts";
-import type { RulesResult } from "./rules.ts";
 import type { SimilarDaysResult } from "./similar-days.ts";
-import type { DayClustersResult } from "./day-clusters.ts";
 
 /** False-discovery rate at which a correlation counts as significant. */
 export const Q_SIGNIFICANT = 0.05;
-
-export interface CorrelationsDoc {
-  nDays: number;
-  rows: (CorrelationRow & { q: number; significant: boolean })[];
-  notes: string[];
-}
-
-export interface CausalLink {
-  source: string;
-  target: string;
-  lag: number;
-  /** PCMCI: MCI partial correlation; fallback: Pearson r. */
-  strength: number;
-  p: number;
-  /** PCMCI link type ("-->" directed, "o-o" same-day, undirected); "correlation" for the fallback. */
-  type: string;
-}
-
-export interface CausalDoc {
-  method: "pcmci" | "lagged_correlation";
-  /** Why PCMCI was not run (the fallback), else null. */
-  reason: string | null;
-  variables: string[];
-  days: { first: string; last: string } | null;
-  tauMax: number;
-  links: CausalLink[];
-  notes: string[];
-}
-
-export interface PatternsDoc {
-  timezone: string;
-  patterns: PatternResult | Skipped;
-  similarDays: SimilarDaysResult | Skipped;
-}
-
-export type RulesDoc = RulesResult | Skipped;
-export type MetricsDoc = MetricsResult | Skipped;
-
-export interface JobDocuments {
-  correlations: CorrelationsDoc;
-  causal: CausalDoc;
-  patterns: PatternsDoc;
-  rules: RulesDoc;
-  metrics: MetricsDoc;
-  /** Days grouped by profile shape (stages/day-clusters.ts). */
-  day_clusters: DayClustersResult;
-}
 
 /** Ranks correlations: significant first, then by strength |r|, then by q. */
 export function rankCorrelations(rows: CorrelationsDoc["rows"]): CorrelationsDoc["rows"] {
