@@ -18,9 +18,9 @@ import { getDb } from "../worker/db/client.ts";
 import { localMinutesOfDay } from "../vocabulary/timezone.ts";
 import { movementArrow } from "../vocabulary/trend.ts";
 import { mgdlFrom } from "../vocabulary/units.ts";
-import { pushRecipients, type FollowerPreferences, type StoredSubscription } from "../worker/repositories/push.ts";
+import { pushRecipients, type FollowerPreferences, type StoredSubscription } from "../worker/push/repository.ts";
 import type { Alert, AlertKind, ServerMessage } from "../worker/schemas/alerts.ts";
-import { actionToken, deliver, type PushOptions } from "../worker/services/push.ts";
+import { actionToken, deliver, type PushOptions } from "../worker/push/service.ts";
 import type { MonitorOwner } from "../vocabulary/monitor.ts";
 
 export type PushEvent = "raised" | "repeated" | "escalated";

@@ -9,7 +9,7 @@ import type { Logger } from "./lib/log.ts";
 export type Bindings = Env & {
   /** Signs access tokens. `wrangler secret put JWT_SECRET`; a development default is used only outside production. */
   JWT_SECRET?: string;
-  /** Web Push VAPID key pair (base64url), from `npm run vapid-keys`; development defaults outside production (worker/services/push.ts). */
+  /** Web Push VAPID key pair (base64url), from `npm run vapid-keys`; development defaults outside production (worker/push/service.ts). */
   VAPID_PUBLIC_KEY?: string;
   VAPID_PRIVATE_KEY?: string;
   /** Cloudflare Email Routing binding for magic-link mail; without it mail goes to the outbox table. */

@@ -23,7 +23,7 @@ export function jwtSecret(env: Bindings): string {
  * What is wrong with the configuration for production, by setting name (never its value); empty
  * outside production. Checked on every API request (worker/app.ts) and by `GET /ready`, so a
  * deployment on development defaults refuses to serve instead of signing tokens with a public key.
- * VAPID keys are checked where they are used (worker/services/push.ts).
+ * VAPID keys are checked where they are used (worker/push/service.ts).
  */
 export function productionConfigProblems(env: Bindings): string[] {
   if (!isProduction(env)) return [];

@@ -5,7 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { GLUCOSE_UNITS } from "../../vocabulary/units.ts";
-import { Agp } from "../schemas/insights.ts";
+import { Agp } from "../insights/schemas.ts";
 
 /** The report periods of the consensus report: 14 days (the minimum it asks for), 30 or 90. */
 export const REPORT_DAYS = [14, 30, 90] as const;

@@ -18,7 +18,7 @@ import { acceptInvitation, createInvitation, endSharing, getEscalationMinutes, l
 import { findUser, type UserRecord } from "../repositories/users.ts";
 import { commonErrors, conflictError, ErrorEnvelope, iso, jsonBody, jsonContent, notFoundError } from "../schemas/common.ts";
 import { AccessLogList, CareSettings, CareSettingsInput, InvitationInput, PreferencesInput, Sharing, SharingList } from "../schemas/sharing.ts";
-import { monitorStub } from "../services/monitor.ts";
+import { monitorStub } from "../monitor/client.ts";
 
 const security = [{ Bearer: [] }];
 const tags = ["Sharing"];

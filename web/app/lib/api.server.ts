@@ -510,7 +510,7 @@ export function websocketOrigin(env: ServerEnv): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Insights (issue 5, /insights) and bulk uploads (/upload). Shapes: worker/schemas/insights.ts.
+// Insights (issue 5, /insights) and bulk uploads (/upload). Shapes: worker/insights/schemas.ts.
 
 const jobRef = z.looseObject({ id: z.string(), finished_at: z.string(), period: z.looseObject({ start: z.string(), end: z.string(), days: z.number() }) }).nullable();
 const glucoseUnit = z.enum(GLUCOSE_UNITS);
