@@ -42,7 +42,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { WebSocket } from "ws";
-import { cpuSeconds, startBuiltPlatform, startPlatform, type Platform } from "./local-platform.ts";
+import { cpuSeconds, startBuiltPlatform, startPlatform, type Platform } from "../test/support/local-platform.ts";
 
 const LEVELS = String(process.env.ALERT_BENCH_USERS ?? 200)
   .split(",")

@@ -27,8 +27,9 @@ import { accountGone } from "../worker/lib/errors.ts";
 import { createLogger, errorFields, logLevelOf } from "../worker/lib/log.ts";
 import { recordMetric } from "../worker/lib/metrics.ts";
 import type { Bindings } from "../worker/env.ts";
-import type { TrendDirection } from "../worker/lib/trend.ts";
-import type { GlucoseUnit } from "../worker/lib/units.ts";
+import { errorChainMentions } from "../vocabulary/errors.ts";
+import type { TrendDirection } from "../vocabulary/trend.ts";
+import type { GlucoseUnit } from "../vocabulary/units.ts";
 import { getMonitorConfig, insertAlertEvents, type NewAlertEvent } from "../worker/repositories/alerts.ts";
 import {
   ALERT_LABEL,
@@ -50,7 +51,8 @@ import {
   type Trend,
 } from "../worker/schemas/alerts.ts";
 import { GRID_MS, minutesUntilBelow, type ForecastSource } from "./forecast.ts";
-import { MONITOR_WINDOW_MS, type AckResult, type IngestSummary, type MonitorOwner, type MonitorReading, type SnoozeResult } from "./monitor-types.ts";
+import { MONITOR_WINDOW_MS, OWNER_ID_HEADER, OWNER_PUBLIC_ID_HEADER, type MonitorOwner, type MonitorReading } from "../vocabulary/monitor.ts";
+import type { AckResult, IngestSummary, SnoozeResult } from "./monitor-types.ts";
 import { formatGlucose, READING_KINDS, readingConditions, sentence, STALE_KINDS, staleKind } from "./rules.ts";
 import { alertPushes, pushAlerts } from "./push.ts";
 import { disconnectFollowerSockets, followerOf, followerTags, isFollowerSocket } from "./followers.ts";
@@ -73,9 +75,6 @@ const HISTORY_RETRY_MS = 30_000;
 const FORECAST_HISTORY_MS = 2 * 3600_000 + GRID_MS;
 const MAX_CLIENT_MESSAGE_BYTES = 4096;
 const SOCKET_TAG = "feed";
-/** Headers by which the Worker (after checking the ticket) tells the object whose socket this is. */
-export const OWNER_ID_HEADER = "x-glucolens-user-id";
-export const OWNER_PUBLIC_ID_HEADER = "x-glucolens-public-id";
 
 /** An active alert as the object keeps it: mg/dL, epoch ms. */
 interface ActiveAlert {
@@ -136,13 +135,6 @@ function closeDeleted(ws: WebSocket): void {
   } catch {
     // already closing
   }
-}
-
-function errorMentions(err: unknown, text: string): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (String((e as Error).message ?? e).includes(text)) return true;
-  }
-  return false;
 }
 
 export class GlucoseMonitor extends DurableObject<Env> {
@@ -873,7 +865,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
           rows.map((r) => JSON.parse(r.body) as NewAlertEvent),
         );
       } catch (err) {
-        if (!errorMentions(err, "FOREIGN KEY constraint failed")) {
+        if (!errorChainMentions(err, "FOREIGN KEY constraint failed")) {
           this.log("error", "history_write_failed", err);
           this.historyFailing = true;
           this.schedule(this.clock());

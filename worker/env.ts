@@ -5,12 +5,11 @@
  * wrangler.toml does not declare.
  */
 import type { Logger } from "./lib/log.ts";
-import type { AuthUser } from "./middleware/auth.ts";
 
 export type Bindings = Env & {
   /** Signs access tokens. `wrangler secret put JWT_SECRET`; a development default is used only outside production. */
   JWT_SECRET?: string;
-  /** Web Push VAPID key pair (base64url), from `npm run vapid-keys`; development defaults outside production (worker/services/push.ts). */
+  /** Web Push VAPID key pair (base64url), from `npm run vapid-keys`; development defaults outside production (worker/push/service.ts). */
   VAPID_PUBLIC_KEY?: string;
   VAPID_PRIVATE_KEY?: string;
   /** Cloudflare Email Routing binding for magic-link mail; without it mail goes to the outbox table. */
@@ -36,6 +35,14 @@ export type Bindings = Env & {
   /** Set by `npm start` only (scripts/serve.ts): one log line per request. */
   LOG_REQUESTS?: string;
 };
+
+/** The signed-in user (or the owner of an uploader credential), as worker/middleware/auth.ts sets it. */
+export interface AuthUser {
+  /** Internal integer id: the first argument of every repository function. */
+  id: number;
+  /** Public UUID: tokens, URLs and the Durable Object name. */
+  publicId: string;
+}
 
 export interface Variables {
   user: AuthUser;

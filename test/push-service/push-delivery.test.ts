@@ -1,5 +1,5 @@
 /**
- * Web Push end to end without the internet: a private `wrangler dev` (bench/local-platform.ts)
+ * Web Push end to end without the internet: a private `wrangler dev` (test/support/local-platform.ts)
  * raises alerts in the user's Durable Object, which pushes them to the local push service
  * (./server.ts). The service verifies VAPID and decrypts each message with the subscription's
  * private key; the tests assert the headers and the content, the notification actions, and
@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPlatform, type Platform } from "../../bench/local-platform.ts";
+import { startPlatform, type Platform } from "../support/local-platform.ts";
 import { PushService, type TestSubscription } from "./server.ts";
 
 const API_PORT = Number(process.env.PUSH_API_PORT ?? 8815);

@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as ioV4, type Socket as SocketV4 } from "socket.io-client";
-import { startBuiltPlatform, type Platform } from "../../bench/local-platform.ts";
+import { startBuiltPlatform, type Platform } from "../support/local-platform.ts";
 
 /** The parts of socket.io-client 2's API used here (the package ships no types). */
 interface SocketV2 {

@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { startAnalysis } from "../../worker/pipeline/jobs.ts";
+import { startAnalysis } from "../../worker/insights/pipeline/jobs.ts";
 import { api, register, type Account } from "./helpers.ts";
 import { deliver, drain, pipelineEnv, seededAccount } from "./pipeline-helpers.ts";
 

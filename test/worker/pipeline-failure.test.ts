@@ -4,8 +4,8 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { startAnalysis } from "../../worker/pipeline/jobs.ts";
-import type { ChunkMessage } from "../../worker/pipeline/messages.ts";
+import { startAnalysis } from "../../worker/insights/pipeline/jobs.ts";
+import type { ChunkMessage } from "../../worker/insights/pipeline/messages.ts";
 import { api, register } from "./helpers.ts";
 import { deliver, DLQ, drain, internalId, pipelineEnv, seededAccount } from "./pipeline-helpers.ts";
 

@@ -17,7 +17,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 import { invalid, notFound, type FieldError } from "../lib/errors.ts";
-import { TREND_DIRECTIONS, trendFromCode, type TrendDirection } from "../lib/trend.ts";
+import { isTrendDirection, NIGHTSCOUT_TREND_CODES, type TrendDirection } from "../../vocabulary/trend.ts";
 import { MAX_MGDL } from "../schemas/glucose.ts";
 import { MAX_FUTURE_MS, MIN_TIME } from "../schemas/common.ts";
 import { treatmentsSpec } from "./treatments.ts";
@@ -71,13 +71,10 @@ export const entriesSpec: CollectionSpec = {
 // ---------------------------------------------------------------------------------------------
 // Input
 
-const TREND_SET = new Set<string>(TREND_DIRECTIONS);
-
 function directionOf(e: Record<string, unknown>): TrendDirection | null {
-  if (typeof e.direction === "string") return TREND_SET.has(e.direction) ? (e.direction as TrendDirection) : "NONE";
-  // Nightscout's numeric trend: 0 NONE, 1 DoubleUp … 7 DoubleDown, 8 NOT COMPUTABLE, 9 RATE OUT OF RANGE.
+  if (typeof e.direction === "string") return isTrendDirection(e.direction) ? e.direction : "NONE";
   const t = typeof e.trend === "string" ? Number(e.trend) : e.trend;
-  if (typeof t === "number" && Number.isInteger(t)) return t === 0 ? "NONE" : t >= 1 && t <= 9 ? trendFromCode(t) : null;
+  if (typeof t === "number" && Number.isInteger(t)) return NIGHTSCOUT_TREND_CODES[t] ?? null;
   return null;
 }
 

@@ -12,6 +12,7 @@
  * Token refresh is not done here; see `requireAuth` in session.server.ts.
  */
 import { z } from "zod";
+import { GLUCOSE_UNITS } from "../../../vocabulary/units.ts";
 import type { ServerEnv } from "./env.server.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -213,7 +214,7 @@ export const userSchema = z.looseObject({
   email_verified: z.boolean().optional(),
   name: z.string(),
   timezone: z.string(),
-  unit: z.enum(["mg/dL", "mmol/L"]),
+  unit: z.enum(GLUCOSE_UNITS),
 });
 export type ApiUser = z.infer<typeof userSchema>;
 
@@ -370,7 +371,7 @@ const metricsSchema = z
   .nullable();
 
 export const insightsDashboardSchema = z.looseObject({
-  unit: z.enum(["mg/dL", "mmol/L"]),
+  unit: z.enum(GLUCOSE_UNITS),
   period_days: z.number(),
   current: z.looseObject({ start: z.string(), end: z.string(), metrics: metricsSchema }),
   previous: z.looseObject({ start: z.string(), end: z.string(), metrics: metricsSchema }),
@@ -381,7 +382,7 @@ export type InsightsDashboard = z.infer<typeof insightsDashboardSchema>;
 
 const nullableNums = z.array(z.number().nullable());
 export const agpSchema = z.looseObject({
-  unit: z.enum(["mg/dL", "mmol/L"]),
+  unit: z.enum(GLUCOSE_UNITS),
   days: z.number(),
   start: z.string(),
   end: z.string(),
@@ -400,7 +401,7 @@ export const agpSchema = z.looseObject({
 /** `GET /api/v1/shared/{token}/agp`: the AGP report a clinician's share link opens. */
 export const sharedReportSchema = z.looseObject({
   patient: z.looseObject({ name: z.string() }),
-  unit: z.enum(["mg/dL", "mmol/L"]),
+  unit: z.enum(GLUCOSE_UNITS),
   timezone: z.string(),
   days: z.number(),
   first_date: z.string(),
@@ -452,7 +453,7 @@ const ruleValue = z.looseObject({ enabled: z.boolean(), value: z.number() });
 const ruleRate = z.looseObject({ enabled: z.boolean(), rate: z.number() });
 /** `GET /api/v1/alerts/settings`, in the user's unit (worker/schemas/alerts.ts `AlertSettings`). */
 export const alertSettingsSchema = z.looseObject({
-  unit: z.enum(["mg/dL", "mmol/L"]),
+  unit: z.enum(GLUCOSE_UNITS),
   urgent_low: ruleValue,
   low: ruleValue,
   high: ruleValue,
@@ -509,10 +510,10 @@ export function websocketOrigin(env: ServerEnv): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Insights (issue 5, /insights) and bulk uploads (/upload). Shapes: worker/schemas/insights.ts.
+// Insights (issue 5, /insights) and bulk uploads (/upload). Shapes: worker/insights/schemas.ts.
 
 const jobRef = z.looseObject({ id: z.string(), finished_at: z.string(), period: z.looseObject({ start: z.string(), end: z.string(), days: z.number() }) }).nullable();
-const glucoseUnit = z.enum(["mg/dL", "mmol/L"]);
+const glucoseUnit = z.enum(GLUCOSE_UNITS);
 
 export const correlationsSchema = z.looseObject({
   job: jobRef,

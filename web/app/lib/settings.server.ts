@@ -3,6 +3,7 @@
  * zod schemas of the /settings forms: profile, change password, delete account.
  */
 import { z } from "zod";
+import { GLUCOSE_UNITS } from "../../../vocabulary/units.ts";
 import { isValidTimeZone, PASSWORD_MAX, PASSWORD_MIN } from "./validation.ts";
 
 export const profileSchema = z.object({
@@ -14,7 +15,7 @@ export const profileSchema = z.object({
   timezone: z
     .string({ error: "Choose your time zone" })
     .refine(isValidTimeZone, { error: "Choose a time zone from the list" }),
-  unit: z.enum(["mg/dL", "mmol/L"], { error: "Choose mg/dL or mmol/L" }),
+  unit: z.enum(GLUCOSE_UNITS, { error: "Choose mg/dL or mmol/L" }),
 });
 
 export const changePasswordSchema = z
