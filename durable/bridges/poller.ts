@@ -24,7 +24,7 @@ import { getBridge, updateBridge, type BridgeRow } from "../../worker/bridges/re
 import { storeBridgedReadings } from "../../worker/bridges/store.ts";
 import { VENDORS } from "../../worker/bridges/vendors/index.ts";
 import type { BridgeKind } from "../../worker/bridges/vendors/types.ts";
-import type { MonitorOwner, MonitorReading } from "../monitor-types.ts";
+import type { MonitorOwner, MonitorReading } from "../../vocabulary/monitor.ts";
 
 /** After the vendor's reading is due, how long to wait for it to reach the vendor's cloud. */
 export const UPLOAD_LAG_MS = 20_000;

@@ -11,8 +11,8 @@
  */
 import { getDb } from "../db/client.ts";
 import type { Bindings } from "../env.ts";
-import { sendAll, type BridgeBackfillMessage, type PipelineQueue } from "../pipeline/messages.ts";
-import { monitorStub } from "../services/monitor.ts";
+import { sendAll, type BridgeBackfillMessage, type PipelineQueue } from "../insights/pipeline/messages.ts";
+import { monitorStub } from "../monitor/client.ts";
 import { decryptCredentials } from "./crypto.ts";
 import { BridgeError, vendorHttp } from "./http.ts";
 import { getBridge, updateBridge } from "./repository.ts";

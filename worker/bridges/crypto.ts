@@ -10,7 +10,8 @@
  */
 import type { Bindings } from "../env.ts";
 import { isProduction } from "../lib/config.ts";
-import { base64url, fromBase64, sha256Hex } from "../lib/crypto.ts";
+import { base64ToBytes, bytesToBase64Url } from "../../vocabulary/bytes.ts";
+import { sha256Hex } from "../lib/crypto.ts";
 import { ApiError } from "../lib/errors.ts";
 
 /** DEVELOPMENT ONLY: the key of local runs and tests. Never used when ENVIRONMENT is "production". */
@@ -65,7 +66,7 @@ export async function encryptCredentials(env: Pick<Bindings, "BRIDGE_KEY" | "BRI
   const [current] = await keys(env);
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: enc.encode(bridgeId) }, current!.key, enc.encode(JSON.stringify(credentials)));
-  return `v1.${current!.id}.${base64url(iv)}.${base64url(new Uint8Array(ct))}`;
+  return `v1.${current!.id}.${bytesToBase64Url(iv)}.${bytesToBase64Url(new Uint8Array(ct))}`;
 }
 
 /** The key id a ciphertext was made with (to find rows still under an old key). */
@@ -81,6 +82,6 @@ export async function decryptCredentials(env: Pick<Bindings, "BRIDGE_KEY" | "BRI
   if (version !== "v1" || !keyId || !iv || !ct) throw new Error("bridge credentials: unknown format");
   const key = (await keys(env)).find((k) => k.id === keyId);
   if (!key) throw new Error(`bridge credentials: made with key ${keyId}, which is neither BRIDGE_KEY nor BRIDGE_KEY_PREVIOUS`);
-  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64(iv), additionalData: enc.encode(bridgeId) }, key.key, fromBase64(ct));
+  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: base64ToBytes(iv), additionalData: enc.encode(bridgeId) }, key.key, base64ToBytes(ct));
   return JSON.parse(dec.decode(plain)) as BridgeCredentials;
 }

@@ -5,8 +5,8 @@
  */
 import { getDb } from "../db/client.ts";
 import type { Bindings } from "../env.ts";
-import { pushRecipients } from "../repositories/push.ts";
-import { deliver } from "../services/push.ts";
+import { pushRecipients } from "../push/repository.ts";
+import { deliver } from "../push/service.ts";
 import { VENDOR_NAMES } from "./vendors/index.ts";
 import type { BridgeKind } from "./vendors/types.ts";
 

@@ -11,9 +11,9 @@
 import type { Bindings } from "../env.ts";
 import { getDb } from "../db/client.ts";
 import { recordMetric } from "../lib/metrics.ts";
-import { scheduleBackfill } from "../pipeline/backfill.ts";
+import { scheduleBackfill } from "../insights/pipeline/backfill.ts";
 import { insertReadings, sourceIds, type NewReading } from "../repositories/readings.ts";
-import { MONITOR_WINDOW_MS, type MonitorReading } from "../../durable/monitor-types.ts";
+import { MONITOR_WINDOW_MS, type MonitorReading } from "../../vocabulary/monitor.ts";
 import type { BridgeKind, BridgeReading } from "./vendors/types.ts";
 
 /** Readings within this of each other with the same value are the same reading. */

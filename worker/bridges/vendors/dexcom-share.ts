@@ -17,7 +17,7 @@
  * a refused login, not an outage. Times come as `/Date(ms)/` (older servers, numeric trends
  * 0–9) or `Date(ms)` (newer, trend names); `WT` is UTC.
  */
-import type { TrendDirection } from "../../lib/trend.ts";
+import type { TrendDirection } from "../../../vocabulary/trend.ts";
 import { loginRefused, outage, sessionExpired, unexpected, vendorFetch, type VendorResponse } from "../http.ts";
 import { FIVE_MINUTES, userPassword, type BridgeReading, type VendorRequest, type VendorResult } from "./types.ts";
 

@@ -20,7 +20,7 @@
  * `FactoryTimestamp` (UTC) and `Timestamp` (the phone's local time), both `M/D/YYYY h:mm:ss AM`.
  */
 import { sha256Hex } from "../../lib/crypto.ts";
-import type { TrendDirection } from "../../lib/trend.ts";
+import type { TrendDirection } from "../../../vocabulary/trend.ts";
 import { loginRefused, outage, sessionExpired, unexpected, vendorFetch, type VendorResponse } from "../http.ts";
 import { FIVE_MINUTES, userPassword, type BridgeReading, type VendorRequest, type VendorResult } from "./types.ts";
 

@@ -9,8 +9,8 @@
  * device statuses and profiles (fetchDocuments). A site open to readers needs neither, and
  * still gets the token.
  */
-import type { TrendDirection } from "../../lib/trend.ts";
-import { TREND_DIRECTIONS } from "../../lib/trend.ts";
+import type { TrendDirection } from "../../../vocabulary/trend.ts";
+import { TREND_DIRECTIONS } from "../../../vocabulary/trend.ts";
 import { loginRefused, unexpected, vendorFetch } from "../http.ts";
 import { FIVE_MINUTES, type BridgeReading, type NightscoutDocuments, type VendorRequest, type VendorResult } from "./types.ts";
 

@@ -4,7 +4,7 @@
  * session (a JSON object the poller keeps in the user's Durable Object) has no token, fetches
  * readings since `since`, and throws a BridgeError (worker/bridges/http.ts) on failure.
  */
-import type { TrendDirection } from "../../lib/trend.ts";
+import type { TrendDirection } from "../../../vocabulary/trend.ts";
 import type { BridgeCredentials } from "../crypto.ts";
 import type { VendorHttp } from "../http.ts";
 
