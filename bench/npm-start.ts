@@ -55,7 +55,7 @@ export async function startNpmStart(opts: NpmStartOptions): Promise<NpmStart> {
     }
     await exited;
   };
-  const until = Date.now() + (opts.timeoutSeconds ?? 300) * 1000;
+  const until = Date.now() + (opts.timeoutSeconds ?? 600) * 1000;
   while (!log.includes("GlucoLens is running")) {
     if (child.exitCode !== null || Date.now() > until) {
       await stop();

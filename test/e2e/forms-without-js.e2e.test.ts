@@ -34,7 +34,7 @@ beforeAll(async () => {
   platform = await startNpmStart({ apiPort: Number(process.env.E2E_NOJS_API_PORT ?? 8817), webPort: Number(process.env.E2E_NOJS_WEB_PORT ?? 8818), name: "e2e-no-js", env: { DEMO_LIVE: "0" } });
   browser = await launchChromium();
   context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
-}, 420_000);
+}, 660_000);
 
 afterAll(async () => {
   await context?.close();

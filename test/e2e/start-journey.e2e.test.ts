@@ -34,7 +34,7 @@ beforeAll(async () => {
   platform = await startNpmStart({ apiPort: Number(process.env.E2E_START_API_PORT ?? 8815), webPort: Number(process.env.E2E_START_WEB_PORT ?? 8816), name: "e2e-npm-start" });
   console.log(`npm start (cold state) was running after ${platform.startSeconds.toFixed(0)} s`);
   browser = await launchChromium();
-}, 420_000);
+}, 660_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -103,6 +103,9 @@ function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, code, message, fields);
 }
 
+/** What a signed-out form says when the API cannot be reached. */
+export const API_UNAVAILABLE_MESSAGE = "GlucoLens is temporarily unavailable. Try again in a minute.";
+
 /**
  * For loaders: rethrows an ApiError as a thrown Response with the same status, so the route's
  * ErrorBoundary shows "temporarily unavailable" (503) or "not found" (404) instead of a 500.
