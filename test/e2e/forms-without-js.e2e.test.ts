@@ -125,8 +125,10 @@ describe("forms without JavaScript", () => {
     await shown(page.getByTestId("upload-summary").filter({ hasText: "2,148 new records imported, 0 duplicates (already stored) and 0 rejected" }), 120_000);
     await page.screenshot({ path: `${SHOTS}/no-js-upload.png`, fullPage: true });
 
-    // Settings: the profile.
+    // Settings: push notifications cannot work without scripts, and the section says so.
     await page.goto(`${web}/settings`);
+    await shown(page.getByText("Notifications need JavaScript: turn it on for this site to set them up on this device."));
+    // The profile.
     await page.getByLabel("Name", { exact: true }).fill("");
     await submit(page, page.getByRole("button", { name: "Save profile" }), "/settings");
     await shown(page.locator("#profile-name-error, .field__errors").filter({ hasText: /name/i }));
