@@ -106,16 +106,21 @@ describe("a cold npm start in the browser", () => {
     const secret = ((await secretBox.nth(1).textContent()) ?? "").trim();
     expect(secret.length).toBeGreaterThan(10);
 
-    // The dashboard's live socket is up, then a low reading arrives as an uploader sends it.
-    await page.goto(`${platform.web}/`);
-    await shown(page.getByRole("status").filter({ hasText: /^Live$/ }));
+    // Readings arrive as an uploader sends them: one in range, so the dashboard shows the current
+    // value and its live connection; then, with the socket up, a low.
+    const apiSecret = createHash("sha1").update(secret).digest("hex");
+    const sendEntry = (sgv: number, date: number) =>
+      fetch(`${platform.api}/api/v1/entries`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "api-secret": apiSecret },
+        body: JSON.stringify([{ type: "sgv", sgv, date, dateString: new Date(date).toISOString(), direction: "Flat", device: "e2e-uploader" }]),
+      });
     const now = Date.now();
-    const res = await fetch(`${platform.api}/api/v1/entries`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "api-secret": createHash("sha1").update(secret).digest("hex") },
-      body: JSON.stringify([{ type: "sgv", sgv: 62, date: now, dateString: new Date(now).toISOString(), direction: "Flat", device: "e2e-uploader" }]),
-    });
-    expect(res.status).toBe(200);
+    expect((await sendEntry(112, now - 5 * 60_000)).status).toBe(200);
+    await page.goto(`${platform.web}/`);
+    await shown(page.getByTestId("current-glucose").getByText("112", { exact: true }));
+    await shown(page.getByRole("status").filter({ hasText: /^Live$/ }));
+    expect((await sendEntry(62, now)).status).toBe(200);
     const banner = page.getByRole("alert").filter({ hasText: /Low: 62 mg\/dL/ });
     await shown(banner);
     await page.screenshot({ path: `${SHOTS}/start-journey-alert.png` });
