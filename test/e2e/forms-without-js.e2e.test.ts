@@ -24,7 +24,7 @@ const SHOTS = "test-results/e2e";
 const CLARITY = fileURLToPath(new URL("../../../shared/data/dexcom-clarity/cgmquantify-sample.csv", import.meta.url));
 const PASSWORD = "forms without javascript";
 
-const shown = (l: Locator, timeout = 30_000) => l.first().waitFor({ state: "visible", timeout });
+const shown = (l: Locator, timeout = 60_000) => l.first().waitFor({ state: "visible", timeout });
 let platform: NpmStart;
 let browser: Browser;
 let context: BrowserContext;
@@ -57,7 +57,8 @@ async function submit(page: Page, button: Locator, path: string | RegExp) {
 describe("forms without JavaScript", () => {
   it("every form posts natively and says what happened", async () => {
     const page = await context.newPage();
-    page.setDefaultTimeout(60_000);
+    page.setDefaultTimeout(90_000);
+    page.setDefaultNavigationTimeout(90_000);
     const email = `e2e-nojs-${Date.now()}@example.com`;
     const web = platform.web;
 

@@ -25,14 +25,14 @@ const CLARITY_READINGS = 2148;
 const ZONE = "America/New_York";
 const PASSWORD = "cold start journey password";
 
-const shown = (l: Locator, timeout = 30_000) => l.first().waitFor({ state: "visible", timeout });
+const shown = (l: Locator, timeout = 60_000) => l.first().waitFor({ state: "visible", timeout });
 let platform: NpmStart;
 let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   platform = await startNpmStart({ apiPort: Number(process.env.E2E_START_API_PORT ?? 8815), webPort: Number(process.env.E2E_START_WEB_PORT ?? 8816), name: "e2e-npm-start" });
-  console.log(`npm start (cold state) was running after ${platform.startSeconds.toFixed(0)} s`);
+  console.log(`npm start (cold state) was running, its demo analysed, after ${platform.startSeconds.toFixed(0)} s`);
   browser = await launchChromium();
 }, 660_000);
 
