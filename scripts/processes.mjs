@@ -50,9 +50,9 @@ export function createSupervisor(env) {
 
   /**
    * A long-running child. Each line goes to `onLine`, then is printed as `[name] line` unless
-   * `show(line)` says no. When it exits before `stop`, everything stops.
+   * `show(line)` says no. When it exits before `stop`, everything stops, unless `optional`.
    */
-  function serve(name, cmd, args, { onLine = () => {}, show = () => true } = {}) {
+  function serve(name, cmd, args, { onLine = () => {}, show = () => true, optional = false } = {}) {
     const [file, ...pre] = bin(cmd);
     const child = spawn(file, [...pre, ...args], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     for (const stream of [child.stdout, child.stderr]) {
@@ -62,7 +62,8 @@ export function createSupervisor(env) {
       });
     }
     child.on("exit", (code) => {
-      if (!stopping) {
+      if (!stopping && optional) console.error(`[${name}] exited with ${code}`);
+      else if (!stopping) {
         console.error(`[${name}] exited with ${code}; stopping`);
         stop(1);
       }
