@@ -2,8 +2,9 @@
  * `npm run bench:cost`: what one typical user-day costs on Cloudflare, measured on the local
  * platform and priced at the published Workers Paid rates (bench/cost/prices.ts).
  *
- * COST_USERS users (default 20) each live one day in compressed time (no waiting between
- * minutes), all users' requests of a minute sent together:
+ * COST_USERS users (default 20) each live one day in compressed time: the Worker's clock is set
+ * to each simulated minute in turn (bench/cost/worker.ts), all users' requests of that minute are
+ * sent together, and the next minute follows as soon as they are answered:
  * - an uploader (xDrip+) posts each reading, every 5 minutes, to `POST /api/v1/entries` with the
  *   SHA-1 `api-secret` of an uploader secret (xDrip+ NightscoutUploader.java doRESTUpload: a JSON
  *   array of entries);
@@ -13,7 +14,8 @@
  *   `GET /api/v2/properties`;
  * - the dashboard is open for one hour: the web app's loader calls (web/app/routes/_app._index.tsx),
  *   a ticket and the live WebSocket (`/api/v1/alerts/stream`), which receives that hour's readings;
- * - five records (a meal, two insulin doses, an activity, a night's sleep);
+ * - five records (a meal, two insulin doses, an activity, a night's sleep), each after refreshing
+ *   the session's access token as the web app does;
  * - the 24 hourly Cron Triggers (one of them queues the aggregation of the day just lived, which
  *   the queue consumer runs) and the weekly analysis (run once, counted as 1/7 of a day), each
  *   started through the Worker's own `scheduled` handler as scripts/serve.ts does.
@@ -107,20 +109,22 @@ async function sha1Hex(text: string): Promise<string> {
 interface User {
   index: number;
   token: string;
+  refresh: string;
   apiSecret: string;
   failures: number;
   liveReadings: number;
 }
 
-async function setupUser(url: string, index: number, timezone: string): Promise<User> {
+async function setupUser(url: string, index: number): Promise<User> {
   const reg = await expectStatus(
     "register",
-    call(`${url}/api/v1/auth/register`, "POST", {}, { email: `cost${index}-${crypto.randomUUID().slice(0, 8)}@bench.local`, password: "benchmark-password", name: `cost${index}`, timezone, unit: "mg/dL" }),
+    call(`${url}/api/v1/auth/register`, "POST", {}, { email: `cost${index}-${crypto.randomUUID().slice(0, 8)}@bench.local`, password: "benchmark-password", name: `cost${index}`, timezone: "UTC", unit: "mg/dL" }),
     201,
   );
   const token = reg.json.access_token as string;
+  const refresh = reg.json.refresh_token as string;
   const up = await expectStatus("uploader", call(`${url}/api/v1/uploaders`, "POST", { authorization: `Bearer ${token}` }, { name: "xDrip+" }), 201);
-  return { index, token, apiSecret: await sha1Hex(up.json.secret as string), failures: 0, liveReadings: 0 };
+  return { index, token, refresh, apiSecret: await sha1Hex(up.json.secret as string), failures: 0, liveReadings: 0 };
 }
 
 /** A plausible day: 120 mg/dL with a meal bump and a slow wave; deterministic per user and time. */
@@ -200,9 +204,21 @@ async function drain(url: string): Promise<void> {
   throw new Error("the queue did not drain within 10 minutes");
 }
 
+/** A fresh access token (15 minutes of simulated time each), as the web app's session refresh gets one. */
+async function bearer(url: string, u: User): Promise<Record<string, string>> {
+  const res = await expectStatus("refresh", call(`${url}/api/v1/auth/refresh`, "POST", {}, { refresh_token: u.refresh }), 200);
+  u.token = res.json.access_token as string;
+  u.refresh = res.json.refresh_token as string;
+  return { authorization: `Bearer ${u.token}` };
+}
+
+async function setClock(url: string, t: number): Promise<void> {
+  await expectStatus("clock", call(`${url}/__cost/clock?t=${t}`, "POST", {}), 200);
+}
+
 /** The dashboard's hour: the loader's calls, a ticket and the live socket until `close()`. */
 async function openDashboard(url: string, u: User, now: number): Promise<() => void> {
-  const auth = { authorization: `Bearer ${u.token}` };
+  const auth = await bearer(url, u);
   const iso = (ms: number) => new Date(ms).toISOString();
   const window = `start=${iso(now - 3 * HOUR)}&end=${iso(now)}`;
   const loads = [
@@ -246,6 +262,7 @@ async function liveDay(url: string, users: User[], day0: number): Promise<void> 
   const closers: (() => void)[] = [];
   for (let minute = 0; minute < 24 * 60; minute++) {
     const at = day0 + minute * MIN;
+    await setClock(url, at);
     if (minute % 60 === 0 && minute >= 4 * 60) await cron(url, HOURLY_CRON, at);
     if (minute === DASHBOARD_HOUR * 60) closers.push(...(await Promise.all(users.map((u) => openDashboard(url, u, at)))));
     if (minute === (DASHBOARD_HOUR + 1) * 60) {
@@ -262,7 +279,7 @@ async function liveDay(url: string, users: User[], day0: number): Promise<void> 
           jobs.push(call(`${url}/api/v1/entries`, "POST", ns, [entry]));
         }
         jobs.push(FOLLOWER === "entries" ? call(`${url}/api/v1/entries.json?count=10&rr=${at}`, "GET", ns) : call(`${url}/api/v2/properties`, "GET", ns));
-        for (const r of recordsAt(minute, day0)) jobs.push(call(`${url}${r.path}`, "POST", { authorization: `Bearer ${u.token}` }, r.body));
+        for (const r of recordsAt(minute, day0)) jobs.push(call(`${url}${r.path}`, "POST", await bearer(url, u), r.body));
         for (const res of await Promise.all(jobs)) if (res.status >= 300) u.failures++;
       }),
     );
@@ -279,26 +296,27 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => 
 try {
   const url = platform.url;
   console.log(`Platform: the built Worker (bench/cost/worker.ts) on Miniflare at ${url}, state in ${platform.stateDir}`);
-  // The day lived: the 24 hours ending at the last whole hour, so the monitor and the dashboard
-  // see it live. The users' time zone puts their local midnight at its end, so the hourly cron at
-  // their 03:00 (3 hours later) queues the aggregation of exactly this day.
-  const day0 = Math.floor((Date.now() - DAY) / HOUR) * HOUR;
-  const h0 = new Date(day0).getUTCHours();
-  const timezone = h0 === 0 ? "UTC" : h0 <= 12 ? `Etc/GMT+${h0}` : `Etc/GMT-${24 - h0}`;
+  // The day lived: tomorrow (UTC), on the simulated clock (bench/cost/worker.ts), so that the
+  // objects' alarms lie ahead of the real clock and fire only when the code means them to.
+  const day0 = Math.ceil(Date.now() / DAY) * DAY + DAY;
+  await setClock(url, day0 - 10 * MIN);
   const bytes0 = bytesByTable(platform.stateDir);
-  console.log(`Setting up ${USERS} users (account in ${timezone}, xDrip+ uploader secret)…`);
+  console.log(`Setting up ${USERS} users (account, xDrip+ uploader secret)…`);
   const users: User[] = [];
-  for (let i = 0; i < USERS; i++) users.push(await setupUser(url, i, timezone));
+  for (let i = 0; i < USERS; i++) users.push(await setupUser(url, i));
   const bytes1 = bytesByTable(platform.stateDir);
 
   const usage0 = await readUsage(url);
   const cpu0 = workerdCpu(platform);
   const requests0 = clientRequests;
   const started = performance.now();
-  console.log(`Living ${new Date(day0).toISOString()} + 24 h for ${USERS} users (follower: ${FOLLOWER})…`);
+  console.log(`Living ${new Date(day0).toISOString().slice(0, 10)} (simulated clock) for ${USERS} users (follower: ${FOLLOWER})…`);
   await liveDay(url, users, day0);
-  // The hourly crons after the day; the one at the users' 03:00 queues this day's aggregation.
-  for (let h = 24; h <= 27; h++) await cron(url, HOURLY_CRON, day0 + h * HOUR);
+  // The hourly crons after the day; the one at 03:00 queues this day's aggregation.
+  for (let h = 24; h <= 27; h++) {
+    await setClock(url, day0 + h * HOUR);
+    await cron(url, HOURLY_CRON, day0 + h * HOUR);
+  }
   await drain(url);
   const usage1 = await readUsage(url);
   const cpu1 = workerdCpu(platform);
@@ -306,6 +324,7 @@ try {
   const dayWallSeconds = (performance.now() - started) / 1000;
   const bytes2 = bytesByTable(platform.stateDir);
   console.log(`Weekly analysis for every user…`);
+  await setClock(url, day0 + 28 * HOUR + 30 * MIN);
   await cron(url, WEEKLY_CRON, day0 + 28 * HOUR + 30 * MIN);
   await drain(url);
   const usage2 = await readUsage(url);

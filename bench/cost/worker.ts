@@ -4,7 +4,12 @@
  * two bench-only routes:
  * - `GET /__cost/usage`: the counters so far (JSON);
  * - `POST /__cost/scheduled?cron=…&time=…`: runs the Worker's `scheduled` handler for that Cron
- *   Trigger at that time, as scripts/serve.ts does for `npm start` (Miniflare fires no crons).
+ *   Trigger at that time, as scripts/serve.ts does for `npm start` (Miniflare fires no crons);
+ * - `POST /__cost/clock?t=…`: sets the isolate's clock (`Date.now`) to the simulated time, so a day
+ *   lived in minutes of real time looks live to the code (readings are seconds old, the monitor's
+ *   window, token expiry, back-fill of past days and the crons all see the simulated day). The
+ *   Worker and its objects share the isolate and so the clock; `new Date()` without arguments is
+ *   left alone (only log lines and display stamps use it).
  * Never deployed: `wrangler deploy --dry-run bench/cost/worker.ts` with the root wrangler.toml.
  */
 import { GlucoseMonitor as Monitor, SocketIoSession as Session } from "../../worker/index.ts";
@@ -16,6 +21,10 @@ const routeLabel = (request: Request, path: string) =>
   `${request.method} ${path.split("/").map((part) => (/\d/.test(part) && !/^v\d$/.test(part) ? ":id" : part)).join("/")}`;
 
 type Ctx = ConstructorParameters<typeof Monitor>[0];
+
+const realNow = Date.now.bind(Date);
+let clockOffsetMs = 0;
+Date.now = () => realNow() + clockOffsetMs;
 
 /** Runs an object's event handler (not reached through a stub) with its wall time counted. */
 async function handler<T>(run: () => Promise<T>): Promise<T> {
@@ -59,6 +68,12 @@ export class SocketIoSession extends Session {
 
 async function benchRoute(request: Request, env: Env, ctx: ExecutionContext, path: string): Promise<Response> {
   if (path === "/__cost/usage") return Response.json(readUsage());
+  if (path === "/__cost/clock" && request.method === "POST") {
+    const t = Number(new URL(request.url).searchParams.get("t"));
+    if (!Number.isFinite(t)) return Response.json({ error: { code: "bad_request", message: "t is required", fields: [{ path: "t", message: "must be a time in ms" }] } }, { status: 400 });
+    clockOffsetMs = t - realNow();
+    return Response.json({ now: Date.now() });
+  }
   if (path === "/__cost/scheduled" && request.method === "POST") {
     const url = new URL(request.url);
     const cron = url.searchParams.get("cron") ?? "";
