@@ -417,6 +417,7 @@ try {
       workerd_cpu_ms: Math.round(cpuMs),
       durable_requests: Math.round(doRequests * 10) / 10,
       durable_wall_ms: Math.round(doWallMs),
+      d1_statements: Math.round(perDay((u) => u.d1.statements)),
       d1_rows_read: Math.round(d1Read),
       d1_rows_written: Math.round(d1Written),
       durable_sql_rows_read: Math.round(doSqlRead),

@@ -168,17 +168,26 @@ function harvestCursors(): void {
   openCursors = [];
 }
 
-/** Counts the statements of a Durable Object's SQLite storage (its cursors are read out later, when usage is asked for). */
+const meteredSql = new WeakSet<object>();
+
+/**
+ * Counts the statements of Durable Objects' SQLite storage (their cursors are read out later, when
+ * usage is asked for). `exec` is wrapped on the SqlStorage prototype: `ctx.storage.sql` may hand
+ * out a new wrapper object on each access, so wrapping one instance would miss the others.
+ */
 export function meterSql(sql: SqlStorage): void {
-  const exec = sql.exec.bind(sql);
-  sql.exec = ((query: string, ...bindings: unknown[]) => {
+  const proto = Object.getPrototypeOf(sql) as { exec: SqlStorage["exec"] };
+  if (meteredSql.has(proto)) return;
+  meteredSql.add(proto);
+  const exec = proto.exec;
+  proto.exec = function (this: SqlStorage, query: string, ...bindings: unknown[]) {
     // Read out earlier cursors first (the object iterates each one right after exec), never this one.
     if (openCursors.length > 2000) harvestCursors();
-    const cursor = exec(query, ...bindings);
+    const cursor = exec.call(this, query, ...bindings);
     usage.durableSql.statements++;
     openCursors.push(cursor);
     return cursor;
-  }) as SqlStorage["exec"];
+  } as SqlStorage["exec"];
 }
 
 /** A snapshot of the counters (row counts of open cursors included). */
