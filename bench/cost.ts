@@ -437,6 +437,8 @@ try {
     prices_read_on: READ_ON,
   };
   console.log(JSON.stringify(figures));
+  // COST_LOG=1: the serving process's last output (the Worker's and the objects' warnings and errors).
+  if (process.env.COST_LOG === "1") console.log(platform.logTail());
 } finally {
   agent.destroy();
   await platform.stop();
