@@ -109,6 +109,8 @@ export async function startBuiltPlatform(
   stateDir = `.tmp/${name}-state`,
   /** Extra environment for the serving process (SERVE_LOG_LEVEL, SERVE_INSPECTOR_PORT, SERVE_CONFIG). */
   extraEnv: Record<string, string> = {},
+  /** Another entry module built with the same config's bindings (bench/cost/worker.ts); default the config's `main`. */
+  entry?: string,
 ): Promise<Platform & { workerdPids(): number[]; output(): string }> {
   const outDir = `.tmp/${name}-build`;
   rmSync(stateDir, { recursive: true, force: true });
@@ -116,7 +118,7 @@ export async function startBuiltPlatform(
   const config = extraEnv.SERVE_CONFIG ? ["--config", extraEnv.SERVE_CONFIG] : [];
   rmSync(outDir, { recursive: true, force: true });
   // Absolute: wrangler resolves --outdir against the config's folder.
-  const build = spawnSync("npx", ["wrangler", "deploy", "--dry-run", ...config, "--outdir", resolve(outDir)], { env, encoding: "utf8" });
+  const build = spawnSync("npx", ["wrangler", "deploy", "--dry-run", ...config, "--outdir", resolve(outDir), ...(entry ? [entry] : [])], { env, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
   const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], { env, encoding: "utf8" });
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
