@@ -35,7 +35,7 @@ import { readdirSync, statSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { WebSocket } from "ws";
-import { cpuSeconds, startBuiltPlatform, type Platform } from "./local-platform.ts";
+import { cpuSeconds, startBuiltPlatform, type Platform } from "../test/support/local-platform.ts";
 import type { Usage } from "./cost/usage.ts";
 import { DAYS_PER_MONTH, FREE_DAILY, FREE_TOTAL, PAID, READ_ON, SOURCES } from "./cost/prices.ts";
 

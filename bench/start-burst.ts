@@ -2,7 +2,7 @@
  * `npm run bench:start-burst`: 50 users of `npm start` post a reading at the same instant; how long
  * until each one's alert arrives on its live socket, and does each arrive exactly once?
  *
- * The platform is `npm start` itself (bench/npm-start.ts: the built Worker and site on Miniflare,
+ * The platform is `npm start` itself (test/support/npm-start.ts: the built Worker and site on Miniflare,
  * behind Miniflare's entry worker, as a newcomer runs it), started with its own state folder
  * (.tmp/start-burst-state, kept between runs so that later runs skip the demo's seeding; the
  * demo uploader is off), or an already running one (START_BURST_API=http://127.0.0.1:8787).
@@ -25,7 +25,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { WebSocket } from "ws";
-import { startNpmStart, type NpmStart } from "./npm-start.ts";
+import { startNpmStart, type NpmStart } from "../test/support/npm-start.ts";
 
 const USERS = Number(process.env.START_BURST_USERS ?? 50);
 const ROUNDS = Number(process.env.START_BURST_ROUNDS ?? 3);

@@ -1,6 +1,6 @@
 /**
  * Every form of the site with JavaScript switched off in Chromium (playwright-core
- * `javaScriptEnabled: false`), against `npm start` (bench/npm-start.ts, fresh state): each one
+ * `javaScriptEnabled: false`), against `npm start` (test/support/npm-start.ts, fresh state): each one
  * submits as a normal POST (a document request, not a fetch) and the page the server answers says
  * what happened: the success, or the problem naming the field. This is what a person sees before
  * the page has hydrated, or when a script failed to load. Forms follow Remix's progressive
@@ -17,7 +17,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNpmStart, type NpmStart } from "../../bench/npm-start.ts";
+import { startNpmStart, type NpmStart } from "../support/npm-start.ts";
 import { launchChromium } from "./browser.ts";
 
 const SHOTS = "test-results/e2e";

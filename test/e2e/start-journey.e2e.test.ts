@@ -1,5 +1,5 @@
 /**
- * The newcomer's journey against a cold `npm start` (bench/npm-start.ts: scripts/start.mjs with a
+ * The newcomer's journey against a cold `npm start` (test/support/npm-start.ts: scripts/start.mjs with a
  * fresh state folder, the built Worker and site on Miniflare, as the README's quick start runs them),
  * in real Chromium: register → confirm the address with the link of the verification mail (read
  * from the start log's mail.outbox lines, as scripts/start.mjs does for the demo) → upload the real
@@ -15,7 +15,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNpmStart, type NpmStart } from "../../bench/npm-start.ts";
+import { startNpmStart, type NpmStart } from "../support/npm-start.ts";
 import { launchChromium } from "./browser.ts";
 
 const SHOTS = "test-results/e2e";
