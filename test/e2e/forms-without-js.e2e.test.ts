@@ -167,10 +167,12 @@ describe("forms without JavaScript", () => {
 
     // Change password and delete account: both refused with a wrong password, saying so.
     await page.getByLabel("Current password").fill("wrong password here");
-    await page.getByLabel("New password").fill("a brand new password");
+    await page.locator("#settings-new-password").fill("a brand new password");
+    await page.locator("#settings-confirm-password").fill("a brand new password");
     await submit(page, page.getByRole("button", { name: "Change password" }), "/settings");
     await shown(page.locator("[role=alert], .field__errors").filter({ hasText: /password/i }));
     await page.locator('form:has(input[name="intent"][value="delete"]) input[name="password"]').fill("wrong password here");
+    await page.locator('form:has(input[name="intent"][value="delete"]) input[name="confirm"]').check();
     await submit(page, page.locator('form:has(input[name="intent"][value="delete"]) button[type="submit"]'), "/settings");
     await shown(page.locator('form:has(input[name="intent"][value="delete"])').locator("[role=alert], .field__errors").filter({ hasText: /password/i }));
     await page.screenshot({ path: `${SHOTS}/no-js-settings.png`, fullPage: true });

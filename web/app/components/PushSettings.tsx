@@ -83,8 +83,10 @@ export function PushSettings() {
     <section className="card" aria-labelledby="push-heading" data-testid="push-settings">
       <h2 id="push-heading" className="card__title">Notifications on this device</h2>
       <p>
-        {/* Without JavaScript the check never runs: say why nothing can be set here. */}
-        {status === "checking" && !hydrated ? <noscript>Notifications need JavaScript: turn it on for this site to set them up on this device.</noscript> : null}
+        {/* Until the page runs its scripts (never, without JavaScript) the check cannot start: say why
+            nothing can be set here. Plain text rather than <noscript>, which browsers that merely
+            block scripts (site settings, extensions) do not show. */}
+        {status === "checking" && !hydrated && "Notifications need JavaScript: turn it on for this site to set them up on this device."}
         {status === "checking" && hydrated && "Checking…"}
         {status === "unsupported" && "This browser cannot receive push notifications. Install GlucoLens to the home screen, or use a current Chrome, Edge, Firefox or Safari."}
         {status === "denied" && "Notifications are blocked for this site. Allow them in the browser's site settings, then reload."}
