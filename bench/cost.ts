@@ -32,7 +32,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
-import { Agent, request as httpRequest } from "node:http";
+import { Agent } from "node:http";
+import { sendJson, type JsonAnswer } from "./http-json.ts";
 import { join } from "node:path";
 import { WebSocket } from "ws";
 import { cpuSeconds, startBuiltPlatform, type Platform } from "../test/support/local-platform.ts";
@@ -58,39 +59,11 @@ const KEPT_ANALYSES = 5;
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 let clientRequests = 0;
 
-interface Answer {
-  status: number;
-  json: any;
-}
+type Answer = JsonAnswer;
 
 function call(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<Answer> {
   clientRequests++;
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const h: Record<string, string> = { ...headers };
-  if (payload !== undefined) {
-    h["content-type"] = "application/json";
-    h["content-length"] = String(Buffer.byteLength(payload));
-  }
-  const once = () =>
-    new Promise<Answer>((resolve, reject) => {
-      const req = httpRequest(url, { method, headers: h, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString();
-          let json: unknown = null;
-          try {
-            json = text ? JSON.parse(text) : null;
-          } catch {
-            json = { text: text.slice(0, 200) };
-          }
-          resolve({ status: res.statusCode ?? 0, json });
-        });
-        res.on("error", reject);
-      });
-      req.on("error", (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
-      req.end(payload);
-    });
+  const once = () => sendJson(url, method, headers, agent, body);
   // A kept-alive connection the server closed as it was reused: send once more (Node's documented race).
   return once().catch((err: { reusedSocket?: boolean }) => (err.reusedSocket ? once() : Promise.reject(err)));
 }

@@ -21,7 +21,8 @@
  * START_BURST_API_PORT / START_BURST_WEB_PORT (default 8803 / 8804), START_BURST_GRACE_MS (3000).
  * Target: p99 under 250 ms, every alert exactly once.
  */
-import { Agent, request as httpRequest } from "node:http";
+import { Agent } from "node:http";
+import { sendJson, type JsonAnswer } from "./http-json.ts";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { WebSocket } from "ws";
@@ -54,33 +55,8 @@ async function call(url: string, token: string | null, method: string, body?: un
   }
 }
 
-function callOnce(url: string, token: string | null, method: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (payload !== undefined) {
-    headers["content-type"] = "application/json";
-    headers["content-length"] = String(Buffer.byteLength(payload));
-  }
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString();
-        let json: unknown = null;
-        try {
-          json = text ? JSON.parse(text) : null;
-        } catch {
-          json = { text: text.slice(0, 200) };
-        }
-        resolve({ status: res.statusCode ?? 0, json });
-      });
-      res.on("error", reject);
-    });
-    req.on("error", (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
-    req.end(payload);
-  });
+function callOnce(url: string, token: string | null, method: string, body?: unknown): Promise<JsonAnswer> {
+  return sendJson(url, method, token ? { authorization: `Bearer ${token}` } : {}, agent, body);
 }
 
 async function pool<T>(n: number, limit: number, task: (i: number) => Promise<T>): Promise<T[]> {
