@@ -59,6 +59,11 @@ export interface PollerHooks {
 
 export class BridgePoller {
   private readonly running = new Map<string, Promise<PollOutcome>>();
+  /**
+   * The earliest due time as last read from `bridge_schedule` (undefined: not read since the last
+   * change). The monitor asks on every reading when it sets its alarm, and only setDue changes it.
+   */
+  private earliest: number | null | undefined;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -72,10 +77,12 @@ export class BridgePoller {
 
   /** The earliest due time of any bridge, or null. */
   nextDue(): number | null {
-    return this.sql.exec<{ at: number | null }>("SELECT min(due_at) AS at FROM bridge_schedule").one().at;
+    if (this.earliest === undefined) this.earliest = this.sql.exec<{ at: number | null }>("SELECT min(due_at) AS at FROM bridge_schedule").one().at;
+    return this.earliest;
   }
 
   setDue(bridgeId: string, at: number | null): void {
+    this.earliest = undefined;
     if (at === null) this.sql.exec("DELETE FROM bridge_schedule WHERE bridge_id = ?", bridgeId);
     else this.sql.exec("INSERT INTO bridge_schedule (bridge_id, due_at) VALUES (?, ?) ON CONFLICT (bridge_id) DO UPDATE SET due_at = excluded.due_at", bridgeId, at);
   }
