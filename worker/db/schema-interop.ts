@@ -7,6 +7,7 @@
  * Glucose entries posted through the Nightscout API are not stored here: they become ordinary
  * readings (glucose_readings), so they reach analytics and the live monitor like native uploads.
  */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, owner, users } from "./schema.ts";
 
@@ -126,9 +127,10 @@ export const nightscoutEntryExtras = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.userId, t.time, t.sourceId] }),
-    index("nightscout_entry_extras_client_id").on(t.userId, t.clientId),
-    index("nightscout_entry_extras_identifier").on(t.userId, t.identifier),
-    index("nightscout_entry_extras_modified").on(t.userId, t.srvModified),
+    // Partial: only rows that carry the value (migrations/0015_entry_extras_partial_indexes.sql).
+    index("nightscout_entry_extras_client_id").on(t.userId, t.clientId).where(sql`${t.clientId} IS NOT NULL`),
+    index("nightscout_entry_extras_identifier").on(t.userId, t.identifier).where(sql`${t.identifier} IS NOT NULL`),
+    index("nightscout_entry_extras_modified").on(t.userId, t.srvModified).where(sql`${t.srvModified} IS NOT NULL`),
   ],
 );
 

@@ -50,10 +50,18 @@ async function tombstone(c: Context<AppEnv>, identifier: string): Promise<Stored
   return t ? { doc: JSON.parse(t.doc) as Doc, key: null, valid: false } : null;
 }
 
+/**
+ * The extras row a v3 identifier names, by `identifier` or by client `_id`. Two SELECTs rather than
+ * one `identifier = ?2 OR client_id = ?2`: SQLite answers the OR by scanning the user's whole
+ * primary-key range, while each half here is a search of its own (partial) index.
+ */
+export const ENTRY_BY_IDENTIFIER_SQL = `SELECT time, source_id FROM nightscout_entry_extras WHERE user_id = ?1 AND identifier = ?2
+  UNION ALL SELECT time, source_id FROM nightscout_entry_extras WHERE user_id = ?1 AND client_id = lower(?2) LIMIT 1`;
+
 async function findOne(c: Context<AppEnv>, identifier: string): Promise<Stored | null> {
   const userId = c.get("user").id;
   // A sent identifier or client `_id` (extras, indexed), else a derived `_id` names (time, source).
-  const x = await c.env.DB.prepare(`SELECT time, source_id FROM nightscout_entry_extras WHERE user_id = ?1 AND (identifier = ?2 OR client_id = lower(?2)) LIMIT 1`).bind(userId, identifier).first<{ time: number; source_id: number }>();
+  const x = await c.env.DB.prepare(ENTRY_BY_IDENTIFIER_SQL).bind(userId, identifier).first<{ time: number; source_id: number }>();
   const key = x ? { time: x.time, sourceId: x.source_id } : parseReadingObjectId(identifier);
   if (key) {
     const found = (await rows(c, { where: ["r.time = ?", "r.source_id = ?"], params: [key.time, key.sourceId], order: "r.time", limit: 1, offset: 0, includeInvalid: false }))[0];
