@@ -221,6 +221,31 @@ describe("Nightscout source", () => {
     expect((await pollNow(a, bad.id)).bridge).toMatchObject({ status: "login_refused", next_poll_at: null });
   });
 
+  it("a history backfill stopped by a refused token resumes once the right token is saved (PATCH)", async () => {
+    const a = await register();
+    const site = uniq("fixed-site");
+    const history = series(700, 2 * MIN, (i) => 90 + (i % 100));
+    await control("nightscout", { username: site, token: "right-token-1", readings: history });
+    const bridge = await create(a, { kind: "nightscout", server_url: `${standins.nightscout}/site/${site}`, token: "wrong-token" });
+    const stopped = await until(
+      () => api(`/api/v1/bridges/${bridge.id}`, { token: a.access }),
+      (r) => r.json.backfill?.status === "failed" && r.json.status === "login_refused",
+      20_000,
+    );
+    expect(stopped.json).toMatchObject({ status: "login_refused", backfill: { status: "failed", imported: 0 } });
+    const patched = await api(`/api/v1/bridges/${bridge.id}`, { method: "PATCH", token: a.access, body: { token: "right-token-1" } });
+    expect(patched.status).toBe(200);
+    expect(patched.json).toMatchObject({ status: "pending", backfill: { status: "running" } });
+    const done = await until(
+      () => api(`/api/v1/bridges/${bridge.id}`, { token: a.access }),
+      (r) => r.json.backfill?.status === "done" && r.json.status === "ok",
+      40_000,
+    );
+    expect(done.json.readings_imported).toBe(700);
+    const count = await env.DB.prepare("SELECT count(*) AS n FROM glucose_readings r JOIN users u ON u.id = r.user_id WHERE u.public_id = ?").bind(a.id).first<{ n: number }>();
+    expect(count!.n).toBe(700);
+  });
+
   // The site's other collections (cgm-remote-monitor lib/api/treatments, lib/api/devicestatus,
   // lib/api/profile), stored through the platform's own v1 upserts (worker/nightscout/treatments.ts
   // importTreatments, devicestatus.ts importDeviceStatuses, profile-routes.ts importProfiles).

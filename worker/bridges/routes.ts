@@ -83,6 +83,14 @@ async function found(c: Context<AppEnv>, id: string): Promise<BridgeRow> {
   return row;
 }
 
+/** Queues a Nightscout bridge's history backfill again from the oldest entry fetched so far. */
+async function resumeBackfill(c: Context<AppEnv>, row: BridgeRow): Promise<BridgeRow> {
+  const before = row.backfillCursor ?? Date.now();
+  const updated = (await updateBridge(getDb(c.env.DB), c.get("user").id, row.id, { backfillStatus: "running", backfillError: null })) ?? row;
+  await startNightscoutBackfill(c.env, c.get("user").id, row.id, before);
+  return updated;
+}
+
 export const bridgeRoutes = new OpenAPIHono<AppEnv>();
 
 bridgeRoutes.openapi(
@@ -136,7 +144,7 @@ bridgeRoutes.openapi(
     path: "/{id}",
     tags,
     summary: "Change credentials, region or server, pause or resume",
-    description: "New credentials (or region or server) clear a refused login and poll at once. `paused: true` stops polling until `paused: false`.",
+    description: "New credentials (or region or server) clear a refused login and poll at once; a Nightscout history backfill they had stopped resumes. `paused: true` stops polling until `paused: false`.",
     security,
     request: { params: BridgeId, body: jsonBody(BridgePatch) },
     responses: { 200: jsonContent(Bridge, "The bridge"), ...commonErrors, ...notFoundError },
@@ -173,6 +181,8 @@ bridgeRoutes.openapi(
     const updated = (await updateBridge(getDb(c.env.DB), c.get("user").id, row.id, changes)) ?? row;
     const pollable = !updated.paused && updated.status !== "login_refused";
     await monitorOf(c).bridgeChanged(owner(c), row.id, pollable ? (updated.nextPollAt ?? Date.now()) : null);
+    // A history backfill the old token or address stopped starts again from where it was.
+    if (targetChanged && updated.kind === "nightscout" && updated.backfillStatus === "failed") return c.json(toBridge(await resumeBackfill(c, updated)), 200);
     return c.json(toBridge(updated), 200);
   },
 );
@@ -222,9 +232,6 @@ bridgeRoutes.openapi(
   async (c) => {
     const row = await found(c, c.req.valid("param").id);
     if (row.kind !== "nightscout") throw new ApiError(409, "not_nightscout", "Only a Nightscout bridge has a history backfill; the vendors' history comes with the first poll", [{ path: "id", message: "is not a Nightscout bridge" }]);
-    const before = row.backfillCursor ?? Date.now();
-    const updated = (await updateBridge(getDb(c.env.DB), c.get("user").id, row.id, { backfillStatus: "running", backfillError: null })) ?? row;
-    await startNightscoutBackfill(c.env, c.get("user").id, row.id, before);
-    return c.json(toBridge(updated), 202);
+    return c.json(toBridge(await resumeBackfill(c, row)), 202);
   },
 );

@@ -282,6 +282,8 @@ export default function BridgesRoute() {
 function BridgeItem({ bridge: b, timezone, errors, busyKey }: { bridge: ApiBridge; timezone: string; errors: ActionResult | undefined; busyKey: string | null }) {
   const busy = (intent: Intent) => busyKey === `${intent}:${b.id}`;
   const label = BRIDGE_KIND_LABEL[b.kind];
+  // An error a later successful poll has put behind it is history, not something to act on.
+  const recovered = b.status === "ok" && b.last_success_at !== null && b.last_error_at !== null && Date.parse(b.last_success_at) > Date.parse(b.last_error_at);
   const where = b.kind === "nightscout" ? b.server_url : b.region ? (b.kind === "dexcom-share" ? DEXCOM_REGION_LABEL[b.region as keyof typeof DEXCOM_REGION_LABEL] : LLU_REGION_LABEL[b.region as keyof typeof LLU_REGION_LABEL]) ?? b.region : null;
   const idField = (
     <>
@@ -313,7 +315,7 @@ function BridgeItem({ bridge: b, timezone, errors, busyKey }: { bridge: ApiBridg
         <dd>{when(b.last_reading_at, timezone)}</dd>
         <dt>Next poll</dt>
         <dd>{b.next_poll_at ? when(b.next_poll_at, timezone) : "—"}</dd>
-        {b.last_error && b.status !== "login_refused" ? (
+        {b.last_error && b.status !== "login_refused" && !recovered ? (
           <>
             <dt>Last error</dt>
             <dd>
