@@ -31,9 +31,10 @@
  * ```
  */
 import type { TrendDirection } from "../vocabulary/trend.ts";
-import type { GlucoseUnit } from "../vocabulary/units.ts";
 import type { NewAlertEvent } from "../worker/repositories/alerts.ts";
-import { ALERT_LABEL, ALERT_LEVEL, glucoseIn, rateIn, type Alert, type AlertEventType, type AlertKind, type AlertRules, type MonitorSnapshot, type ServerMessage } from "../worker/schemas/alerts.ts";
+import { glucoseIn, rateIn, type GlucoseUnit } from "../vocabulary/units.ts";
+import type { AlertRules } from "../worker/schemas/alert-rules.ts";
+import { ALERT_LABEL, ALERT_LEVEL, type Alert, type AlertEventType, type AlertKind, type MonitorSnapshot, type ServerMessage } from "../worker/schemas/alerts.ts";
 import { formatGlucose, READING_KINDS, readingConditions, sentence, STALE_KINDS, staleKind } from "./rules.ts";
 import { directionOf } from "./trend.ts";
 

@@ -33,18 +33,15 @@ import { createLogger, errorFields, logLevelOf } from "../worker/lib/log.ts";
 import { recordMetric } from "../worker/lib/metrics.ts";
 import type { Bindings } from "../worker/env.ts";
 import { errorChainMentions } from "../vocabulary/errors.ts";
-import type { GlucoseUnit } from "../vocabulary/units.ts";
+import { glucoseIn, rateIn, type GlucoseUnit } from "../vocabulary/units.ts";
 import { getMonitorConfig, insertAlertEvents, type NewAlertEvent } from "../worker/repositories/alerts.ts";
+import { DEFAULT_ALERT_RULES, type AlertRules } from "../worker/schemas/alert-rules.ts";
 import {
   ClientMessage,
-  DEFAULT_ALERT_RULES,
-  glucoseIn,
   PING,
   PONG,
-  rateIn,
   SnoozeRequest,
   type AlertKind,
-  type AlertRules,
   type LiveReading,
   type MonitorSnapshot,
   type ServerMessage,

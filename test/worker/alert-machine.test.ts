@@ -26,7 +26,8 @@ import {
   type AlertStep,
   type JudgedReading,
 } from "../../durable/alert-machine.ts";
-import { DEFAULT_ALERT_RULES, type AlertKind } from "../../worker/schemas/alerts.ts";
+import type { AlertKind } from "../../worker/schemas/alerts.ts";
+import { DEFAULT_ALERT_RULES } from "../../worker/schemas/alert-rules.ts";
 
 const MIN = 60_000;
 const T = Date.UTC(2026, 0, 1, 9);

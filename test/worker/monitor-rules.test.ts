@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { minutesUntilBelow } from "../../durable/forecast.ts";
 import { formatRate, readingConditions, sentence, staleKind } from "../../durable/rules.ts";
 import { directionOf, slopePerMinute } from "../../durable/trend.ts";
-import { ClientMessage, DEFAULT_ALERT_RULES, ServerMessage, type AlertRules } from "../../worker/schemas/alerts.ts";
+import { ClientMessage, ServerMessage } from "../../worker/schemas/alerts.ts";
+import { DEFAULT_ALERT_RULES, type AlertRules } from "../../worker/schemas/alert-rules.ts";
 
 const MIN = 60_000;
 const T = Date.UTC(2025, 0, 1);
