@@ -38,8 +38,6 @@ import { getMonitorConfig, insertAlertEvents, type NewAlertEvent } from "../work
 import { DEFAULT_ALERT_RULES, type AlertRules } from "../worker/schemas/alert-rules.ts";
 import {
   ClientMessage,
-  PING,
-  PONG,
   SnoozeRequest,
   type AlertKind,
   type LiveReading,
@@ -66,6 +64,7 @@ import {
   type JudgedReading,
 } from "./alert-machine.ts";
 import { GRID_MS, minutesUntilBelow, type ForecastSource } from "./forecast.ts";
+import { PING, PONG } from "../vocabulary/monitor-feed.ts";
 import { MONITOR_WINDOW_MS, OWNER_ID_HEADER, OWNER_PUBLIC_ID_HEADER, type MonitorOwner, type MonitorReading } from "../vocabulary/monitor.ts";
 import type { AckResult, IngestSummary, SnoozeResult } from "./monitor-types.ts";
 import { alertPushes, pushAlerts } from "./push.ts";

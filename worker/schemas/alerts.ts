@@ -121,7 +121,10 @@ export type MonitorSnapshot = z.infer<typeof MonitorSnapshot>;
 
 const FieldErrors = z.array(z.object({ path: z.string(), message: z.string() }));
 
-/** What the Durable Object sends. `pong` also comes from the runtime's auto-response, byte for byte {@link PONG}. */
+/**
+ * What the Durable Object sends; the types are listed in vocabulary/monitor-feed.ts. `pong` also
+ * comes from the runtime's auto-response, byte for byte `PONG` there.
+ */
 export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("hello"), state: MonitorSnapshot }),
   /** Each reading new to the window; `late` when it is not newer than the newest already seen (backfill, retries). */
@@ -143,20 +146,13 @@ const urgentLowSnoozeProblem = { message: `urgent low can be snoozed for at most
 export const SnoozeRequest = z.object({ kind: AlertKind, minutes: SnoozeMinutes }).strict().refine(urgentLowSnoozeCap, urgentLowSnoozeProblem);
 export type SnoozeRequest = z.infer<typeof SnoozeRequest>;
 
-/** What clients may send. Anything else is answered with an `error` message. */
+/** What clients may send (the types listed in vocabulary/monitor-feed.ts). Anything else is answered with an `error` message. */
 export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ack"), id: z.string().min(1).max(64) }),
   z.object({ type: z.literal("snooze"), kind: AlertKind, minutes: SnoozeMinutes }).refine(urgentLowSnoozeCap, urgentLowSnoozeProblem),
   z.object({ type: z.literal("ping") }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
-
-/**
- * The exact ping text answered by the runtime without waking the Durable Object
- * (`setWebSocketAutoResponse`). Other spellings of a ping reach the object and get the same pong.
- */
-export const PING = '{"type":"ping"}';
-export const PONG = '{"type":"pong"}';
 
 // ---------------------------------------------------------------------------------------------
 // Alert settings on the wire (the rules in mg/dL: ./alert-rules.ts; merging: ./alert-settings.ts)
