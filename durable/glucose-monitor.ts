@@ -4,11 +4,16 @@
  * live monitor. It holds the rolling 24-hour window of readings, the active alerts, snoozes and a
  * copy of the user's alert rules in its own storage, so all of it survives eviction and restarts;
  * it serves the user's WebSocket feed with the Hibernation API, so idle sockets cost nothing.
+ * This class is the shell around the alert state machine (durable/alert-machine.ts): storage,
+ * sockets, the alarm, the rules' copy and the history's way to D1.
  *
- * Flow of a reading: the Worker stores it in D1, then calls {@link GlucoseMonitor.ingest} (RPC).
- * The object adds it to the window, decides which alerts to raise or resolve, sends the messages
- * to every socket of the user, and only then writes the alert history: first into a local outbox
- * table, then to D1 in the background (retried by the alarm until D1 takes it).
+ * Flow of a reading: every ingestion path of the Worker calls {@link GlucoseMonitor.ingest} (RPC,
+ * not awaited by its answer) as its own D1 insert of the readings starts, so the two run side by
+ * side and the alert never waits for D1. The object adds the readings to the window, lets the
+ * alert machine decide what to raise, repeat or resolve, sends the messages to every socket of
+ * the user (then to the socket.io sessions, then Web Push in the background), and only then
+ * persists its state and the alert history: first into a local outbox table, then to D1 in the
+ * background (retried by the alarm until D1 takes it).
  *
  * Only a reading newer than the newest seen, and at most 10 minutes old by the object's clock,
  * can raise an alert: backfills, uploader retries and duplicates update the window and never
@@ -17,9 +22,9 @@
  * Account deletion ({@link GlucoseMonitor.deleteAccount}) is final: the object wipes its storage,
  * keeps only a tombstone row, and from then on refuses every call, socket, message and alarm.
  *
- * Rules (durable/rules.ts), trend (durable/trend.ts), the forecast behind predicted lows
- * (durable/forecast.ts) and the wire shapes (worker/schemas/alerts.ts) live apart from the
- * bookkeeping here.
+ * The alert bookkeeping (durable/alert-machine.ts), rules (durable/rules.ts), trend
+ * (durable/trend.ts), the forecast behind predicted lows (durable/forecast.ts) and the wire
+ * shapes (worker/schemas/alerts.ts) live apart from the lifecycle here.
  */
 import { DurableObject } from "cloudflare:workers";
 import { getDb } from "../worker/db/client.ts";
@@ -28,32 +33,40 @@ import { createLogger, errorFields, logLevelOf } from "../worker/lib/log.ts";
 import { recordMetric } from "../worker/lib/metrics.ts";
 import type { Bindings } from "../worker/env.ts";
 import { errorChainMentions } from "../vocabulary/errors.ts";
-import type { TrendDirection } from "../vocabulary/trend.ts";
-import type { GlucoseUnit } from "../vocabulary/units.ts";
+import { glucoseIn, rateIn, type GlucoseUnit } from "../vocabulary/units.ts";
 import { getMonitorConfig, insertAlertEvents, type NewAlertEvent } from "../worker/repositories/alerts.ts";
+import { DEFAULT_ALERT_RULES, type AlertRules } from "../worker/schemas/alert-rules.ts";
 import {
-  ALERT_LABEL,
-  ALERT_LEVEL,
   ClientMessage,
-  DEFAULT_ALERT_RULES,
-  glucoseIn,
-  PING,
-  PONG,
-  rateIn,
   SnoozeRequest,
-  type Alert,
-  type AlertEventType,
   type AlertKind,
-  type AlertRules,
   type LiveReading,
   type MonitorSnapshot,
   type ServerMessage,
   type Trend,
 } from "../worker/schemas/alerts.ts";
+import {
+  acknowledge,
+  alertSnapshot,
+  emptyAlertState,
+  escalate,
+  evaluateReading,
+  evaluateStale,
+  iso,
+  newAlertStep,
+  nextAlertDue,
+  resolveAll,
+  sendDue,
+  snooze,
+  type ActiveAlert,
+  type AlertContext,
+  type AlertStep,
+  type JudgedReading,
+} from "./alert-machine.ts";
 import { GRID_MS, minutesUntilBelow, type ForecastSource } from "./forecast.ts";
+import { PING, PONG } from "../vocabulary/monitor-feed.ts";
 import { MONITOR_WINDOW_MS, OWNER_ID_HEADER, OWNER_PUBLIC_ID_HEADER, type MonitorOwner, type MonitorReading } from "../vocabulary/monitor.ts";
 import type { AckResult, IngestSummary, SnoozeResult } from "./monitor-types.ts";
-import { formatGlucose, READING_KINDS, readingConditions, sentence, STALE_KINDS, staleKind } from "./rules.ts";
 import { alertPushes, pushAlerts } from "./push.ts";
 import { disconnectFollowerSockets, followerOf, followerTags, isFollowerSocket } from "./followers.ts";
 import { Escalations } from "./escalation.ts";
@@ -76,24 +89,6 @@ const FORECAST_HISTORY_MS = 2 * 3600_000 + GRID_MS;
 const MAX_CLIENT_MESSAGE_BYTES = 4096;
 const SOCKET_TAG = "feed";
 
-/** An active alert as the object keeps it: mg/dL, epoch ms. */
-interface ActiveAlert {
-  id: string;
-  kind: AlertKind;
-  /** When raised */
-  time: number;
-  value: number | null;
-  rate: number | null;
-  direction: TrendDirection;
-  readingTime: number | null;
-  /** predicted_low: minutes to the low threshold; no-data kinds: minutes since the last reading */
-  minutes: number | null;
-  repeat: number;
-  /** null while a snooze holds the alert back (it has not been sent yet) */
-  lastSentAt: number | null;
-  acknowledgedAt: number | null;
-}
-
 interface Config {
   rules: AlertRules;
   unit: GlucoseUnit;
@@ -108,21 +103,6 @@ interface SocketAttachment {
   connectedAt: number;
   client: string | null;
 }
-
-/** What one step (a reading, an alarm, an ack, …) produced: messages to send, history to write. */
-class Step {
-  readonly messages: ServerMessage[] = [];
-  readonly events: NewAlertEvent[] = [];
-  readonly dirtyAlerts = new Set<AlertKind>();
-  readonly dirtySnoozes = new Set<AlertKind>();
-  /** Urgent lows escalated to the caregivers in this step (durable/escalation.ts). */
-  readonly escalated: Alert[] = [];
-  /** Readings new to the window, for the socket.io sessions (durable/socketio/subscribers.ts). */
-  readonly readings: MonitorReading[] = [];
-  alertsSent = 0;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The upgrade of a deleted account's feed: the Worker passes this answer on as it is. */
 const accountGoneResponse = () =>
@@ -156,8 +136,8 @@ export class GlucoseMonitor extends DurableObject<Env> {
   /** Bumped by every push from the Worker, so a slower D1 read started earlier cannot overwrite it. */
   private configVersion = 0;
   private configLoad: Promise<Config> | null = null;
-  private readonly active = new Map<AlertKind, ActiveAlert>();
-  private readonly snoozes = new Map<AlertKind, number>();
+  /** The active alerts and snoozes (durable/alert-machine.ts), kept in the tables active_alerts and snoozes. */
+  private readonly alerts = emptyAlertState();
   /** The alarm as last set by this instance (undefined: unknown after a restart). */
   private alarmAt: number | null | undefined = undefined;
   /** History writes run one after another, in order. */
@@ -225,13 +205,13 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.live = meta.get("live") === "true";
     const config = meta.get("config");
     if (config) this.config = JSON.parse(config) as Config;
-    this.active.clear();
+    this.alerts.active.clear();
     for (const row of this.sql.exec<{ body: string }>("SELECT body FROM active_alerts")) {
       const a = JSON.parse(row.body) as ActiveAlert;
-      this.active.set(a.kind, a);
+      this.alerts.active.set(a.kind, a);
     }
-    this.snoozes.clear();
-    for (const row of this.sql.exec<{ kind: string; until: number }>("SELECT kind, until FROM snoozes")) this.snoozes.set(row.kind as AlertKind, row.until);
+    this.alerts.snoozes.clear();
+    for (const row of this.sql.exec<{ kind: string; until: number }>("SELECT kind, until FROM snoozes")) this.alerts.snoozes.set(row.kind as AlertKind, row.until);
     this.historyBacklog = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM history_outbox").one().n > 0;
   }
 
@@ -318,11 +298,10 @@ export class GlucoseMonitor extends DurableObject<Env> {
     const newest = this.newest(now);
     const advanced = newest !== null && (before === null || newest.time > before.time);
     const fresh = advanced && newest.time >= now - RAISE_WINDOW_MS;
-    const step = new Step();
+    const step = newAlertStep();
     const rate = newest ? this.rateAt(newest.time) : null;
     const trend = this.wireTrend(rate, unit);
     added.sort((a, b) => a.time - b.time);
-    step.readings.push(...added);
     for (const x of added) {
       step.messages.push({ type: "reading", reading: this.liveReading(x, unit), late: before !== null && x.time <= before.time, trend });
     }
@@ -330,10 +309,11 @@ export class GlucoseMonitor extends DurableObject<Env> {
       this.live = true;
       this.setMeta("live", true);
     }
-    if (advanced) this.evaluateStale(now, rules, step);
-    if (fresh) this.evaluateReading(now, newest, rate, rules, step, true);
-    this.sendDue(now, rules, step);
-    this.commit(now, step);
+    const ctx: AlertContext = { now, rules, unit: this.unit() };
+    if (advanced) evaluateStale(this.alerts, ctx, newest, this.live, step);
+    if (fresh) evaluateReading(this.alerts, ctx, this.judged(newest, rate, rules), true, step);
+    sendDue(this.alerts, ctx, step);
+    this.commit(now, step, added);
     return { added: added.length, evaluated: fresh, alerts: step.alertsSent };
   }
 
@@ -353,11 +333,12 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.configVersion++;
     this.setConfig(rules, unit, Date.now());
     const now = this.clock();
-    const step = new Step();
+    const step = newAlertStep();
+    const ctx: AlertContext = { now, rules, unit: this.unit() };
     const newest = this.newest(now);
-    if (newest) this.evaluateReading(now, newest, this.rateAt(newest.time), rules, step, newest.time >= now - RAISE_WINDOW_MS);
-    this.evaluateStale(now, rules, step);
-    this.sendDue(now, rules, step);
+    if (newest) evaluateReading(this.alerts, ctx, this.judged(newest, this.rateAt(newest.time), rules), newest.time >= now - RAISE_WINDOW_MS, step);
+    evaluateStale(this.alerts, ctx, newest, this.live, step);
+    sendDue(this.alerts, ctx, step);
     this.commit(now, step);
     return this.snapshot(now);
   }
@@ -455,8 +436,8 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.owner = null;
     this.config = null;
     this.configVersion++;
-    this.active.clear();
-    this.snoozes.clear();
+    this.alerts.active.clear();
+    this.alerts.snoozes.clear();
     this.alarmAt = null;
     this.historyBacklog = false;
     this.historyFailing = false;
@@ -577,17 +558,20 @@ export class GlucoseMonitor extends DurableObject<Env> {
       if (this.deleted) return;
       const now = this.clock();
       this.window.trim(now - MONITOR_WINDOW_MS);
-      const step = new Step();
-      if (!this.newest(now)) {
+      const step = newAlertStep();
+      const ctx: AlertContext = { now, rules, unit: this.unit() };
+      const newest = this.newest(now);
+      if (!newest) {
         // 24 hours without data: nothing is known any more, so nothing stays active.
-        for (const kind of [...this.active.keys()]) this.resolve(kind, now, null, step);
+        resolveAll(this.alerts, ctx, step);
         this.live = false;
         this.setMeta("live", false);
       } else {
-        this.evaluateStale(now, rules, step);
+        evaluateStale(this.alerts, ctx, newest, this.live, step);
       }
-      this.escalateDue(now, step);
-      this.sendDue(now, rules, step);
+      // Urgent lows still active and unacknowledged past their escalation deadline go to the caregivers.
+      escalate(this.alerts, ctx, this.escalations.takeDue(now), step);
+      sendDue(this.alerts, ctx, step);
       this.commit(now, step);
     } catch (err) {
       this.log("error", "alarm_failed", err);
@@ -598,163 +582,32 @@ export class GlucoseMonitor extends DurableObject<Env> {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Rules at work
+  // The alert machine (durable/alert-machine.ts) at work
 
-  /** Raises, updates or resolves the reading kinds for the newest reading. */
-  private evaluateReading(now: number, newest: WindowRow, rate: number | null, rules: AlertRules, step: Step, allowRaise: boolean): void {
+  /** The newest reading as the reading kinds judge it, with the forecast behind predicted lows. */
+  private judged(newest: WindowRow, rate: number | null, rules: AlertRules): JudgedReading {
     const minutesToLow =
       rules.predicted_low.enabled && newest.value > rules.low.value
         ? minutesUntilBelow(this.points(newest.time - FORECAST_HISTORY_MS, newest.time), rules.low.value, rules.predicted_low.minutes, this.config?.forecast)
         : null;
-    const wanted = readingConditions({ value: newest.value, rate, minutesToLow }, rules);
-    const direction = directionOf(rate);
-    const fields = { value: newest.value, rate, direction, readingTime: newest.time };
-    // Resolutions first, so "low resolved" precedes "urgent low" on the wire and in the history.
-    for (const kind of READING_KINDS) if (!wanted[kind] && this.active.has(kind)) this.resolve(kind, now, newest.value, step);
-    for (const kind of READING_KINDS) {
-      if (!wanted[kind]) continue;
-      const a = this.active.get(kind);
-      const minutes = kind === "predicted_low" ? minutesToLow : null;
-      if (a) {
-        Object.assign(a, fields, { minutes });
-        step.dirtyAlerts.add(kind);
-      } else if (allowRaise) {
-        this.raise(kind, now, { ...fields, minutes }, step);
-      }
-    }
-  }
-
-  /**
-   * Raises, escalates or resolves the no-data kinds from the age of the newest reading. Only a
-   * live monitor (one that has had a reading as it happened) raises them: a history uploaded for
-   * the first time is not "missing data".
-   */
-  private evaluateStale(now: number, rules: AlertRules, step: Step): void {
-    const newest = this.newest(now);
-    const wanted = newest && this.live ? staleKind(now - newest.time, rules) : null;
-    const minutes = newest ? Math.floor((now - newest.time) / 60_000) : null;
-    // Escalating from warning to urgent is no new reading: the resolution then carries no value.
-    for (const kind of STALE_KINDS) if (wanted !== kind && this.active.has(kind)) this.resolve(kind, now, wanted ? null : (newest?.value ?? null), step);
-    if (!wanted) return;
-    const a = this.active.get(wanted);
-    if (a) {
-      a.minutes = minutes;
-      step.dirtyAlerts.add(wanted);
-    } else {
-      this.raise(wanted, now, { value: newest?.value ?? null, rate: null, direction: "NOT COMPUTABLE", readingTime: null, minutes }, step);
-    }
-  }
-
-  private raise(kind: AlertKind, now: number, f: Pick<ActiveAlert, "value" | "rate" | "direction" | "readingTime" | "minutes">, step: Step): void {
-    const a: ActiveAlert = { id: crypto.randomUUID(), kind, time: now, ...f, repeat: 0, lastSentAt: null, acknowledgedAt: null };
-    this.active.set(kind, a);
-    step.dirtyAlerts.add(kind);
-    const unit = this.unit();
-    const snoozed = (this.snoozes.get(kind) ?? 0) > now;
-    if (!snoozed) {
-      a.lastSentAt = now;
-      step.messages.push({ type: "alert", alert: this.wire(a, now, unit) });
-      step.alertsSent++;
-    }
-    this.record(step, a, "raised", now, a.value, this.sentenceOf(a, unit));
-  }
-
-  private resolve(kind: AlertKind, now: number, value: number | null, step: Step): void {
-    const a = this.active.get(kind);
-    if (!a) return;
-    this.active.delete(kind);
-    step.dirtyAlerts.add(kind);
-    const unit = this.unit();
-    step.messages.push({ type: "resolved", alert: this.wire(a, now, unit), resolved_at: iso(now) });
-    this.record(step, a, "resolved", now, value, `${ALERT_LABEL[kind]} resolved${value === null ? "" : `: now ${formatGlucose(value, unit)}`}`);
-  }
-
-  /**
-   * When an active alert is next sent: after the repeat interval since it was last sent (or
-   * acknowledged), never before a snooze of its kind ends; an alert held back by a snooze goes out
-   * when the snooze ends. Acknowledged alerts do not repeat, except urgent low.
-   */
-  private dueAt(a: ActiveAlert, rules: AlertRules): number | null {
-    const snoozedUntil = this.snoozes.get(a.kind) ?? 0;
-    if (a.acknowledgedAt !== null && a.kind !== "urgent_low") return null;
-    if (a.lastSentAt === null) return snoozedUntil;
-    const interval = (a.kind === "urgent_low" ? rules.repeat_minutes.urgent_low : rules.repeat_minutes.default) * 60_000;
-    return Math.max(Math.max(a.lastSentAt, a.acknowledgedAt ?? 0) + interval, snoozedUntil);
-  }
-
-  /** Sends every active alert whose time has come, then forgets snoozes that have ended. */
-  private sendDue(now: number, rules: AlertRules, step: Step): void {
-    const unit = this.unit();
-    for (const a of this.active.values()) {
-      const due = this.dueAt(a, rules);
-      if (due === null || due > now) continue;
-      if (a.lastSentAt !== null) a.repeat++;
-      a.lastSentAt = now;
-      step.dirtyAlerts.add(a.kind);
-      step.messages.push({ type: "alert", alert: this.wire(a, now, unit) });
-      step.alertsSent++;
-      this.record(step, a, "repeated", now, a.value, this.sentenceOf(a, unit));
-    }
-    for (const [kind, until] of this.snoozes) {
-      if (until <= now) {
-        this.snoozes.delete(kind);
-        step.dirtySnoozes.add(kind);
-      }
-    }
-  }
-
-  /** Urgent lows still active and unacknowledged past their escalation deadline go to the caregivers. */
-  private escalateDue(now: number, step: Step): void {
-    for (const alertId of this.escalations.takeDue(now)) {
-      const a = [...this.active.values()].find((x) => x.id === alertId);
-      if (!a || a.acknowledgedAt !== null) continue;
-      const alert = this.wire(a, now, this.unit());
-      step.escalated.push(alert);
-      this.record(step, a, "escalated", now, a.value, `Escalated to caregivers: ${alert.message}`);
-    }
+    return { time: newest.time, value: newest.value, rate, minutesToLow };
   }
 
   private acknowledgeNow(alertId: string, unit: GlucoseUnit): AckResult {
-    const a = [...this.active.values()].find((x) => x.id === alertId);
-    if (!a) return { ok: false, reason: "not_found" };
     const now = this.clock();
-    if (a.acknowledgedAt === null) {
-      const step = new Step();
-      a.acknowledgedAt = now;
-      step.dirtyAlerts.add(a.kind);
-      step.messages.push({ type: "acknowledged", alert: this.wire(a, now, unit) });
-      this.record(step, a, "acknowledged", now, a.value, `Acknowledged: ${this.sentenceOf(a, unit)}`);
-      this.commit(now, step);
-    }
-    return { ok: true, alert: this.wire(a, now, unit) };
+    const step = newAlertStep();
+    const alert = acknowledge(this.alerts, { now, unit }, alertId, step);
+    if (!alert) return { ok: false, reason: "not_found" };
+    if (step.events.length) this.commit(now, step);
+    return { ok: true, alert };
   }
 
   private snoozeNow(request: SnoozeRequest): SnoozeResult {
     const now = this.clock();
-    const until = now + request.minutes * 60_000;
-    const step = new Step();
-    this.snoozes.set(request.kind, until);
-    step.dirtySnoozes.add(request.kind);
-    const a = this.active.get(request.kind);
-    step.messages.push({ type: "snoozed", kind: request.kind, minutes: request.minutes, until: iso(until) });
-    step.events.push({
-      key: crypto.randomUUID(),
-      alertId: a?.id ?? null,
-      event: "snoozed",
-      kind: request.kind,
-      level: ALERT_LEVEL[request.kind],
-      time: now,
-      value: a?.value ?? null,
-      message: `${ALERT_LABEL[request.kind]} alerts snoozed for ${request.minutes} minutes`,
-      until,
-    });
-    if (a) step.dirtyAlerts.add(a.kind);
+    const step = newAlertStep();
+    const until = snooze(this.alerts, now, request, step);
     this.commit(now, step);
     return { kind: request.kind, minutes: request.minutes, until };
-  }
-
-  private record(step: Step, a: ActiveAlert, event: AlertEventType, now: number, value: number | null, message: string): void {
-    step.events.push({ key: crypto.randomUUID(), alertId: a.id, event, kind: a.kind, level: ALERT_LEVEL[a.kind], time: now, value, message, until: null });
   }
 
   /**
@@ -763,10 +616,11 @@ export class GlucoseMonitor extends DurableObject<Env> {
    * it is durable, so nothing written here delays the messages. These writes are for this
    * object's own restart; D1 is the record of the readings.
    */
-  private commit(now: number, step: Step): void {
+  private commit(now: number, step: AlertStep, readings: MonitorReading[] = []): void {
     if (this.deleted) return;
     if (step.messages.length) this.broadcast(step.messages);
-    this.socketio.step(step.readings, step.messages);
+    // Readings new to the window, for the socket.io sessions (durable/socketio/subscribers.ts).
+    this.socketio.step(readings, step.messages);
     this.window.save();
     // Web Push (durable/push.ts) only after the sockets, and never awaited by the step.
     const pushes = alertPushes(step.messages);
@@ -776,12 +630,12 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.escalations.track(step.messages, now);
     if (pushes.length && this.owner) this.ctx.waitUntil(pushAlerts(this.env, this.owner, pushes));
     for (const kind of step.dirtyAlerts) {
-      const a = this.active.get(kind);
+      const a = this.alerts.active.get(kind);
       if (a) this.sql.exec("INSERT INTO active_alerts (kind, body) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET body = excluded.body", kind, JSON.stringify(a));
       else this.sql.exec("DELETE FROM active_alerts WHERE kind = ?", kind);
     }
     for (const kind of step.dirtySnoozes) {
-      const until = this.snoozes.get(kind);
+      const until = this.alerts.snoozes.get(kind);
       if (until === undefined) this.sql.exec("DELETE FROM snoozes WHERE kind = ?", kind);
       else this.sql.exec("INSERT INTO snoozes (kind, until) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET until = excluded.until", kind, until);
     }
@@ -813,17 +667,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   /** Next alarm: the next no-data threshold, the next repeat or snooze end, a history retry. */
   private schedule(now: number): void {
     const rules = this.config?.rules ?? DEFAULT_ALERT_RULES;
-    let next = Infinity;
-    const newest = this.newest(now);
-    if (newest && this.live && rules.stale.enabled && !this.active.has("urgent_stale")) {
-      const warning = newest.time + rules.stale.warning_minutes * 60_000;
-      next = Math.min(next, this.active.has("stale") || warning <= now ? newest.time + rules.stale.urgent_minutes * 60_000 : warning);
-    }
-    if (this.active.size && newest) next = Math.min(next, newest.time + MONITOR_WINDOW_MS);
-    for (const a of this.active.values()) {
-      const due = this.dueAt(a, rules);
-      if (due !== null) next = Math.min(next, due);
-    }
+    let next = nextAlertDue(this.alerts, rules, this.newest(now), this.live, now, MONITOR_WINDOW_MS);
     if (this.historyFailing) next = Math.min(next, now + HISTORY_RETRY_MS);
     next = Math.min(next, this.escalations.nextDue() ?? Infinity);
     next = Math.min(next, this.bridges.nextDue() ?? Infinity);
@@ -910,29 +754,6 @@ export class GlucoseMonitor extends DurableObject<Env> {
     return { time: iso(x.time), value: glucoseIn(x.value, unit), unit, source: x.source };
   }
 
-  private sentenceOf(a: ActiveAlert, unit: GlucoseUnit): string {
-    return sentence({ kind: a.kind, value: a.value, rate: a.rate, direction: a.direction, unit, minutes: a.minutes });
-  }
-
-  private wire(a: ActiveAlert, now: number, unit: GlucoseUnit): Alert {
-    const snoozedUntil = this.snoozes.get(a.kind);
-    return {
-      id: a.id,
-      kind: a.kind,
-      level: ALERT_LEVEL[a.kind],
-      value: a.value === null ? null : glucoseIn(a.value, unit),
-      unit,
-      rate: a.rate === null ? null : rateIn(a.rate, unit),
-      direction: a.direction,
-      time: iso(a.time),
-      reading_time: a.readingTime === null ? null : iso(a.readingTime),
-      message: this.sentenceOf(a, unit),
-      repeat: a.repeat,
-      acknowledged_at: a.acknowledgedAt === null ? null : iso(a.acknowledgedAt),
-      snoozed_until: snoozedUntil !== undefined && snoozedUntil > now ? iso(snoozedUntil) : null,
-    };
-  }
-
   private snapshot(now: number): MonitorSnapshot {
     const unit = this.unit();
     const newest = this.newest(now);
@@ -943,10 +764,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
       trend: this.wireTrend(rate, unit),
       minutes_since_last: newest ? Math.max(0, Math.floor((now - newest.time) / 60_000)) : null,
       readings_in_window: this.window.size,
-      active_alerts: [...this.active.values()].sort((x, y) => x.time - y.time).map((a) => this.wire(a, now, unit)),
-      snoozes: [...this.snoozes]
-        .filter(([, until]) => until > now)
-        .map(([kind, until]) => ({ kind, until: iso(until) })),
+      ...alertSnapshot(this.alerts, now, unit),
     };
   }
 

@@ -8,8 +8,9 @@
  * Rates are strict, as the issue words them ("falling faster than 3 mg/dL/min").
  */
 import type { TrendDirection } from "../vocabulary/trend.ts";
-import type { GlucoseUnit } from "../vocabulary/units.ts";
-import { ALERT_LABEL, glucoseIn, rateIn, type AlertKind, type AlertRules } from "../worker/schemas/alerts.ts";
+import { glucoseIn, rateIn, type GlucoseUnit } from "../vocabulary/units.ts";
+import type { AlertRules } from "../worker/schemas/alert-rules.ts";
+import { ALERT_LABEL, type AlertKind } from "../worker/schemas/alerts.ts";
 
 /** Kinds decided by a reading (the no-data kinds are decided by the clock). */
 export const READING_KINDS = ["urgent_low", "low", "high", "urgent_high", "falling_fast", "rising_fast", "predicted_low"] as const satisfies readonly AlertKind[];

@@ -15,6 +15,7 @@ const ITEMS = [
   { name: "time-zone validity check", pattern: /resolvedOptions\(\)\.timeZone\s*!==\s*""|Boolean\(new Intl\.DateTimeFormat/ },
   { name: "base64 by btoa/atob", pattern: /\b(btoa|atob)\(/ },
   { name: "error cause walk", pattern: /\.cause,\s*depth\+\+/ },
+  { name: "monitor feed ping/pong text", pattern: /'\{"type":"p[io]ng"\}'/ },
 ];
 const SKIP = /(\.test\.tsx?|\.d\.ts)$/;
 

@@ -36,6 +36,29 @@ export const mgdlFrom = (value: number, unit: GlucoseUnit) => (unit === "mmol/L"
 export const mgdlIn = (mgdl: number, unit: GlucoseUnit) => (unit === "mmol/L" ? mgdl / MGDL_PER_MMOL : mgdl);
 
 /**
+ * A glucose value in mg/dL expressed in `unit` at display precision: one decimal in either unit
+ * (mg/dL keeps 0.1, mmol/L 1 decimal). What the API answers and alert sentences show.
+ *
+ * @example
+ * glucoseIn(63, "mmol/L"); // => 3.5
+ */
+export const glucoseIn = (mgdl: number, unit: GlucoseUnit) => roundTo(mgdlIn(mgdl, unit), 1);
+
+/**
+ * A rate in mg/dL/min expressed in `unit` per minute (mg/dL 1 decimal, mmol/L 2).
+ *
+ * @example
+ * rateIn(-2.1, "mmol/L"); // => -0.12
+ */
+export const rateIn = (mgdlPerMin: number, unit: GlucoseUnit) => (unit === "mmol/L" ? roundTo(mgdlPerMin / MGDL_PER_MMOL, 2) : roundTo(mgdlPerMin, 1));
+
+/** A glucose value sent in `unit` as mg/dL, kept to 0.1 mg/dL. */
+export const glucoseFrom = (value: number, unit: GlucoseUnit) => roundTo(mgdlFrom(value, unit), 1);
+
+/** A rate sent in `unit` per minute as mg/dL/min, kept to 0.01. */
+export const rateFrom = (value: number, unit: GlucoseUnit) => roundTo(mgdlFrom(value, unit), 2);
+
+/**
  * A mg/dL value as mmol/L text with one decimal ("5.0", not "5"), as Nightscout's
  * `units.mgdlToMMOL` writes it.
  */

@@ -9,7 +9,7 @@ import { errorChainMentions } from "./errors.ts";
 import { consensusBands, gmiFromMean, RANGE_MGDL } from "./ranges.ts";
 import { formatOffset, isValidTimeZone, localMinutesOfDay, parseOffsetMinutes, zoneOffsetMs } from "./timezone.ts";
 import { movementArrow, nightscoutTrendCode, NIGHTSCOUT_TREND_CODES, TREND_ARROWS, TREND_DIRECTIONS, trendArrow, trendFromCode, trendToCode } from "./trend.ts";
-import { GLUCOSE_UNITS, hba1cPercentFromMmolMol, isGlucoseUnit, MGDL_PER_MMOL, mgdlFrom, mgdlIn, mmolText } from "./units.ts";
+import { GLUCOSE_UNITS, glucoseFrom, glucoseIn, hba1cPercentFromMmolMol, isGlucoseUnit, MGDL_PER_MMOL, mgdlFrom, mgdlIn, mmolText, rateFrom, rateIn } from "./units.ts";
 
 describe("units", () => {
   it("converts with 18.0182 mg/dL per mmol/L both ways", () => {
@@ -22,6 +22,18 @@ describe("units", () => {
     expect(isGlucoseUnit("mmol/L")).toBe(true);
     expect(isGlucoseUnit("mg/dl")).toBe(false);
     expect(hba1cPercentFromMmolMol(48)).toBe(6.54);
+  });
+
+  it("rounds glucose and rates to display precision in each unit", () => {
+    // 63 / 18.0182 = 3.4964…, 2.1 / 18.0182 = 0.11654…, 3.9 × 18.0182 = 70.27098, 0.17 × 18.0182 = 3.063094
+    expect(glucoseIn(63, "mmol/L")).toBe(3.5);
+    expect(glucoseIn(62.44, "mg/dL")).toBe(62.4);
+    expect(rateIn(-2.1, "mmol/L")).toBe(-0.12);
+    expect(rateIn(-2.14, "mg/dL")).toBe(-2.1);
+    expect(glucoseFrom(3.9, "mmol/L")).toBe(70.3);
+    expect(glucoseFrom(70, "mg/dL")).toBe(70);
+    expect(rateFrom(0.17, "mmol/L")).toBe(3.06);
+    expect(rateFrom(2.555, "mg/dL")).toBe(2.56);
   });
 });
 

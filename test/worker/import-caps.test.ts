@@ -1,12 +1,12 @@
 /**
- * Caps on imports in parts (worker/routes/imports.ts): what is carried from one part to the next
+ * Caps on imports in parts (worker/imports/parts.ts): what is carried from one part to the next
  * (parser state and unparsed bytes), the number of parts and the bytes of an upload. Each is a
  * 413 naming the limit; the upload's state is removed; rows of parts already answered stay, as
  * their answers said, and the refused part stores nothing of its own.
  */
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { MAX_CARRIED_BYTES, MAX_UPLOAD_BYTES, MAX_UPLOAD_PARTS } from "../../worker/routes/imports.ts";
+import { MAX_CARRIED_BYTES, MAX_UPLOAD_BYTES, MAX_UPLOAD_PARTS } from "../../worker/imports/parts.ts";
 import { api, BASE, register, type Account } from "./helpers.ts";
 
 const MIB = 1024 ** 2;

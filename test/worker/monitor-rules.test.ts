@@ -7,7 +7,9 @@ import { describe, expect, it } from "vitest";
 import { minutesUntilBelow } from "../../durable/forecast.ts";
 import { formatRate, readingConditions, sentence, staleKind } from "../../durable/rules.ts";
 import { directionOf, slopePerMinute } from "../../durable/trend.ts";
-import { ClientMessage, DEFAULT_ALERT_RULES, ServerMessage, type AlertRules } from "../../worker/schemas/alerts.ts";
+import { CLIENT_MESSAGE_TYPES, PING, PONG, SERVER_MESSAGE_TYPES } from "../../vocabulary/monitor-feed.ts";
+import { ClientMessage, ServerMessage } from "../../worker/schemas/alerts.ts";
+import { DEFAULT_ALERT_RULES, type AlertRules } from "../../worker/schemas/alert-rules.ts";
 
 const MIN = 60_000;
 const T = Date.UTC(2025, 0, 1);
@@ -139,5 +141,12 @@ describe("the shared message schema", () => {
     expect(ClientMessage.safeParse({ type: "snooze", kind: "urgent_low", minutes: 60 }).success).toBe(false);
     expect(ClientMessage.safeParse({ type: "ack", id: "" }).success).toBe(false);
     expect(ServerMessage.parse({ type: "pong" })).toEqual({ type: "pong" });
+  });
+
+  it("has exactly the message types and ping/pong texts vocabulary/monitor-feed.ts names for the web app", () => {
+    expect(ServerMessage.options.map((o) => o.shape.type.value)).toEqual(SERVER_MESSAGE_TYPES);
+    expect(ClientMessage.options.map((o) => o.shape.type.value)).toEqual(CLIENT_MESSAGE_TYPES);
+    expect(ClientMessage.parse(JSON.parse(PING))).toEqual({ type: "ping" });
+    expect(ServerMessage.parse(JSON.parse(PONG))).toEqual({ type: "pong" });
   });
 });

@@ -297,7 +297,7 @@ export const bodyMetrics = sqliteTable(
 
 /**
  * Alert rules of one user (live monitor, durable/), stored in mg/dL and mg/dL per minute; the
- * API converts to and from the user's unit. No row means the defaults (worker/schemas/alerts.ts).
+ * API converts to and from the user's unit. No row means the defaults (worker/schemas/alert-rules.ts).
  * Urgent low has no enabled flag: it cannot be switched off.
  */
 export const alertSettings = sqliteTable("alert_settings", {

@@ -11,7 +11,8 @@ import { errorFields } from "../lib/log.ts";
 import type { GlucoseUnit } from "../../vocabulary/units.ts";
 import type { AuthUser } from "../middleware/auth.ts";
 import type { NewReading } from "../repositories/readings.ts";
-import type { AlertRules, SnoozeRequest } from "../schemas/alerts.ts";
+import type { SnoozeRequest } from "../schemas/alerts.ts";
+import type { AlertRules } from "../schemas/alert-rules.ts";
 import { MONITOR_WINDOW_MS, OWNER_ID_HEADER, OWNER_PUBLIC_ID_HEADER, type MonitorOwner, type MonitorReading } from "../../vocabulary/monitor.ts";
 
 export const monitorStub = (env: Bindings, publicId: string) => env.GLUCOSE_MONITOR.get(env.GLUCOSE_MONITOR.idFromName(publicId));

@@ -8,7 +8,8 @@ import type { Db } from "../db/client.ts";
 import * as t from "../db/schema.ts";
 import { userModels } from "../db/schema-models.ts";
 import type { GlucoseUnit } from "../../vocabulary/units.ts";
-import { DEFAULT_ALERT_RULES, type AlertEventType, type AlertKind, type AlertLevel, type AlertRules } from "../schemas/alerts.ts";
+import type { AlertEventType, AlertKind, AlertLevel } from "../schemas/alerts.ts";
+import { DEFAULT_ALERT_RULES, type AlertRules } from "../schemas/alert-rules.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Rules

@@ -124,7 +124,7 @@ export async function saveIdempotent(db: Db, userId: number, key: string, status
 }
 
 // ---------------------------------------------------------------------------------------------
-// Imports sent in parts (worker/routes/imports.ts)
+// Imports sent in parts (worker/imports/parts.ts)
 
 /** An upload is forgotten this long after its latest part. */
 export const UPLOAD_TTL_MS = 24 * 3600 * 1000;

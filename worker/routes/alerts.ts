@@ -21,14 +21,13 @@ import {
   AlertKind,
   AlertSettings,
   AlertSettingsInput,
-  glucoseIn,
   MonitorSnapshot,
-  rulesFromInput,
-  settingsFromRules,
   SnoozeRequest,
   TicketResponse,
   type AlertEvent,
 } from "../schemas/alerts.ts";
+import { rulesFromInput, settingsFromRules } from "../schemas/alert-settings.ts";
+import { glucoseIn } from "../../vocabulary/units.ts";
 import { commonErrors, ErrorEnvelope, iso, jsonBody, jsonContent, listQuery, notFoundError } from "../schemas/common.ts";
 import { acknowledgeAlert, monitorState, openAlertStream, pushAlertRules, snoozeAlerts } from "../monitor/client.ts";
 

@@ -8,7 +8,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env.ts";
 import { z } from "@hono/zod-openapi";
 import { ErrorEnvelope } from "../schemas/common.ts";
-import { MAX_CARRIED_BYTES, MAX_UPLOAD_BYTES, MAX_UPLOAD_PARTS } from "./imports.ts";
+import { MAX_CARRIED_BYTES, MAX_UPLOAD_BYTES, MAX_UPLOAD_PARTS } from "../imports/parts.ts";
 import {
   CSV_EXPORT_TYPES,
   CsvExportList,

@@ -13,7 +13,7 @@ import { ApiError, invalid, notFound, unauthorized } from "../lib/errors.ts";
 import { sendMail } from "../lib/mail.ts";
 import { isValidTimeZone } from "../../vocabulary/timezone.ts";
 import { mgdlFrom, type GlucoseUnit } from "../../vocabulary/units.ts";
-import { glucoseIn } from "../schemas/alerts.ts";
+import { glucoseIn } from "../../vocabulary/units.ts";
 import { acceptInvitation, createInvitation, endSharing, getEscalationMinutes, listAccessLog, listSharings, saveEscalationMinutes, updateFollowerPrefs, type FollowerPrefsInput, type SharingRow, type SharingView } from "../repositories/sharing.ts";
 import { findUser, type UserRecord } from "../repositories/users.ts";
 import { commonErrors, conflictError, ErrorEnvelope, iso, jsonBody, jsonContent, notFoundError } from "../schemas/common.ts";

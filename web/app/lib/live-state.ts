@@ -6,9 +6,11 @@
  *
  * Message shapes are the shared ones of worker/schemas/alerts.ts (imported as types only: the
  * zod schema itself would add its runtime to the dashboard's bundle, so incoming messages get
- * the cheap structural check in {@link parseServerMessage} instead).
+ * the cheap structural check in {@link parseServerMessage} instead); the message types are
+ * vocabulary/monitor-feed.ts's.
  */
 import type { Alert, AlertKind, ClientMessage, ServerMessage } from "../../../worker/schemas/alerts.ts";
+import { SERVER_MESSAGE_TYPES } from "../../../vocabulary/monitor-feed.ts";
 import { mgdlFrom, roundTo, type GlucoseUnit } from "../../../vocabulary/units.ts";
 
 export type { Alert, AlertKind, ClientMessage, ServerMessage };
@@ -119,7 +121,7 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-const SERVER_TYPES = new Set(["hello", "reading", "alert", "resolved", "acknowledged", "snoozed", "error", "pong"]);
+const SERVER_TYPES = new Set<string>(SERVER_MESSAGE_TYPES);
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 const isAlert = (v: unknown) => isObj(v) && typeof v.id === "string" && typeof v.kind === "string" && typeof v.message === "string" && typeof v.time === "string";
 

@@ -8,10 +8,9 @@
  * reconnects at once. Ack and snooze go over the socket, or over HTTP when it is down.
  */
 import { useCallback, useEffect, useReducer, useRef } from "react";
+import { PING } from "../../../vocabulary/monitor-feed.ts";
 import { backoffMs, initialLiveState, liveReducer, parseServerMessage, type Alert, type AlertKind, type ClientMessage, type LiveLatest } from "./live-state.ts";
 
-/** Same bytes as PING in worker/schemas/alerts.ts (auto-answered by the runtime). */
-const PING = '{"type":"ping"}';
 const PING_EVERY_MS = 25_000;
 
 async function postLive(csrf: string, fields: Record<string, string>): Promise<{ ok: boolean; body: unknown }> {

@@ -7,50 +7,30 @@
  * every other session was just signed out) and delete account (`DELETE /api/v1/auth/me` with
  * the password, then sign out here), and read-only AGP report links for a clinician
  * (`POST/GET/DELETE /api/v1/reports/shares`; the link is shown once). One action; the form's
- * `intent` says which. Every form is a plain POST, so each works before hydration or without
+ * `intent` says which, and each intent is a module of lib/settings/. Every form is a plain POST, so each works before hydration or without
  * JavaScript, and a refused one comes back with its messages.
  */
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { PushSettings } from "#app/components/PushSettings.tsx";
 import { ReportShares } from "#app/components/ReportShares.tsx";
 import { Field, FieldErrorList, FormErrors, SelectField } from "#app/components/form-field.tsx";
-import {
-  alertSettingsSchema,
-  ApiError,
-  ApiUnavailableError,
-  apiRequest,
-  authResponseSchema,
-  createdShareSchema,
-  createdUploaderSchema,
-  csvExportListSchema,
-  reportSharesSchema,
-  uploaderListSchema,
-  userSchema,
-  type ApiAlertSettings,
-} from "#app/lib/api.server.ts";
+import { alertSettingsSchema, apiRequest, csvExportListSchema, reportSharesSchema, uploaderListSchema, type ApiAlertSettings } from "#app/lib/api.server.ts";
 import { validateCsrf } from "#app/lib/csrf.server.ts";
-import { parseForm, type FieldErrors } from "#app/lib/forms.server.ts";
-import {
-  ALERT_FIELDS,
-  alertFieldKey,
-  alertSettingsFormSchema,
-  changePasswordSchema,
-  deleteAccountSchema,
-  profileSchema,
-  shareCreateSchema,
-  shareIdSchema,
-  uploaderIdSchema,
-  uploaderNameSchema,
-} from "#app/lib/settings.server.ts";
-import { commitSession, destroySession, requireAuth, storeAuth } from "#app/lib/session.server.ts";
+import type { FieldErrors } from "#app/lib/forms.server.ts";
+import { saveAlertSettings } from "#app/lib/settings/alerts.server.ts";
+import { deleteAccount } from "#app/lib/settings/delete-account.server.ts";
+import { changePassword } from "#app/lib/settings/password.server.ts";
+import { saveProfile } from "#app/lib/settings/profile.server.ts";
+import { createReportShare, revokeReportShare } from "#app/lib/settings/report-shares.server.ts";
+import type { Intent } from "#app/lib/settings/result.server.ts";
+import { createUploader, revokeUploader } from "#app/lib/settings/uploaders.server.ts";
+import { requireAuth } from "#app/lib/session.server.ts";
 import { listTimeZones, PASSWORD_MIN } from "#app/lib/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Settings · GlucoLens" }];
-
-type Intent = "profile" | "password" | "delete" | "alerts" | "uploader-create" | "uploader-revoke" | "share-create" | "share-revoke";
 
 /** Secondary sections: if one API call fails the rest of the page still works. */
 async function orNull<T>(p: Promise<T>): Promise<T | null> {
@@ -87,155 +67,29 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   );
 }
 
-function failure(intent: Intent, fieldErrors: FieldErrors, formErrors: string[], status: number) {
-  return data({ intent, fieldErrors, formErrors, created: null, share: null }, { status });
-}
-
-/** Turns an API failure into messages for the form `intent`; field names are the API's. */
-function fromApiError(intent: Intent, err: unknown, fields: readonly string[]) {
-  if (err instanceof ApiUnavailableError) {
-    return failure(intent, {}, ["GlucoLens is temporarily unavailable. Nothing was changed; try again in a minute."], 503);
-  }
-  if (err instanceof ApiError) {
-    const fieldErrors: FieldErrors = {};
-    const formErrors: string[] = [];
-    for (const [key, messages] of Object.entries(err.fieldErrors())) {
-      if (fields.includes(key)) fieldErrors[key] = messages;
-      else formErrors.push(...messages);
-    }
-    if (!Object.keys(fieldErrors).length && !formErrors.length) formErrors.push(err.message);
-    return failure(intent, fieldErrors, formErrors, err.status);
-  }
-  throw err;
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const auth = await requireAuth(request, context);
   const formData = await request.formData();
   validateCsrf(formData, auth.session);
-  const intent = formData.get("intent");
-
-  if (intent === "profile") {
-    const parsed = parseForm(profileSchema, formData);
-    if (!parsed.success) return failure(intent, parsed.fieldErrors, parsed.formErrors, 400);
-    try {
-      const user = await auth.call((token, env) =>
-        apiRequest(env, "/api/v1/auth/me", { method: "PATCH", token, body: parsed.data, schema: userSchema }),
-      );
-      const { id, email, name, timezone, unit, email_verified } = user;
-      auth.session.set("user", { id, email, name, timezone, unit, emailVerified: email_verified ?? auth.user.emailVerified });
-    } catch (err) {
-      return fromApiError(intent, err, ["name", "timezone", "unit"]);
-    }
-    return redirect("/settings?done=profile", { headers: { "Set-Cookie": await commitSession(auth.session, context) } });
+  const args = { auth, formData, context };
+  switch (formData.get("intent")) {
+    case "profile":
+      return saveProfile(args);
+    case "password":
+      return changePassword(args);
+    case "alerts":
+      return saveAlertSettings(args);
+    case "uploader-create":
+      return createUploader(args);
+    case "uploader-revoke":
+      return revokeUploader(args);
+    case "share-create":
+      return createReportShare(args);
+    case "share-revoke":
+      return revokeReportShare(args);
+    case "delete":
+      return deleteAccount(args);
   }
-
-  if (intent === "password") {
-    const parsed = parseForm(changePasswordSchema, formData);
-    if (!parsed.success) return failure(intent, parsed.fieldErrors, parsed.formErrors, 400);
-    try {
-      const tokens = await auth.call((token, env) =>
-        apiRequest(env, "/api/v1/auth/change-password", {
-          method: "POST",
-          token,
-          body: { current_password: parsed.data.current_password, new_password: parsed.data.new_password },
-          schema: authResponseSchema,
-        }),
-      );
-      // The old refresh token was revoked with all others: keep this browser signed in.
-      storeAuth(auth.session, tokens);
-    } catch (err) {
-      // 403 wrong_password names current_password.
-      return fromApiError(intent, err, ["current_password", "new_password"]);
-    }
-    return redirect("/settings?done=password", { headers: { "Set-Cookie": await commitSession(auth.session, context) } });
-  }
-
-  if (intent === "alerts") {
-    const parsed = parseForm(alertSettingsFormSchema(auth.user.unit), formData);
-    if (!parsed.success) return failure(intent, parsed.fieldErrors, parsed.formErrors, 400);
-    try {
-      await auth.call((token, env) => apiRequest(env, "/api/v1/alerts/settings", { method: "PUT", token, body: parsed.data, schema: alertSettingsSchema }));
-    } catch (err) {
-      if (err instanceof ApiError && !(err instanceof ApiUnavailableError)) {
-        // The API names "low.value"; the form's inputs are "low_value".
-        const fieldErrors: FieldErrors = {};
-        const formErrors: string[] = [];
-        for (const f of err.fields) {
-          const key = alertFieldKey(f.path);
-          const text = /^[a-z]/.test(f.message) ? `${ALERT_FIELD_LABEL[key] ?? "This value"} ${f.message}` : f.message;
-          if ((ALERT_FIELDS as readonly string[]).includes(key)) (fieldErrors[key] ??= []).push(text);
-          else formErrors.push(text);
-        }
-        if (!Object.keys(fieldErrors).length && !formErrors.length) formErrors.push(err.message);
-        return failure(intent, fieldErrors, formErrors, err.status);
-      }
-      return fromApiError(intent, err, []);
-    }
-    return redirect("/settings?done=alerts#alerts", { headers: await auth.headers() });
-  }
-
-  if (intent === "uploader-create") {
-    const parsed = parseForm(uploaderNameSchema, formData);
-    if (!parsed.success) return failure(intent, parsed.fieldErrors, parsed.formErrors, 400);
-    try {
-      const created = await auth.call((token, env) => apiRequest(env, "/api/v1/uploaders", { method: "POST", token, body: parsed.data, schema: createdUploaderSchema }));
-      // Shown once, in this answer only: the API keeps hashes.
-      return data({ intent, fieldErrors: {} as FieldErrors, formErrors: [] as string[], created, share: null }, { headers: await auth.headers() });
-    } catch (err) {
-      return fromApiError(intent, err, ["name"]);
-    }
-  }
-
-  if (intent === "uploader-revoke") {
-    const parsed = parseForm(uploaderIdSchema, formData);
-    if (!parsed.success) return failure(intent, parsed.fieldErrors, parsed.formErrors, 400);
-    try {
-      await auth.call((token, env) => apiRequest(env, `/api/v1/uploaders/${parsed.data.id}`, { method: "DELETE", token }));
-    } catch (err) {
-      // Already revoked (e.g. in another tab): the list below is what counts.
-      if (!(err instanceof ApiError && err.status === 404)) return fromApiError(intent, err, []);
-    }
-    return redirect("/settings?done=uploader-revoked#uploaders", { headers: await auth.headers() });
-  }
-
-  if (intent === "share-create") {
-    const parsed = parseForm(shareCreateSchema, formData);
-    if (!parsed.success) return failure(intent, parsed.fieldErrors, parsed.formErrors, 400);
-    try {
-      const share = await auth.call((token, env) => apiRequest(env, "/api/v1/reports/shares", { method: "POST", token, body: parsed.data, schema: createdShareSchema }));
-      // The link is shown once, in this answer only: the API keeps its hash.
-      return data({ intent, fieldErrors: {} as FieldErrors, formErrors: [] as string[], created: null, share }, { headers: await auth.headers() });
-    } catch (err) {
-      return fromApiError(intent, err, ["days", "expires_in_days"]);
-    }
-  }
-
-  if (intent === "share-revoke") {
-    const parsed = parseForm(shareIdSchema, formData);
-    if (!parsed.success) return failure(intent, parsed.fieldErrors, parsed.formErrors, 400);
-    try {
-      await auth.call((token, env) => apiRequest(env, `/api/v1/reports/shares/${encodeURIComponent(parsed.data.id)}`, { method: "DELETE", token }));
-    } catch (err) {
-      // Already revoked (e.g. in another tab): the list below is what counts.
-      if (!(err instanceof ApiError && err.status === 404)) return fromApiError(intent, err, []);
-    }
-    return redirect("/settings?done=share-revoked#report-shares", { headers: await auth.headers() });
-  }
-
-  if (intent === "delete") {
-    const parsed = parseForm(deleteAccountSchema, formData);
-    if (!parsed.success) return failure(intent, parsed.fieldErrors, parsed.formErrors, 400);
-    try {
-      await auth.call((token, env) =>
-        apiRequest(env, "/api/v1/auth/me", { method: "DELETE", token, body: { password: parsed.data.password } }),
-      );
-    } catch (err) {
-      return fromApiError(intent, err, ["password"]);
-    }
-    return redirect("/login?deleted=1", { headers: { "Set-Cookie": await destroySession(auth.session, context) } });
-  }
-
   throw new Response("Unknown action.", { status: 400 });
 }
 
@@ -245,20 +99,6 @@ const DONE_TEXT: Record<string, string> = {
   alerts: "Alert settings saved. Your live monitor uses them from now on.",
   "uploader-revoked": "Uploader secret revoked. Apps using it can no longer send data.",
   "share-revoked": "Report link revoked. It no longer opens the report.",
-};
-
-const ALERT_FIELD_LABEL: Record<string, string> = {
-  urgent_low_value: "Urgent low",
-  low_value: "Low",
-  high_value: "High",
-  urgent_high_value: "Urgent high",
-  falling_fast_rate: "Falling rate",
-  rising_fast_rate: "Rising rate",
-  predicted_low_minutes: "Minutes ahead",
-  stale_warning_minutes: "No-data warning",
-  stale_urgent_minutes: "Urgent no-data",
-  repeat_minutes_default: "Repeat interval",
-  repeat_minutes_urgent_low: "Urgent low repeat",
 };
 
 export default function SettingsRoute() {
