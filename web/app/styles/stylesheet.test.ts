@@ -5,7 +5,7 @@
  * under the unclosed selector.
  */
 import { readFileSync } from "node:fs";
-import postcss from "postcss";
+import { parse, type Rule } from "postcss";
 import { describe, expect, it } from "vitest";
 
 const css = readFileSync(new URL("./app.css", import.meta.url), "utf8");
@@ -13,8 +13,8 @@ const css = readFileSync(new URL("./app.css", import.meta.url), "utf8");
 describe("app.css", () => {
   it("has no rule nested in another rule", () => {
     const nested: string[] = [];
-    postcss.parse(css).walkRules((rule) => {
-      if (rule.parent?.type === "rule") nested.push(`${(rule.parent as postcss.Rule).selector} > ${rule.selector} (line ${rule.source?.start?.line})`);
+    parse(css).walkRules((rule) => {
+      if (rule.parent?.type === "rule") nested.push(`${(rule.parent as Rule).selector} > ${rule.selector} (line ${rule.source?.start?.line})`);
     });
     expect(nested).toEqual([]);
   });
