@@ -7,12 +7,10 @@ import { getDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, notFound, zodFields, type FieldError } from "../lib/errors.ts";
 import { mgdlFrom } from "../../vocabulary/units.ts";
-import { scheduleBackfill } from "../insights/pipeline/backfill.ts";
 import {
   deleteReading,
   deleteReadingRange,
   getReading,
-  insertReadings,
   listReadingsJson,
   parseReadingId,
   readingId,
@@ -24,8 +22,8 @@ import {
 } from "../repositories/readings.ts";
 import { commonErrors, conflictError, IdParam, iso, jsonBody, jsonContent, listQuery, notFoundError, TimeQuery } from "../schemas/common.ts";
 import { BulkReadingsBody, BulkResult, DeleteRangeQuery, Reading, ReadingInput, ReadingList, ReadingPatch, Series, SeriesQuery } from "../schemas/glucose.ts";
-import { notifyMonitor } from "../monitor/client.ts";
-import { recordMetric } from "../lib/metrics.ts";
+import { scheduleBackfill } from "../insights/pipeline/backfill.ts";
+import { storeReadings } from "../services/ingest.ts";
 
 const security = [{ Bearer: [] }];
 const MAX_READINGS_PAGE = 10_000;
@@ -69,20 +67,13 @@ glucoseRoutes.openapi(
   }),
   async (c) => {
     const reading = toNew(c.req.valid("json"));
-    const db = getDb(c.env.DB);
-    // The live monitor hears of the reading as the D1 write starts, not after it: the alert
-    // path skips D1's round trip (the object ignores a reading it already holds, so a duplicate
-    // or a retried request raises nothing twice). The sender is still answered only once D1 has it.
-    notifyMonitor(c, [reading]);
-    const inserted = await insertReadings(db, c.get("user").id, [reading]);
-    if (!inserted) {
+    if (!(await storeReadings(c, [reading]))) {
       throw new ApiError(409, "duplicate", "A reading with this time and source is already stored", [
         { path: "time", message: "a reading with this time and source already exists" },
       ]);
     }
-    recordMetric(c.env, "readings_ingested", "glucose", 1);
-    scheduleBackfill(c.env, c.executionCtx, c.get("user").id, [reading.time]);
-    const sourceId = (await sourceIds(db, c.get("user").id, [reading.source])).get(reading.source)!;
+    // The store has just resolved the source's id, so this is the isolate's cache, not D1.
+    const sourceId = (await sourceIds(getDb(c.env.DB), c.get("user").id, [reading.source])).get(reading.source)!;
     return c.json(toApi({ ...reading, id: readingId(reading.time, sourceId) }), 201);
   },
 );
@@ -108,10 +99,7 @@ glucoseRoutes.openapi(
       if (parsed.success) valid.push(toNew(parsed.data));
       else rejected.push({ index, fields: zodFields(parsed.error) });
     });
-    notifyMonitor(c, valid); // as the D1 write starts, like the single-reading POST
-    const inserted = await insertReadings(getDb(c.env.DB), c.get("user").id, valid);
-    recordMetric(c.env, "readings_ingested", "glucose", inserted);
-    if (inserted) scheduleBackfill(c.env, c.executionCtx, c.get("user").id, valid.map((x) => x.time)); // re-aggregates past days (insights)
+    const inserted = await storeReadings(c, valid);
     return c.json({ inserted, duplicates: valid.length - inserted, rejected }, 200);
   },
 );

@@ -1,8 +1,9 @@
 /**
  * @module worker/services/ingest
- * The one path by which readings from Nightscout uploads, CGM webhooks and file imports are
- * stored: D1 first (de-duplicated by (time, source)), then the user's live monitor, then the
- * insights back-fill for past days, exactly as a native `POST /api/v1/glucose/bulk`.
+ * The one path by which readings are stored, whoever sends them (the native glucose routes,
+ * Nightscout uploads, CGM webhooks, file imports): the user's live monitor is told as the D1
+ * insert (de-duplicated by (time, source)) starts, so alerts never wait for D1; the caller is
+ * answered once D1 has the readings; new readings of past days queue the insights back-fill.
  */
 import type { Context } from "hono";
 import { getDb } from "../db/client.ts";
