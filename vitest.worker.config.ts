@@ -11,7 +11,8 @@ export default defineConfig(async () => {
         main: "./worker/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations },
+          // SHARD_ADMIN_SECRET turns on the operator routes (worker/routes/admin-shards.ts) for test/worker/shards.test.ts.
+          bindings: { TEST_MIGRATIONS: migrations, SHARD_ADMIN_SECRET: "test-shard-admin-secret" },
           // Low rate limits that no route uses: test/worker/limits.test.ts passes them in place
           // of the loose wrangler.toml ones, so no other test file can reach a limit.
           ratelimits: {

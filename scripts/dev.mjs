@@ -57,8 +57,8 @@ async function waitFor(url, seconds) {
   throw new Error(`${url} did not come up within ${seconds} s`);
 }
 
-console.log("→ applying D1 migrations to the local database");
-run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], { env: { ...env, CI: "true" } });
+console.log("→ applying D1 migrations to the local databases (directory and shards)");
+run("node", ["scripts/migrate-all.mjs", "--local"], { env: { ...env, CI: "true" } });
 
 console.log(`→ starting the API on ${API_URL}`);
 start("api", "npx", ["wrangler", "dev", "--port", API_PORT, "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"]);

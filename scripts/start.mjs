@@ -142,7 +142,8 @@ const webBuilt = build(`${BUILD}/web`, ["web", "interop", "analytics"], async ()
 // Both builds finish before workerd starts: a build running beside the seeding starved the
 // runtime so that it dropped connections (seen as ECONNRESET and lost queue batches).
 await Promise.all([apiBuilt, webBuilt]);
-await quiet("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"]);
+// The directory and every shard (scripts/migrate-all.mjs).
+await quiet("node", ["scripts/migrate-all.mjs", "--local"]);
 const bundle = readdirSync(`${BUILD}/api`).find((f) => f.endsWith(".js"));
 // Mail is not sent locally: the API logs it (mail.outbox); the demo's verification link is read there.
 const demoMail = [];

@@ -24,6 +24,8 @@ export type Bindings = Env & {
   PUSH_ALLOW_LOOPBACK_ENDPOINTS?: string;
   /** Optional Workers Analytics Engine dataset for counters (worker/lib/metrics.ts); without it nothing is written. */
   METRICS?: AnalyticsEngineDataset;
+  /** Enables the operator routes under /admin/shards (worker/routes/admin-shards.ts) for `Authorization: Bearer <it>`; unset: they answer 404. */
+  SHARD_ADMIN_SECRET?: string;
   /** Set by `npm start` only (scripts/serve.ts): one log line per request. */
   LOG_REQUESTS?: string;
 };

@@ -12,6 +12,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
 import { api, register } from "./helpers.ts";
+import { allDatabases } from "./shard-helpers.ts";
 import { ns, uploader } from "./interop-helpers.ts";
 import { historyUntil, monitorOf, postReading } from "./monitor-helpers.ts";
 import { samples } from "./record-samples.ts";
@@ -85,27 +86,32 @@ describe("account deletion", () => {
     // Queue work that was in flight for the user finishes (or is dropped) before the count.
     await new Promise((r) => setTimeout(r, 1500));
 
-    const tables = (await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'").all<{ name: string }>()).results.map((r) => r.name);
-    expect(tables.length).toBeGreaterThan(10);
+    // Every database: the directory and each shard.
     const leftovers: string[] = [];
     let checked = 0;
-    for (const table of tables) {
-      const columns = (await env.DB.prepare(`SELECT name, type FROM pragma_table_info(?)`).bind(table).all<{ name: string; type: string }>()).results;
-      for (const col of columns) {
-        const q = `"${table}"."${col.name}"`;
-        let n = 0;
-        if (/(^|_)(user_id|owner_id|owner|user)$/i.test(col.name) || (table === "users" && col.name === "id")) {
-          n = (await env.DB.prepare(`SELECT count(*) AS n FROM "${table}" WHERE ${q} = ?`).bind(internal).first<{ n: number }>())!.n;
-          n += (await env.DB.prepare(`SELECT count(*) AS n FROM "${table}" WHERE ${q} = ?`).bind(a.id).first<{ n: number }>())!.n;
-          checked++;
-        } else if (/text|char|clob|^$/i.test(col.type)) {
-          n = (await env.DB.prepare(`SELECT count(*) AS n FROM "${table}" WHERE instr(${q}, ?) > 0 OR instr(${q}, ?) > 0`).bind(a.id, a.email).first<{ n: number }>())!.n;
-          checked++;
+    let tableCount = 0;
+    for (const { name: database, d1 } of allDatabases()) {
+      const tables = (await d1.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'").all<{ name: string }>()).results.map((r) => r.name);
+      expect(tables.length).toBeGreaterThan(10);
+      tableCount += tables.length;
+      for (const table of tables) {
+        const columns = (await d1.prepare(`SELECT name, type FROM pragma_table_info(?)`).bind(table).all<{ name: string; type: string }>()).results;
+        for (const col of columns) {
+          const q = `"${table}"."${col.name}"`;
+          let n = 0;
+          if (/(^|_)(user_id|owner_id|owner|user)$/i.test(col.name) || (table === "users" && col.name === "id")) {
+            n = (await d1.prepare(`SELECT count(*) AS n FROM "${table}" WHERE ${q} = ?`).bind(internal).first<{ n: number }>())!.n;
+            n += (await d1.prepare(`SELECT count(*) AS n FROM "${table}" WHERE ${q} = ?`).bind(a.id).first<{ n: number }>())!.n;
+            checked++;
+          } else if (/text|char|clob|^$/i.test(col.type)) {
+            n = (await d1.prepare(`SELECT count(*) AS n FROM "${table}" WHERE instr(${q}, ?) > 0 OR instr(${q}, ?) > 0`).bind(a.id, a.email).first<{ n: number }>())!.n;
+            checked++;
+          }
+          if (n) leftovers.push(`${database}.${table}.${col.name}: ${n}`);
         }
-        if (n) leftovers.push(`${table}.${col.name}: ${n}`);
       }
     }
-    console.log(`deletion: ${tables.length} tables, ${checked} columns checked, ${leftovers.length} with rows left`);
+    console.log(`deletion: ${tableCount} tables in ${allDatabases().length} databases, ${checked} columns checked, ${leftovers.length} with rows left`);
     expect(leftovers).toEqual([]);
 
     // The Durable Object's own storage is empty (its SQLite tables and any key-value entries).
