@@ -11,8 +11,12 @@ import { userShards } from "./schema-shards.ts";
 import { allShardDbs, directoryDb, resolveShard, shardDb, shardDbAt, shardForNewUser } from "./shards.ts";
 import type { ShardEnv } from "./shards.ts";
 
-/** Each shard allocates AUTOINCREMENT ids from its own range, so a moved user's ids never meet another's. */
-export const SHARD_ID_RANGE = 2 ** 44;
+/**
+ * Each shard allocates AUTOINCREMENT ids from its own range (shard n from n·10¹⁰), so a moved
+ * user's ids never meet another's. 10¹⁰ rows per table and shard; with at most 100 shards every id
+ * stays within 12 decimal digits, the widest a reading id's source part may have (`<time>-<source>`).
+ */
+export const SHARD_ID_RANGE = 10_000_000_000;
 
 type Profile = { id: number; publicId: string; email: string; name: string; timezone: string; unit: "mg/dL" | "mmol/L" };
 

@@ -42,6 +42,8 @@ export function shardBindings(env: ShardEnv): D1Database[] {
   const found: D1Database[] = [];
   for (let n = 0; shardBinding(env, n); n++) found.push(shardBinding(env, n)!);
   if (!found.length) throw new Error("No shard database: wrangler.toml must bind SHARD_0 (and SHARD_1, ...) as D1 databases");
+  // Id ranges (worker/db/shard-accounts.ts SHARD_ID_RANGE) keep ids within 12 digits up to 100 shards.
+  if (found.length > 100) throw new Error("At most 100 shards (SHARD_0..SHARD_99)");
   return found;
 }
 
