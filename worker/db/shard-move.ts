@@ -14,8 +14,8 @@
  *     stays, so a request that still routes there is sent on.
  *
  * A failure before step 5 takes the fence down and leaves the user where they were. Copying is one
- * batch per table page, so the fence lasts as long as the copy (about a second for 90 days of
- * readings here); writers wait for it up to 30 s.
+ * batch per table page, and the fence lasts as long as the copy (the tables are copied one after
+ * another); writers wait for it up to 30 s.
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
