@@ -1,9 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-// The analytics library is runtime-free, so its tests run in plain Node (fast, no workerd needed).
+// The analytics library and the shared vocabulary are runtime-free, so their tests run in plain Node (fast, no workerd needed).
 export default defineConfig({
   test: {
-    include: ["analytics/**/*.test.ts"],
+    include: ["analytics/**/*.test.ts", "vocabulary/**/*.test.ts"],
     testTimeout: 60_000,
   },
 });

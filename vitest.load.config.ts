@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// Load and fault tests against a private `wrangler dev` (bench/local-platform.ts) from Node:
+// Load and fault tests against a private `wrangler dev` (test/support/local-platform.ts) from Node:
 // many uploaders at once, aborted and re-sent requests, a restarted Worker, a locked D1 file.
 export default defineConfig({
   test: {

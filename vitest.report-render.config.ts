@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 // The clinician PDF rendered by poppler (pdftoppm, pdfinfo, pdftotext): workerd cannot run
-// programs, so this runs in Node against a private `wrangler dev` (bench/local-platform.ts).
+// programs, so this runs in Node against a private `wrangler dev` (test/support/local-platform.ts).
 export default defineConfig({
   test: {
     include: ["test/report-render/**/*.test.ts"],

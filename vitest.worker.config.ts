@@ -12,7 +12,8 @@ export default defineConfig(async () => {
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           // SHARD_ADMIN_SECRET turns on the operator routes (worker/routes/admin-shards.ts) for test/worker/shards.test.ts.
-          bindings: { TEST_MIGRATIONS: migrations, SHARD_ADMIN_SECRET: "test-shard-admin-secret" },
+          // BRIDGE_TIMEOUT_MS: a short vendor timeout, so the "silent vendor" test ends quickly.
+          bindings: { TEST_MIGRATIONS: migrations, SHARD_ADMIN_SECRET: "test-shard-admin-secret", BRIDGE_TIMEOUT_MS: "3000" },
           // Low rate limits that no route uses: test/worker/limits.test.ts passes them in place
           // of the loose wrangler.toml ones, so no other test file can reach a limit.
           ratelimits: {
@@ -25,6 +26,8 @@ export default defineConfig(async () => {
     test: {
       include: ["test/worker/**/*.test.ts"],
       setupFiles: ["./test/worker/setup.ts"],
+      // Local stand-ins of Dexcom Share, LibreLinkUp and a Nightscout site on real HTTP ports.
+      globalSetup: ["./test/worker/bridge-standins/global-setup.ts"],
       testTimeout: 60_000,
       hookTimeout: 60_000,
     },

@@ -7,7 +7,7 @@
  * Every request comes from its own client address (CF-Connecting-IP), so throttles stay out of
  * the figures. Prints the medians and p90s in milliseconds.
  */
-import { startPlatform } from "./local-platform.ts";
+import { startPlatform } from "../test/support/local-platform.ts";
 
 const rounds = Number(process.argv[2] ?? 40);
 const platform = await startPlatform(Number(process.env.ACCOUNT_TIMING_PORT ?? 9100), "account-timing");

@@ -38,11 +38,12 @@
  * ALERT_BENCH_SECONDS (default 60), ALERT_BENCH_GRACE_MS (wait for late alerts after the last
  * post, default 3000), ALERT_BENCH_PLATFORM, ALERT_BENCH_STATE_DIR, BENCH_PORT (default 8791).
  */
-import { Agent, request as httpRequest } from "node:http";
+import { Agent } from "node:http";
+import { sendJson, type JsonAnswer } from "./http-json.ts";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { WebSocket } from "ws";
-import { cpuSeconds, startBuiltPlatform, startPlatform, type Platform } from "./local-platform.ts";
+import { cpuSeconds, startBuiltPlatform, startPlatform, type Platform } from "../test/support/local-platform.ts";
 
 const LEVELS = String(process.env.ALERT_BENCH_USERS ?? 200)
   .split(",")
@@ -128,31 +129,8 @@ async function call(url: string, token: string | null, method: string, body?: un
   }
 }
 
-function callOnce(url: string, token: string | null, method: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (payload !== undefined) {
-    headers["content-type"] = "application/json";
-    headers["content-length"] = String(Buffer.byteLength(payload));
-  }
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString();
-        try {
-          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null });
-        } catch {
-          resolve({ status: res.statusCode ?? 0, json: { text: text.slice(0, 200) } });
-        }
-      });
-      res.on("error", reject);
-    });
-    req.on("error", (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
-    req.end(payload);
-  });
+function callOnce(url: string, token: string | null, method: string, body?: unknown): Promise<JsonAnswer> {
+  return sendJson(url, method, token ? { authorization: `Bearer ${token}` } : {}, agent, body);
 }
 
 async function register(url: string, label: string): Promise<string> {

@@ -14,7 +14,7 @@
  * Environment: EVICTION_IDLE_S, BENCH_PORT (default 8792).
  */
 import { WebSocket } from "ws";
-import { newAccount, startBuiltPlatform } from "./local-platform.ts";
+import { newAccount, startBuiltPlatform } from "../test/support/local-platform.ts";
 
 const IDLE_S = Number(process.env.EVICTION_IDLE_S ?? 75);
 const port = Number(process.env.BENCH_PORT ?? 8792);

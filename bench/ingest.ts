@@ -1,13 +1,13 @@
 /**
  * `npm run bench`: ingestion and read-back of 90 days of 5-minute CGM data (25,920 readings)
  * over HTTP into local D1, as a client would send it (bulk requests of up to 10,000), plus the
- * storage cost per reading. Runs its own `wrangler dev` with fresh state (bench/local-platform.ts).
+ * storage cost per reading. Runs its own `wrangler dev` with fresh state (test/support/local-platform.ts).
  * Targets (foundation issue): ingest < 1 s end to end, read-back < 100 ms, ≤ 48 bytes/reading.
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { newAccount, startPlatform } from "./local-platform.ts";
+import { newAccount, startPlatform } from "../test/support/local-platform.ts";
 
 const DAYS = 90;
 const N = DAYS * 288;

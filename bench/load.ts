@@ -1,6 +1,6 @@
 /**
  * `npm run bench:load`: many uploaders at once against a private `wrangler dev` with fresh state
- * (bench/local-platform.ts), with duplicates and unreliable clients:
+ * (test/support/local-platform.ts), with duplicates and unreliable clients:
  * - LOAD_UPLOADERS accounts (default 50) each send LOAD_READINGS readings (default 2,000) with
  *   POST /api/v1/glucose/bulk in batches of LOAD_BATCH (default 100), all uploaders at once;
  * - LOAD_DUP_RATE (default 10 %) of each batch's items are copies of readings already sent;
@@ -17,7 +17,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { WebSocket } from "ws";
-import { newAccount, startPlatform } from "./local-platform.ts";
+import { newAccount, startPlatform } from "../test/support/local-platform.ts";
 
 export interface LoadOptions {
   uploaders: number;

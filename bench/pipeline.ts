@@ -1,6 +1,6 @@
 /**
  * `npm run bench:pipeline`: one 90-day account (DAYS=… for another length, up to 180) (seed/synthetic.ts, uploaded over the public API)
- * analysed end to end through the local queue of a private `wrangler dev` (bench/local-platform.ts):
+ * analysed end to end through the local queue of a private `wrangler dev` (test/support/local-platform.ts):
  * POST /insights/trigger-analysis, then GET /insights/jobs/{id} every 100 ms until done.
  *
  * Reports: wall time from trigger to done (target < 20 s), the largest chunk's CPU time (measured
@@ -10,7 +10,7 @@
  */
 import { generateSynthetic } from "../seed/synthetic.ts";
 import { localToUtc } from "../seed/local-time.ts";
-import { startPlatform } from "./local-platform.ts";
+import { startPlatform } from "../test/support/local-platform.ts";
 
 const DAYS = Number(process.env.DAYS ?? 90);
 const RUNS = Number(process.env.RUNS ?? 3);

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:report`: the clinician AGP report of one 90-day account (DAYS=… for another
  * length; seed/synthetic.ts: 5-minute readings, meals and insulin, uploaded over the public API)
- * from a private `wrangler dev` (bench/local-platform.ts, BENCH_PORT, default 8792).
+ * from a private `wrangler dev` (test/support/local-platform.ts, BENCH_PORT, default 8792).
  *
  * Reports the wall time of `GET /api/v1/reports/agp.pdf?days=90` (and `?days=14`) over RUNS
  * requests after one warm-up (the route's whole work: the D1 reads, the metrics and the PDF;
@@ -17,7 +17,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { generateSynthetic } from "../seed/synthetic.ts";
 import { localToUtc } from "../seed/local-time.ts";
-import { cpuSeconds, startPlatform, type Platform } from "./local-platform.ts";
+import { cpuSeconds, startPlatform, type Platform } from "../test/support/local-platform.ts";
 
 const DAYS = Number(process.env.DAYS ?? 90);
 const RUNS = Number(process.env.RUNS ?? 10);

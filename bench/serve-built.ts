@@ -4,7 +4,7 @@
  * queues) and the same persisted state layout as `wrangler dev --persist-to`, but without
  * wrangler dev's proxy worker (a second workerd in front of the Worker) and without its file
  * watcher, which restarts the Worker, and closes every WebSocket, whenever a source file changes.
- * Started as a child process by `startBuiltPlatform` (bench/local-platform.ts), so the bench
+ * Started as a child process by `startBuiltPlatform` (test/support/local-platform.ts), so the bench
  * client's CPU is measured apart from Miniflare's.
  *
  * Usage: tsx bench/serve-built.ts <port> <state dir> <bundle file>; prints "ready" when serving.

@@ -6,9 +6,7 @@
  * (`getWebSockets(tag)` also finds hibernated ones), and refuses acks and snoozes sent on it:
  * a follower's feed is read-only.
  */
-
-/** Header by which the Worker tells the object that this socket is a follower's (their internal id). */
-export const FOLLOWER_ID_HEADER = "x-glucolens-follower-id";
+import { FOLLOWER_ID_HEADER } from "../vocabulary/monitor.ts";
 
 export const followerTag = (followerId: number) => `follower:${followerId}`;
 

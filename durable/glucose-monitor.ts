@@ -27,8 +27,9 @@ import { accountGone } from "../worker/lib/errors.ts";
 import { createLogger, errorFields, logLevelOf } from "../worker/lib/log.ts";
 import { recordMetric } from "../worker/lib/metrics.ts";
 import type { Bindings } from "../worker/env.ts";
-import type { TrendDirection } from "../worker/lib/trend.ts";
-import type { GlucoseUnit } from "../worker/lib/units.ts";
+import { errorChainMentions } from "../vocabulary/errors.ts";
+import type { TrendDirection } from "../vocabulary/trend.ts";
+import type { GlucoseUnit } from "../vocabulary/units.ts";
 import { getMonitorConfig, insertAlertEvents, type NewAlertEvent } from "../worker/repositories/alerts.ts";
 import {
   ALERT_LABEL,
@@ -50,7 +51,8 @@ import {
   type Trend,
 } from "../worker/schemas/alerts.ts";
 import { GRID_MS, minutesUntilBelow, type ForecastSource } from "./forecast.ts";
-import { MONITOR_WINDOW_MS, type AckResult, type IngestSummary, type MonitorOwner, type MonitorReading, type SnoozeResult } from "./monitor-types.ts";
+import { MONITOR_WINDOW_MS, OWNER_ID_HEADER, OWNER_PUBLIC_ID_HEADER, type MonitorOwner, type MonitorReading } from "../vocabulary/monitor.ts";
+import type { AckResult, IngestSummary, SnoozeResult } from "./monitor-types.ts";
 import { formatGlucose, READING_KINDS, readingConditions, sentence, STALE_KINDS, staleKind } from "./rules.ts";
 import { alertPushes, pushAlerts } from "./push.ts";
 import { disconnectFollowerSockets, followerOf, followerTags, isFollowerSocket } from "./followers.ts";
@@ -59,6 +61,7 @@ import { ReadingWindow, type WindowRow } from "./reading-window.ts";
 import { directionOf, slopePerMinute, TREND_SPAN_MS, type Point } from "./trend.ts";
 import { SocketIoSubscribers } from "./socketio/subscribers.ts";
 import type { NightscoutDelta } from "./socketio/nightscout-shapes.ts";
+import { BridgePoller, type PollOutcome } from "./bridges/poller.ts";
 
 /** Only a reading at most this old (by the object's clock) can raise an alert. */
 export const RAISE_WINDOW_MS = 10 * 60_000;
@@ -72,9 +75,6 @@ const HISTORY_RETRY_MS = 30_000;
 const FORECAST_HISTORY_MS = 2 * 3600_000 + GRID_MS;
 const MAX_CLIENT_MESSAGE_BYTES = 4096;
 const SOCKET_TAG = "feed";
-/** Headers by which the Worker (after checking the ticket) tells the object whose socket this is. */
-export const OWNER_ID_HEADER = "x-glucolens-user-id";
-export const OWNER_PUBLIC_ID_HEADER = "x-glucolens-public-id";
 
 /** An active alert as the object keeps it: mg/dL, epoch ms. */
 interface ActiveAlert {
@@ -137,13 +137,6 @@ function closeDeleted(ws: WebSocket): void {
   }
 }
 
-function errorMentions(err: unknown, text: string): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (String((e as Error).message ?? e).includes(text)) return true;
-  }
-  return false;
-}
-
 export class GlucoseMonitor extends DurableObject<Env> {
   /**
    * The clock behind every decision (raise window, repeats, snoozes, no-data). Tests replace it
@@ -156,6 +149,8 @@ export class GlucoseMonitor extends DurableObject<Env> {
   private window!: ReadingWindow;
   private escalations: Escalations;
   private socketio: SocketIoSubscribers;
+  /** Cloud follower bridges polled on this object's alarm (durable/bridges/poller.ts). */
+  private bridges: BridgePoller;
   private owner: MonitorOwner | null = null;
   private config: Config | null = null;
   /** Bumped by every push from the Worker, so a slower D1 read started earlier cannot overwrite it. */
@@ -189,6 +184,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.createSchema();
     this.escalations = new Escalations(this.sql);
     this.socketio = new SocketIoSubscribers(ctx, env);
+    this.bridges = this.createBridgePoller();
     this.restore();
     // Events the previous instance queued but never wrote (evicted between the send and the D1
     // write): write them now rather than on the next reading, which may be hours away.
@@ -212,6 +208,15 @@ export class GlucoseMonitor extends DurableObject<Env> {
   }
 
   /** Loads what the previous instance left (the constructor runs again after every eviction). */
+  private createBridgePoller(): BridgePoller {
+    return new BridgePoller(this.ctx, this.env, this.sql, {
+      owner: () => (this.deleted ? null : this.owner),
+      ingest: (owner, readings) => this.ingest(owner, readings),
+      reschedule: () => this.schedule(this.clock()),
+      log: (level, event, err) => this.log(level, event, err),
+    });
+  }
+
   private restore(): void {
     const meta = new Map(this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").toArray().map((r) => [r.key, r.value]));
     this.deleted = meta.get("deleted") === "true";
@@ -405,6 +410,28 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.socketio.publish([{ kind: "delta", delta }]);
   }
 
+  /** A bridge was created or changed (worker/bridges/routes.ts): it is polled at `dueAt` (null: not at all). */
+  async bridgeChanged(owner: MonitorOwner, bridgeId: string, dueAt: number | null): Promise<void> {
+    this.refuseIfDeleted();
+    this.remember(owner);
+    this.bridges.setDue(bridgeId, dueAt);
+    this.schedule(this.clock());
+  }
+
+  /** Polls a bridge now (`POST /api/v1/bridges/{id}/poll`) and answers after the poll. */
+  async pollBridge(owner: MonitorOwner, bridgeId: string): Promise<Omit<PollOutcome, "row">> {
+    this.refuseIfDeleted();
+    this.remember(owner);
+    const { row: _row, ...outcome } = await this.bridges.poll(bridgeId);
+    return outcome;
+  }
+
+  async bridgeRemoved(bridgeId: string): Promise<void> {
+    if (this.deleted) return;
+    this.bridges.forget(bridgeId);
+    this.schedule(this.clock());
+  }
+
   /**
    * Account deletion: closes every socket, forgets everything and leaves a tombstone, so that
    * nothing sent later (a reading from a token still in a cache, a snooze, an alarm, a socket) is
@@ -437,6 +464,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.createSchema();
     this.escalations = new Escalations(this.sql);
     this.socketio = new SocketIoSubscribers(this.ctx, this.env);
+    this.bridges = this.createBridgePoller();
     this.sql.exec("INSERT INTO meta (key, value) VALUES ('deleted', 'true') ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   }
 
@@ -565,6 +593,8 @@ export class GlucoseMonitor extends DurableObject<Env> {
       this.log("error", "alarm_failed", err);
       throw err; // the runtime retries the alarm
     }
+    // Bridges due now (never throws; each poll sets its next time and the alarm again).
+    await this.bridges.runDue(Date.now());
   }
 
   // -------------------------------------------------------------------------------------------
@@ -796,6 +826,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     }
     if (this.historyFailing) next = Math.min(next, now + HISTORY_RETRY_MS);
     next = Math.min(next, this.escalations.nextDue() ?? Infinity);
+    next = Math.min(next, this.bridges.nextDue() ?? Infinity);
     const at = Number.isFinite(next) ? next : null;
     if (at === this.alarmAt) return;
     // An alarm already set for earlier is kept rather than moved later: every reading pushes the
@@ -834,7 +865,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
           rows.map((r) => JSON.parse(r.body) as NewAlertEvent),
         );
       } catch (err) {
-        if (!errorMentions(err, "FOREIGN KEY constraint failed")) {
+        if (!errorChainMentions(err, "FOREIGN KEY constraint failed")) {
           this.log("error", "history_write_failed", err);
           this.historyFailing = true;
           this.schedule(this.clock());

@@ -15,11 +15,13 @@
  * (subscription, person, alert), so the service worker's buttons work without a session.
  */
 import { getDb } from "../worker/db/client.ts";
-import { toMgdl } from "../worker/lib/units.ts";
-import { pushRecipients, type FollowerPreferences, type StoredSubscription } from "../worker/repositories/push.ts";
+import { localMinutesOfDay } from "../vocabulary/timezone.ts";
+import { movementArrow } from "../vocabulary/trend.ts";
+import { mgdlFrom } from "../vocabulary/units.ts";
+import { pushRecipients, type FollowerPreferences, type StoredSubscription } from "../worker/push/repository.ts";
 import type { Alert, AlertKind, ServerMessage } from "../worker/schemas/alerts.ts";
-import { actionToken, deliver, type PushOptions } from "../worker/services/push.ts";
-import type { MonitorOwner } from "./monitor-types.ts";
+import { actionToken, deliver, type PushOptions } from "../worker/push/service.ts";
+import type { MonitorOwner } from "../vocabulary/monitor.ts";
 
 export type PushEvent = "raised" | "repeated" | "escalated";
 
@@ -49,15 +51,6 @@ export interface PushPayload {
 
 const LOW_KINDS: ReadonlySet<AlertKind> = new Set(["urgent_low", "low", "predicted_low", "falling_fast"]);
 const HIGH_KINDS: ReadonlySet<AlertKind> = new Set(["urgent_high", "high", "rising_fast"]);
-const ARROW: Record<string, string> = {
-  DoubleUp: "⇈",
-  SingleUp: "↑",
-  FortyFiveUp: "↗",
-  Flat: "→",
-  FortyFiveDown: "↘",
-  SingleDown: "↓",
-  DoubleDown: "⇊",
-};
 
 /** Urgent alerts: `Urgency: high` and an hour at the push service; others `normal`, 15 minutes. */
 export function pushOptions(alert: Pick<Alert, "id" | "level">, event: PushEvent): PushOptions {
@@ -66,20 +59,13 @@ export function pushOptions(alert: Pick<Alert, "id" | "level">, event: PushEvent
   return { urgency: urgent ? "high" : "normal", ttl: urgent ? 3600 : 900, topic: alert.id.replaceAll("-", "").slice(0, 32) };
 }
 
-/** Minutes after local midnight in `zone`. */
-function localMinutes(now: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(now));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return get("hour") * 60 + get("minute");
-}
-
 export function inQuietHours(p: Pick<FollowerPreferences, "quietStart" | "quietEnd" | "quietTimezone">, now: number): boolean {
   if (p.quietStart === null || p.quietEnd === null || p.quietStart === p.quietEnd) return false;
   let m: number;
   try {
-    m = localMinutes(now, p.quietTimezone ?? "UTC");
+    m = localMinutesOfDay(now, p.quietTimezone ?? "UTC");
   } catch {
-    m = localMinutes(now, "UTC");
+    m = localMinutesOfDay(now, "UTC");
   }
   // 22:00–07:00 wraps past midnight.
   return p.quietStart < p.quietEnd ? m >= p.quietStart && m < p.quietEnd : m >= p.quietStart || m < p.quietEnd;
@@ -91,7 +77,7 @@ export function followerWants(p: FollowerPreferences, push: AlertPush, now: numb
   if (inQuietHours(p, now)) return false;
   const a = push.alert;
   if (a.value === null) return false;
-  const mgdl = toMgdl(a.value, a.unit);
+  const mgdl = mgdlFrom(a.value, a.unit);
   if (LOW_KINDS.has(a.kind)) return p.lowThreshold !== null && mgdl <= p.lowThreshold;
   if (HIGH_KINDS.has(a.kind)) return p.highThreshold !== null && mgdl >= p.highThreshold;
   return false;
@@ -99,7 +85,7 @@ export function followerWants(p: FollowerPreferences, push: AlertPush, now: numb
 
 function payloadFor(push: AlertPush, owner: MonitorOwner, ownerName: string, own: boolean, sub: StoredSubscription, token: string): PushPayload {
   const a = push.alert;
-  const value = a.value === null ? "" : `${a.value} ${a.unit}${ARROW[a.direction] ? ` ${ARROW[a.direction]}` : ""}`;
+  const value = a.value === null ? "" : `${a.value} ${a.unit}${movementArrow(a.direction) ? ` ${movementArrow(a.direction)}` : ""}`;
   const title = own ? (value ? `${a.message.split(":")[0]}: ${value}` : a.message) : `${push.event === "escalated" ? "Not acknowledged: " : ""}${ownerName}: ${value || a.message.split(":")[0]}`;
   return {
     v: 1,

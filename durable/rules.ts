@@ -7,8 +7,8 @@
  * Thresholds are inclusive: 55 mg/dL is urgent low, 70 is low, 180 is high, 260 urgent high.
  * Rates are strict, as the issue words them ("falling faster than 3 mg/dL/min").
  */
-import type { TrendDirection } from "../worker/lib/trend.ts";
-import type { GlucoseUnit } from "../worker/lib/units.ts";
+import type { TrendDirection } from "../vocabulary/trend.ts";
+import type { GlucoseUnit } from "../vocabulary/units.ts";
 import { ALERT_LABEL, glucoseIn, rateIn, type AlertKind, type AlertRules } from "../worker/schemas/alerts.ts";
 
 /** Kinds decided by a reading (the no-data kinds are decided by the clock). */

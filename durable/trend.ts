@@ -19,7 +19,7 @@
  * | SingleDown    | −3 ≤ r < −2       |
  * | DoubleDown    | r < −3            |
  */
-import type { TrendDirection } from "../worker/lib/trend.ts";
+import type { TrendDirection } from "../vocabulary/trend.ts";
 
 export const TREND_SPAN_MS = 15 * 60_000;
 export const MIN_TREND_POINTS = 3;

@@ -2,10 +2,10 @@
  * @module interop/glucose
  * Unit conversion, number parsing and trend mapping shared by the parsers.
  */
-import { TREND_DIRECTIONS, type GlucoseUnit, type TrendDirection } from "./types.ts";
+import { isTrendDirection, NIGHTSCOUT_TREND_CODES, type TrendDirection } from "../vocabulary/trend.ts";
+import { MGDL_PER_MMOL, type GlucoseUnit } from "../vocabulary/units.ts";
 
-/** mg/dL per mmol/L (molar mass of glucose 180.16 g/mol ÷ 10), as `worker/lib/units.ts`. */
-export const MGDL_PER_MMOL = 18.0182;
+export { MGDL_PER_MMOL };
 
 /** Rounds to one decimal (half away from zero for the positive values glucose has). */
 export const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -52,22 +52,6 @@ export function unitFromHeader(text: string): GlucoseUnit | null {
   return null;
 }
 
-const TREND_SET: ReadonlySet<string> = new Set(TREND_DIRECTIONS);
-
-/** Nightscout's numeric `trend` codes (0–9). */
-const TREND_BY_CODE: Record<number, TrendDirection> = {
-  0: "NONE",
-  1: "DoubleUp",
-  2: "SingleUp",
-  3: "FortyFiveUp",
-  4: "Flat",
-  5: "FortyFiveDown",
-  6: "SingleDown",
-  7: "DoubleDown",
-  8: "NOT COMPUTABLE",
-  9: "RATE OUT OF RANGE",
-};
-
 /** Spellings uploaders use besides the canonical ones (compared upper-cased, `_`/`-` as spaces). */
 const TREND_ALIASES: Record<string, TrendDirection> = {
   "NOT COMPUTABLE": "NOT COMPUTABLE",
@@ -95,9 +79,9 @@ const TREND_ALIASES: Record<string, TrendDirection> = {
  * trendFromNightscout(4);                // => "Flat"
  */
 export function trendFromNightscout(direction: unknown): TrendDirection | null {
-  if (typeof direction === "number") return TREND_BY_CODE[direction] ?? null;
+  if (typeof direction === "number") return NIGHTSCOUT_TREND_CODES[direction] ?? null;
   if (typeof direction !== "string") return null;
-  if (TREND_SET.has(direction)) return direction as TrendDirection;
+  if (isTrendDirection(direction)) return direction;
   const key = direction.trim().toUpperCase().replace(/[_-]/g, " ");
   return TREND_ALIASES[key] ?? TREND_ALIASES[key.replace(/ /g, "")] ?? null;
 }

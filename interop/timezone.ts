@@ -19,39 +19,13 @@
  *   03:30 EDT), i.e. read with the offset in force before the change.
  * Both are counted on the resolver so that the import report can tell the user.
  */
+import { FIXED_ZONE_ALIASES, formatOffset, parseOffsetMinutes } from "../vocabulary/timezone.ts";
 import { InteropError } from "./errors.ts";
+
+export { parseOffsetMinutes };
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-
-/** Upper-cased alias → [canonical name, offset in minutes east of UTC]. */
-const FIXED_ALIASES: Record<string, [string, number]> = {
-  UTC: ["UTC", 0],
-  GMT: ["UTC", 0],
-  Z: ["UTC", 0],
-  UCT: ["UTC", 0],
-  "ETC/UTC": ["UTC", 0],
-  "ETC/GMT": ["UTC", 0],
-  EST: ["EST", -300],
-  MST: ["MST", -420],
-  HST: ["HST", -600],
-};
-
-/** Parses `"+05:30"`, `"-0500"` or `"+05"` into minutes east of UTC; undefined when it is not an offset. */
-export function parseOffsetMinutes(text: string): number | undefined {
-  const m = /^([+-])(\d{2})(?::?(\d{2}))?$/.exec(text);
-  if (!m) return undefined;
-  const h = Number(m[2]);
-  const mi = m[3] === undefined ? 0 : Number(m[3]);
-  if (h > 18 || mi > 59) return undefined;
-  return (m[1] === "-" ? -1 : 1) * (h * 60 + mi);
-}
-
-function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? "-" : "+";
-  const a = Math.abs(minutes);
-  return `${sign}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
-}
 
 /** What every resolver of one IANA zone shares: creating an `Intl.DateTimeFormat` costs far more than using one. */
 interface ZoneData {
@@ -118,7 +92,7 @@ export class ZoneResolver {
   constructor(zone: string) {
     const text = zone.trim();
     if (text === "") throw new InteropError("bad-option", 'timeZone must be an IANA time zone such as "Europe/London" or an offset such as "-05:00", got an empty string');
-    const alias = FIXED_ALIASES[text.toUpperCase()];
+    const alias = FIXED_ZONE_ALIASES[text.toUpperCase()];
     const offset = parseOffsetMinutes(text);
     if (alias !== undefined) {
       this.name = alias[0];

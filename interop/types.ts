@@ -15,29 +15,11 @@ export type FormatId = "dexcom-clarity" | "libreview" | "nightscout" | "apple-he
 
 export const FORMATS: readonly FormatId[] = ["dexcom-clarity", "libreview", "nightscout", "apple-health", "csv"];
 
-export type GlucoseUnit = "mg/dL" | "mmol/L";
+import { TREND_DIRECTIONS, type TrendDirection } from "../vocabulary/trend.ts";
+import type { GlucoseUnit } from "../vocabulary/units.ts";
 
-/**
- * Dexcom-style trend directions, the API's `Trend` enum. Must stay equal to
- * `worker/lib/trend.ts` `TREND_DIRECTIONS` (a test checks it); copied rather than imported so
- * that this module has no dependency on the Worker's code.
- */
-export const TREND_DIRECTIONS = [
-  "DoubleUp",
-  "SingleUp",
-  "FortyFiveUp",
-  "Flat",
-  "FortyFiveDown",
-  "SingleDown",
-  "DoubleDown",
-  "NOT COMPUTABLE",
-  "RATE OUT OF RANGE",
-  "NONE",
-  "TripleUp",
-  "TripleDown",
-] as const;
-
-export type TrendDirection = (typeof TREND_DIRECTIONS)[number];
+/** The glucose vocabulary the rows speak: the API's units and its `Trend` enum. */
+export { TREND_DIRECTIONS, type GlucoseUnit, type TrendDirection };
 
 /** `flags` bit: the sensor read below its range ("Low", "LO"); `value` is the sensor's floor. */
 export const FLAG_BELOW_RANGE = 1;

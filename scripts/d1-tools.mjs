@@ -1,6 +1,6 @@
 // Shared by scripts/backup.mjs, restore.mjs and restore-drill.mjs: running wrangler's D1 commands
 // against the local database (default .wrangler/state, or any --persist-to folder, e.g. a private
-// copy from bench/local-platform.ts) or the remote one, and per-table row counts and checksums.
+// copy from test/support/local-platform.ts) or the remote one, and per-table row counts and checksums.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";

@@ -3,7 +3,7 @@
  * local start script starts it).
  * 1. Analysis: when the account has no finished analysis, starts one over the API and waits for the
  *    real queue to finish it, so Insights and the dashboard's top insights are there on first login.
- * 2. Live readings: an uploader secret for the demo (kept in .wrangler/state/demo-uploader.json, since
+ * 2. Live readings: an uploader secret for the demo (kept in the state folder, STATE_DIR/demo-uploader.json, since
  *    a secret is shown only once), then a reading every DEMO_INTERVAL_S seconds (default 60) through the
  *    Nightscout entries route with `api-secret`, the path a CGM uploader takes, so the live value,
  *    trend, forecast cone and alerts move. Every DEMO_LOW_EVERY readings (default 45) the trace
@@ -26,7 +26,8 @@ const { values: args } = parseArgs({
 });
 const INTERVAL_S = Number(process.env.DEMO_INTERVAL_S ?? 60);
 const LOW_EVERY = Number(process.env.DEMO_LOW_EVERY ?? 45);
-const SECRET_FILE = ".wrangler/state/demo-uploader.json";
+const STATE_DIR = process.env.STATE_DIR ?? ".wrangler/state";
+const SECRET_FILE = `${STATE_DIR}/demo-uploader.json`;
 const DEVICE = "glucolens-demo";
 
 async function api<T>(path: string, init: RequestInit & { token?: string } = {}): Promise<{ status: number; json: T }> {
@@ -69,7 +70,7 @@ async function uploaderSecret(token: string): Promise<string> {
   if (existsSync(SECRET_FILE)) return (JSON.parse(readFileSync(SECRET_FILE, "utf8")) as { secret: string }).secret;
   const res = await api<{ secret?: string }>("/api/v1/uploaders", { method: "POST", token, body: JSON.stringify({ name: "Demo uploader (npm start)" }) });
   if (res.status !== 201 || !res.json.secret) throw new Error(`could not create the demo uploader (${res.status})`);
-  mkdirSync(".wrangler/state", { recursive: true });
+  mkdirSync(STATE_DIR, { recursive: true });
   writeFileSync(SECRET_FILE, JSON.stringify({ secret: res.json.secret }));
   return res.json.secret;
 }

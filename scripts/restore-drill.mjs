@@ -1,5 +1,5 @@
 // `npm run restore-drill`: proves that a backup restores, on a private local database (no
-// network, no account; runnable in CI). Steps: start a private API (bench/local-platform.ts,
+// network, no account; runnable in CI). Steps: start a private API (test/support/local-platform.ts,
 // state in .tmp/restore-drill-state), put data in through the API (accounts, readings, records,
 // alert settings, an uploader), stop it, then for each database (the directory and every shard):
 // back up (wrangler d1 export), wipe every table, check the database is empty, restore (wrangler
@@ -7,7 +7,7 @@
 // backup. Exits 1 on any difference.
 // Port: RESTORE_DRILL_PORT (default 8853).
 import { rmSync, writeFileSync } from "node:fs";
-import { startPlatform } from "../bench/local-platform.ts";
+import { startPlatform } from "../test/support/local-platform.ts";
 import { compareStats, DATABASES, executeFile, exportDatabase, listObjects, restoreFile, tableStats, wipeSql } from "./d1-tools.mjs";
 
 const port = Number(process.env.RESTORE_DRILL_PORT ?? 8853);

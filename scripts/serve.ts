@@ -7,8 +7,8 @@
  *   `wrangler pages functions build` makes of web/functions, with the `ASSETS` binding Pages gives it;
  * - Cron Triggers: Miniflare does not fire them, so this process calls the Worker's scheduled
  *   handler at each time wrangler.toml's `crons` name (scripts/cron.ts).
- * State lives where `wrangler dev` keeps it (.wrangler/state/v3), so `wrangler d1 migrations apply
- * --local` prepares the same database.
+ * State lives where `wrangler dev` keeps it (.wrangler/state/v3, or STATE_DIR/v3), so
+ * `node scripts/migrate-all.mjs --local --persist-to STATE_DIR` prepares the same databases.
  *
  * Usage: tsx scripts/serve.ts api <bundle> | web <functions bundle> <static dir>; env API_PORT,
  * WEB_PORT (SERVE_MF_LOG=debug for Miniflare's own lines). One process per Worker, so each one's
@@ -25,7 +25,7 @@ const [role, bundle, webStatic] = process.argv.slice(2);
 if ((role !== "api" && role !== "web") || !bundle || (role === "web" && !webStatic)) throw new Error("usage: serve.ts api <bundle> | web <functions bundle> <static dir>");
 const apiPort = Number(process.env.API_PORT ?? 8787);
 const webPort = Number(process.env.WEB_PORT ?? 8788);
-const persist = resolve(".wrangler/state/v3");
+const persist = resolve(process.env.STATE_DIR ?? ".wrangler/state", "v3");
 // Miniflare's entry worker holds the port. A direct socket to the Worker (SERVE_DIRECT=1, as
 // bench:alerts uses) saves a hop, but under CPU contention it reset connections after answering large
 // uploads (the demo seeding's 10,000-reading batches while the web site built), so it is not the default.
@@ -63,7 +63,8 @@ function apiWorker(): WorkerOptions {
     scriptPath: resolve(bundle!),
     // Module names are paths relative to this root: the bundle imports its Text/Data modules from its folder.
     modulesRoot: dirname(resolve(bundle!)),
-    bindings: { ...workerOptions.bindings, LOG_REQUESTS: "1" },
+    // WEB_ORIGIN follows WEB_PORT: the links in mail and the CORS allow-list name the site being served.
+    bindings: { ...workerOptions.bindings, LOG_REQUESTS: "1", WEB_ORIGIN: `http://localhost:${webPort}` },
     ...(ENTRY ? {} : { unsafeDirectSockets: [{ host: "127.0.0.1", port: apiPort }] }),
   } as WorkerOptions;
 }

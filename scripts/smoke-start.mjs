@@ -32,6 +32,12 @@ while (!log.includes("GlucoLens is running")) {
   await new Promise((r) => setTimeout(r, 500));
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(0);
+// The demo's analysis finishes after "running" is printed, and says so.
+while (!log.includes("The demo account is analysed")) {
+  if (child.exitCode !== null) fail(`npm start exited with ${child.exitCode}`);
+  if (Date.now() - started > 420_000) fail("the demo account was not analysed after 420 s");
+  await new Promise((r) => setTimeout(r, 500));
+}
 
 const check = async (url, init) => {
   const res = await fetch(url, init);
@@ -57,6 +63,6 @@ if (Date.now() - newest > 120_000) fail(`the demo's newest reading is ${Math.rou
 // The log up to the summary's last line ("Press Ctrl-C … Requests:") is what a newcomer reads first.
 const head = log.slice(0, log.indexOf("Requests:")).split("\n").length;
 if (head >= 25) fail(`${head} log lines before the first request`);
-console.log(`✓ npm start came up in ${seconds} s (${head} log lines): API, docs, web site, a demo account with ${series.count} readings, ${dashboard.insights.length} top insights and a reading ${Math.round((Date.now() - newest) / 1000)} s old`);
+console.log(`✓ npm start came up in ${seconds} s, the demo analysed after ${((Date.now() - started) / 1000).toFixed(0)} s (${head} log lines): API, docs, web site, a demo account with ${series.count} readings, ${dashboard.insights.length} top insights and a reading ${Math.round((Date.now() - newest) / 1000)} s old`);
 stop();
 process.exit(0);

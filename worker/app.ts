@@ -20,6 +20,7 @@ import { BOOKMARK_HEADER, d1Bookmark } from "./middleware/d1-bookmark.ts";
 import type { AppEnv, Bindings } from "./env.ts";
 import { ApiError, errorBody, isAccountGone, zodFields } from "./lib/errors.ts";
 import { isD1Unavailable, RETRY_AFTER_S } from "./lib/unavailable.ts";
+import { errorChainMentions } from "../vocabulary/errors.ts";
 import { requireAuth } from "./middleware/auth.ts";
 import { recordKinds } from "./records/index.ts";
 import { alertRoutes } from "./routes/alerts.ts";
@@ -28,7 +29,7 @@ import { registerDocs } from "./routes/docs.ts";
 import { glucoseRoutes } from "./routes/glucose.ts";
 import { forecastRoutes } from "./routes/forecast.ts";
 import { mealImpactRoutes } from "./routes/meal-impact.ts";
-import { insightRoutes } from "./routes/insights.ts";
+import { insightRoutes } from "./insights/routes.ts";
 import { exportRoutes } from "./routes/export.ts";
 import { importRoutes } from "./routes/imports.ts";
 import { registerNightscout } from "./nightscout/index.ts";
@@ -36,12 +37,13 @@ import { uploaderRoutes } from "./routes/uploaders.ts";
 import { webhookRoutes, webhookSecretRoutes } from "./routes/webhooks.ts";
 import { registerInteropDocs } from "./routes/interop-docs.ts";
 import { recordRoutes } from "./routes/records.ts";
-import { pushRoutes } from "./routes/push.ts";
+import { pushRoutes } from "./push/routes.ts";
 import { sharingRoutes } from "./routes/sharing.ts";
 import { asFollower, followingReads, followingRoutes } from "./routes/following.ts";
 import { iobCobRoutes } from "./nightscout/iob-cob-route.ts";
 import { socketIoRoute } from "./nightscout/socketio.ts";
 import { reportRoutes, sharedRoutes } from "./reports/routes.ts";
+import { bridgeRoutes } from "./bridges/routes.ts";
 
 /** Bulk uploads carry up to 10,000 items; everything else is small. */
 const BULK_BODY_LIMIT = 8 * 1024 * 1024;
@@ -51,14 +53,6 @@ const isBulkPath = (path: string) => path.endsWith("/bulk") || /^\/api\/v1\/(ent
 
 function tooLarge(limit: number): never {
   throw new ApiError(413, "payload_too_large", `Request body is larger than ${limit / 1024} KiB`);
-}
-
-/** Whether the error or any of its causes (drizzle wraps D1 errors) mentions `text`. */
-function errorChainIncludes(err: unknown, text: string): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (String((e as Error).message ?? e).includes(text)) return true;
-  }
-  return false;
 }
 
 export function createApp(): OpenAPIHono<AppEnv> {
@@ -117,7 +111,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     }
     // A token of a deleted account: its user row is gone, so the foreign key refuses the write, or
     // its live monitor refuses the call (an RPC error keeps only its message).
-    if (errorChainIncludes(err, "FOREIGN KEY constraint failed") || isAccountGone(err)) {
+    if (errorChainMentions(err, "FOREIGN KEY constraint failed") || isAccountGone(err)) {
       return c.json(errorBody("unauthorized", "Account no longer exists"), 401);
     }
     // D1 briefly unavailable (overloaded, connection lost, locked): retryable, and D1 batches are
@@ -199,6 +193,11 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use("/api/v1/reports/*", requireAuth);
   app.route("/api/v1/reports", reportRoutes);
   app.route("/api/v1/shared", sharedRoutes);
+
+  // Cloud follower bridges (worker/bridges/): polled by the user's Durable Object.
+  app.use("/api/v1/bridges", requireAuth);
+  app.use("/api/v1/bridges/*", requireAuth);
+  app.route("/api/v1/bridges", bridgeRoutes);
 
   registerDocs(app);
   return app;

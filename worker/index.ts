@@ -1,7 +1,7 @@
 /**
  * @module worker
  * The GlucoLens API Worker: HTTP (Hono), the insights pipeline's Queue consumer and Cron
- * Triggers (worker/pipeline/), and the per-user Durable Object class it ships with.
+ * Triggers (worker/insights/pipeline/), and the per-user Durable Object class it ships with.
  *
  * Errors go to Sentry (`@sentry/cloudflare`'s withSentry) only when the SENTRY_DSN secret is
  * set. Without it the plain handlers run: no SDK is initialised, env and ctx are not proxied,
@@ -10,9 +10,9 @@
 import { withSentry } from "@sentry/cloudflare";
 import { createApp } from "./app.ts";
 import type { Bindings } from "./env.ts";
-import { handleQueue } from "./pipeline/consumer.ts";
-import { handleScheduled } from "./pipeline/cron.ts";
-import type { PipelineMessage } from "./pipeline/messages.ts";
+import { handleQueue } from "./insights/pipeline/consumer.ts";
+import { handleScheduled } from "./insights/pipeline/cron.ts";
+import type { PipelineMessage } from "./insights/pipeline/messages.ts";
 
 export { GlucoseMonitor } from "../durable/glucose-monitor.ts";
 export { SocketIoSession } from "../durable/socketio/session.ts";

@@ -1,3 +1,4 @@
+import { consensusBands, gmiFromMean } from "../../vocabulary/ranges.ts";
 import { activePercent, type ActivePercent } from "./active-percent.ts";
 import { rMean, rSd } from "./r-stats.ts";
 import type { CgmSeries } from "./readings.ts";
@@ -36,19 +37,6 @@ export interface AgpMetrics {
 export function agpMetrics(series: CgmSeries, activity?: ActivePercent): AgpMetrics {
   const gl = series.values;
   const act = activity ?? activePercent(series);
-  const n = gl.length;
-  let b54 = 0;
-  let b70 = 0;
-  let tir = 0;
-  let a180 = 0;
-  let a250 = 0;
-  for (const g of gl) {
-    if (g < 54) b54++;
-    if (g < 70) b70++;
-    if (g >= 70 && g <= 180) tir++;
-    if (g > 180) a180++;
-    if (g > 250) a250++;
-  }
   const mean = rMean(gl);
   return {
     start_date: act.start_date,
@@ -56,12 +44,8 @@ export function agpMetrics(series: CgmSeries, activity?: ActivePercent): AgpMetr
     ndays: act.ndays,
     active_percent: act.active_percent,
     mean,
-    GMI: 3.31 + 0.02392 * mean,
+    GMI: gmiFromMean(mean),
     CV: (rSd(gl) / mean) * 100,
-    below_54: (b54 / n) * 100,
-    below_70: (b70 / n) * 100,
-    in_range_70_180: (tir / n) * 100,
-    above_180: (a180 / n) * 100,
-    above_250: (a250 / n) * 100,
+    ...consensusBands(gl),
   };
 }

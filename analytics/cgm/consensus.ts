@@ -1,3 +1,4 @@
+import { consensusBands, gmiFromMean, RANGE_MGDL } from "../../vocabulary/ranges.ts";
 import { activePercent } from "./active-percent.ts";
 import { gri, griComponents, griZone, type GriZone } from "./gri.ts";
 import { rMean, rSd } from "./r-stats.ts";
@@ -49,21 +50,12 @@ export interface ConsensusMetrics {
 export function consensusMetrics(series: CgmSeries): ConsensusMetrics {
   const gl = glucoseValues(series.values, "consensusMetrics");
   const n = gl.length;
-  let b54 = 0;
-  let b70 = 0;
-  let tir = 0;
+  const bands = consensusBands(gl);
   let titr = 0;
   let tight = 0;
-  let a180 = 0;
-  let a250 = 0;
   for (const g of gl) {
-    if (g < 54) b54++;
-    if (g < 70) b70++;
-    if (g >= 70 && g <= 180) tir++;
-    if (g >= 63 && g <= 140) titr++;
-    if (g >= 70 && g <= 140) tight++;
-    if (g > 180) a180++;
-    if (g > 250) a250++;
+    if (g >= 63 && g <= RANGE_MGDL.tightHigh) titr++;
+    if (g >= RANGE_MGDL.low && g <= RANGE_MGDL.tightHigh) tight++;
   }
   const mean = rMean(gl);
   const sd = rSd(gl);
@@ -75,12 +67,8 @@ export function consensusMetrics(series: CgmSeries): ConsensusMetrics {
     mean,
     sd,
     cv: (sd / mean) * 100,
-    gmi: 3.31 + 0.02392 * mean,
-    below_54: (b54 / n) * 100,
-    below_70: (b70 / n) * 100,
-    in_range_70_180: (tir / n) * 100,
-    above_180: (a180 / n) * 100,
-    above_250: (a250 / n) * 100,
+    gmi: gmiFromMean(mean),
+    ...bands,
     in_range_63_140: (titr / n) * 100,
     in_range_70_140: (tight / n) * 100,
     gri: g,

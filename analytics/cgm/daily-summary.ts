@@ -2,6 +2,7 @@
  * @module analytics/cgm/daily-summary
  * Per-local-day summaries, with days that follow the wearer's clock (23 or 25 hours on DST days).
  */
+import { consensusBands, gmiFromMean } from "../../vocabulary/ranges.ts";
 import { rMean, rMedian, rRound, rSd } from "./r-stats.ts";
 import type { CgmSeries } from "./readings.ts";
 import { dayNumberToIsoDate, localDayNumber, startOfLocalDay } from "./timezone.ts";
@@ -76,19 +77,9 @@ export function dailySummary(series: CgmSeries, options: DailySummaryOptions = {
     const gl = values.subarray(i, j);
     const start = startOfLocalDay(day, tz);
     const end = startOfLocalDay(day + 1, tz);
-    let b54 = 0;
-    let b70 = 0;
-    let tir = 0;
-    let a180 = 0;
-    let a250 = 0;
     let lo = Infinity;
     let hi = -Infinity;
     for (const g of gl) {
-      if (g < 54) b54++;
-      if (g < 70) b70++;
-      if (g >= 70 && g <= 180) tir++;
-      if (g > 180) a180++;
-      if (g > 250) a250++;
       if (g < lo) lo = g;
       if (g > hi) hi = g;
     }
@@ -105,14 +96,10 @@ export function dailySummary(series: CgmSeries, options: DailySummaryOptions = {
       mean,
       sd,
       cv: (sd / mean) * 100,
-      gmi: 3.31 + 0.02392 * mean,
+      gmi: gmiFromMean(mean),
       min: lo,
       max: hi,
-      below_54: (b54 / k) * 100,
-      below_70: (b70 / k) * 100,
-      in_range_70_180: (tir / k) * 100,
-      above_180: (a180 / k) * 100,
-      above_250: (a250 / k) * 100,
+      ...consensusBands(gl),
       coverage_percent: Math.min(100, (100 * k * dt0) / minutes),
     });
     i = j;

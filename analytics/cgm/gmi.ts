@@ -1,3 +1,4 @@
+import { gmiFromMean } from "../../vocabulary/ranges.ts";
 import { meanGlu } from "./mean-glu.ts";
 
 /**
@@ -11,5 +12,5 @@ import { meanGlu } from "./mean-glu.ts";
  * gmi([150]); // => 6.898
  */
 export function gmi(values: ArrayLike<number>): number {
-  return 3.31 + 0.02392 * meanGlu(values);
+  return gmiFromMean(meanGlu(values));
 }

@@ -16,7 +16,10 @@
  * instant after the transition, and ambiguous ones (the repeated hour in autumn) to the earlier
  * instant, like `Temporal`'s `"compatible"` disambiguation.
  */
+import { FIXED_ZONE_ALIASES, formatOffset, parseOffsetMinutes as parseOffset } from "../../vocabulary/timezone.ts";
 import { AnalyticsInputError } from "../errors.ts";
+
+export { parseOffset };
 
 /** Calendar parts of an instant on a local clock. `month` is 1–12. */
 export interface LocalParts {
@@ -40,37 +43,8 @@ export interface TimeZone {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** Names resolved to fixed offsets without asking Intl (upper-cased name → [canonical name, minutes]). */
-const FIXED_ALIASES: Record<string, [string, number]> = {
-  UTC: ["UTC", 0],
-  GMT: ["UTC", 0],
-  Z: ["UTC", 0],
-  UCT: ["UTC", 0],
-  "ETC/UTC": ["UTC", 0],
-  "ETC/GMT": ["UTC", 0],
-  EST: ["EST", -300],
-  MST: ["MST", -420],
-  HST: ["HST", -600],
-};
-
 function fixedZone(name: string, minutes: number): TimeZone {
   return { name, fixed: true, offsetMinutes: () => minutes };
-}
-
-function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? "-" : "+";
-  const a = Math.abs(minutes);
-  return `${sign}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
-}
-
-/** Parses "+05:30", "-0500", "+05" into minutes east of UTC, or undefined when it is not an offset. */
-export function parseOffset(text: string): number | undefined {
-  const m = /^([+-])(\d{2})(?::?(\d{2}))?$/.exec(text);
-  if (!m) return undefined;
-  const h = Number(m[2]);
-  const mi = m[3] === undefined ? 0 : Number(m[3]);
-  if (h > 18 || mi > 59) return undefined;
-  return (m[1] === "-" ? -1 : 1) * (h * 60 + mi);
 }
 
 class IanaZone implements TimeZone {
@@ -179,7 +153,7 @@ export function resolveTimeZone(tz: string | TimeZone, field = "tz"): TimeZone {
   if (cached) return cached;
   const text = tz.trim();
   let zone: TimeZone;
-  const alias = FIXED_ALIASES[text.toUpperCase()];
+  const alias = FIXED_ZONE_ALIASES[text.toUpperCase()];
   const offset = parseOffset(text);
   if (text === "") throw new AnalyticsInputError(field, `${field} must be an IANA time zone or a UTC offset, got an empty string`);
   if (alias !== undefined) zone = fixedZone(alias[0], alias[1]);

@@ -16,6 +16,7 @@
  * client answers.
  */
 import { decodePacket, decodePayload as decodePayload4, encodePayload as encodePayload4, type Packet } from "engine.io-parser";
+import { MAX_PAYLOAD_BYTES, SESSION_ID_BYTES, sessionIdFrom } from "../../vocabulary/socketio.ts";
 
 export type EioVersion = 3 | 4;
 export type EnginePacket = Packet;
@@ -23,13 +24,11 @@ export type EnginePacket = Packet;
 /** socket.io 4's defaults (and Nightscout's, which sets none): ping every 25 s, 20 s to answer. */
 export const PING_INTERVAL_MS = 25_000;
 export const PING_TIMEOUT_MS = 20_000;
-/** The largest polling body accepted, as the handshake announces it (`maxPayload`, socket.io 4's default is 1e6). */
-export const MAX_PAYLOAD_BYTES = 1_000_000;
 
 export const PACKET = { open: "0", close: "1", ping: "2", pong: "3", message: "4", upgrade: "5", noop: "6" } as const;
 
-/** 20 characters of base64url from 15 random bytes: Engine.IO sids and socket.io socket ids (engine.io's are 20 characters too). */
-export const randomId = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(15)))).replace(/\+/g, "-").replace(/\//g, "_");
+/** A new Engine.IO sid or socket.io socket id ({@link sessionIdFrom}). */
+export const randomId = () => sessionIdFrom(crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES)));
 
 /** The `open` packet of the handshake (engine.io-protocol README, "Handshake"). */
 export function openPacket(sid: string, upgrades: string[]): string {

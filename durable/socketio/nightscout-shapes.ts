@@ -12,23 +12,16 @@
  * - `announcement` for an "Announcement" treatment (lib/plugins/treatmentnotify.js
  *   requestAnnouncementNotify).
  */
+import type { NightscoutDelta, NightscoutDoc } from "../../vocabulary/socketio.ts";
 import type { Alert, AlertKind, ServerMessage } from "../../worker/schemas/alerts.ts";
 
-export type NightscoutDoc = Record<string, unknown>;
+export type { NightscoutDelta, NightscoutDoc };
 
 /** A change a monitor sends to its sessions; the session turns it into socket.io events. */
 export type MonitorChange =
   | { kind: "readings"; readings: { time: number; value: number; source: string; trend: string | null }[] }
   | { kind: "delta"; delta: NightscoutDelta }
   | { kind: "notify"; event: NotifyEvent; notify: NightscoutNotify };
-
-export interface NightscoutDelta {
-  sgvs?: NightscoutDoc[];
-  mbgs?: NightscoutDoc[];
-  treatments?: NightscoutDoc[];
-  devicestatus?: NightscoutDoc[];
-  profiles?: NightscoutDoc[];
-}
 
 export type NotifyEvent = "alarm" | "urgent_alarm" | "clear_alarm" | "announcement";
 

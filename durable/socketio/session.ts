@@ -34,6 +34,13 @@ const DEFAULT_HISTORY_H = 48;
 const MAX_HISTORY_H = 14 * 24;
 const ENGINE_TAG = "engine";
 const MAX_FRAME_CHARS = 1_000_000;
+/**
+ * While a probe is pending, a long-poll is held at most this long before a noop ends it (engine.io's
+ * socket.js maybeUpgrade `check`, every 100 ms), and for at most UPGRADE_TIMEOUT_MS (engine.io's
+ * `upgradeTimeout` default, 10 s) after the probe.
+ */
+const FAST_UPGRADE_INTERVAL_MS = 100;
+const UPGRADE_TIMEOUT_MS = 10_000;
 /** lib/api3/const.json MSG.SOCKET_MISSING_OR_BAD_ACCESS_TOKEN */
 const BAD_TOKEN = "Missing or bad accessToken";
 
@@ -54,6 +61,8 @@ interface SessionState {
   lastSeen: number;
   /** Engine.IO 4 over WebSocket: when the last unanswered ping went out. */
   pingSentAt: number | null;
+  /** When the WebSocket answered `3probe`: until `5` (or {@link UPGRADE_TIMEOUT_MS}), long-polls end at once. */
+  upgradingSince?: number | null;
 }
 
 type Ack = ((...args: unknown[]) => void) | null;
@@ -147,7 +156,12 @@ export class SocketIoSession extends DurableObject<Env> {
     if (!packets.length) {
       packets = await new Promise<string[]>((resolve) => {
         // Protocol 4: the server's ping rides on the long-poll; protocol 3: a noop lets the client poll again.
-        const timer = setTimeout(() => done([s.eio === 4 ? PACKET.ping : PACKET.noop]), this.pingIntervalMs);
+        // During an upgrade a noop ends the poll within FAST_UPGRADE_INTERVAL_MS, as engine.io's
+        // maybeUpgrade does: the client may have polled again after the probe's first noop (it
+        // only pauses polling once it has read `3probe` on the WebSocket), and it sends `5` only
+        // when that poll has ended (engine.io-client polling.js pause waits for pollComplete).
+        const upgrading = this.upgrading(s);
+        const timer = setTimeout(() => done([upgrading || s.eio === 3 ? PACKET.noop : PACKET.ping]), upgrading ? FAST_UPGRADE_INTERVAL_MS : this.pingIntervalMs);
         const done = (p: string[]) => {
           clearTimeout(timer);
           if (this.waiter === done) this.waiter = null;
@@ -157,6 +171,10 @@ export class SocketIoSession extends DurableObject<Env> {
       });
     }
     return text(encodePayload(s.eio, packets));
+  }
+
+  private upgrading(s: SessionState): boolean {
+    return s.upgradingSince != null && Date.now() - s.upgradingSince < UPGRADE_TIMEOUT_MS;
   }
 
   private async receive(s: SessionState, body: string): Promise<Response> {
@@ -205,10 +223,11 @@ export class SocketIoSession extends DurableObject<Env> {
       case "ping":
         if (p.data === "probe" && ws) {
           ws.send(PACKET.pong + "probe");
-          // The pending long-poll, or the next one if none is open now, ends with a noop so the
-          // client can pause polling (engine.io's socket.ts maybeUpgrade sends it the same way).
-          this.sql.exec("INSERT INTO outbox (packet) VALUES (?)", PACKET.noop);
-          this.wake();
+          // The pending long-poll ends with a noop now, and every later one within
+          // FAST_UPGRADE_INTERVAL_MS until `5` (see poll), so the client can pause polling.
+          s.upgradingSince = Date.now();
+          this.save();
+          this.waiter?.([...this.drain(), PACKET.noop]);
         } else this.send(PACKET.pong + (typeof p.data === "string" ? p.data : ""));
         return;
       case "pong":
@@ -219,6 +238,7 @@ export class SocketIoSession extends DurableObject<Env> {
       case "upgrade":
         if (!ws) return;
         s.transport = "websocket";
+        s.upgradingSince = null;
         s.lastSeen = Date.now();
         this.save();
         for (const packet of this.drain()) ws.send(packet);
@@ -497,6 +517,10 @@ export class SocketIoSession extends DurableObject<Env> {
     }
     // A probe that never completed leaves the polling session as it was.
     if (this.state?.transport === "websocket") await this.close();
+    else if (this.state?.upgradingSince) {
+      this.state.upgradingSince = null;
+      this.save();
+    }
   }
 
   override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {

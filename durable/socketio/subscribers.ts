@@ -5,7 +5,7 @@
  * the fan-out of new readings, Nightscout documents and alerts to them. With no subscriber
  * nothing is done on the alert path.
  */
-import type { MonitorReading } from "../monitor-types.ts";
+import type { MonitorReading } from "../../vocabulary/monitor.ts";
 import type { ServerMessage } from "../../worker/schemas/alerts.ts";
 import { notificationsOf, type MonitorChange } from "./nightscout-shapes.ts";
 import type { SocketIoSession } from "./session.ts";

@@ -1,11 +1,11 @@
 /**
  * The output model maps onto the API's wire shapes: every row of every real file, through
  * toWire, is accepted by the Worker's own input schemas (except the values the API is meant to
- * refuse), and the trend enum and mmol factor equal the Worker's.
+ * refuse), and the trend enum and mmol factor are the shared ones of vocabulary/.
  */
 import { describe, expect, it } from "vitest";
-import { TREND_DIRECTIONS as WORKER_TRENDS } from "../../worker/lib/trend.ts";
-import { MGDL_PER_MMOL as WORKER_MGDL_PER_MMOL } from "../../worker/lib/units.ts";
+import { TREND_DIRECTIONS as SHARED_TRENDS } from "../../vocabulary/trend.ts";
+import { MGDL_PER_MMOL as SHARED_MGDL_PER_MMOL } from "../../vocabulary/units.ts";
 import { activityKind } from "../../worker/records/activities.ts";
 import { insulinKind } from "../../worker/records/insulin.ts";
 import { mealKind } from "../../worker/records/meals.ts";
@@ -41,9 +41,9 @@ function validate(rows: ParsedRow[]): string[] {
 }
 
 describe("wire compatibility with the Worker's schemas", () => {
-  it("uses the Worker's trend enum and mmol/L factor", () => {
-    expect([...TREND_DIRECTIONS]).toEqual([...WORKER_TRENDS]);
-    expect(MGDL_PER_MMOL).toBe(WORKER_MGDL_PER_MMOL);
+  it("uses the shared trend enum and mmol/L factor", () => {
+    expect(TREND_DIRECTIONS).toBe(SHARED_TRENDS);
+    expect(MGDL_PER_MMOL).toBe(SHARED_MGDL_PER_MMOL);
     expect(toMgdl(5.6, "mmol/L")).toBe(100.9); // 100.90192
     expect(toMgdl(10, "mmol/L")).toBe(180.2); // 180.182
   });

@@ -3,7 +3,7 @@
  * site's dev server against it, on ports of their own so a running `npm start` is not disturbed.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { startPlatform, type Platform } from "../../bench/local-platform.ts";
+import { startPlatform, type Platform } from "../support/local-platform.ts";
 
 export interface RunningPlatform {
   api: string;

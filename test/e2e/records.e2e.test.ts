@@ -95,8 +95,9 @@ describe("records in the browser", () => {
     expect(stored.items).toHaveLength(1);
     expect(Date.parse(stored.items[0].time)).toBe(now - 2 * 3600_000);
 
-    // History: chart drawn, meal in the table.
-    await page.goto(`${platform.web}/history?days=1`);
+    // History: chart drawn, meal in the table. Seven days, not "Today": two hours ago is yesterday
+    // in Berlin during the first two hours of its day.
+    await page.goto(`${platform.web}/history?days=7`);
     await page.waitForSelector(".history-chart canvas");
     await page.waitForFunction(() => document.querySelector(".history-chart")?.getAttribute("data-draw-ms") !== null);
     const meals = page.locator("section#meals");

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBuiltPlatform, type Platform } from "../../bench/local-platform.ts";
+import { startBuiltPlatform, type Platform } from "../support/local-platform.ts";
 
 const DATA = new URL("../../../shared/data/", import.meta.url);
 let platform: Platform;

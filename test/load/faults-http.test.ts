@@ -9,7 +9,7 @@
  */
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newAccount } from "../../bench/local-platform.ts";
+import { newAccount } from "../support/local-platform.ts";
 import { d1Files, migrateFresh, wranglerDev, type Dev } from "./wrangler-dev.ts";
 
 const PORT = Number(process.env.FAULTS_TEST_PORT ?? 8863);

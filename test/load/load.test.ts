@@ -5,7 +5,7 @@
  * alerted. Run: npx vitest run --config vitest.load.config.ts test/load/load.test.ts
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPlatform, type Platform } from "../../bench/local-platform.ts";
+import { startPlatform, type Platform } from "../support/local-platform.ts";
 import { runLoad } from "../../bench/load.ts";
 
 const PORT = Number(process.env.LOAD_TEST_PORT ?? 8862);

@@ -1,6 +1,6 @@
 /**
  * A `wrangler dev` that can be killed and started again on the same local state (unlike
- * bench/local-platform.ts's startPlatform, which starts from fresh state each time), for the
+ * test/support/local-platform.ts's startPlatform, which starts from fresh state each time), for the
  * fault tests: a Worker restarted mid-request, a D1 file locked from outside.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";

@@ -1,5 +1,5 @@
 /**
- * Web Push end to end without the internet: a private `wrangler dev` (bench/local-platform.ts)
+ * Web Push end to end without the internet: a private `wrangler dev` (test/support/local-platform.ts)
  * raises alerts in the user's Durable Object, which pushes them to the local push service
  * (./server.ts). The service verifies VAPID and decrypts each message with the subscription's
  * private key; the tests assert the headers and the content, the notification actions, and
@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPlatform, type Platform } from "../../bench/local-platform.ts";
+import { startPlatform, type Platform } from "../support/local-platform.ts";
 import { PushService, type TestSubscription } from "./server.ts";
 
 const API_PORT = Number(process.env.PUSH_API_PORT ?? 8815);
@@ -28,7 +28,14 @@ async function call(path: string, init: { token?: string; body?: unknown; method
   const headers: Record<string, string> = { "cf-connecting-ip": `10.8.${n % 250}.${(n * 13) % 250}` };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(`${platform.url}${path}`, { method: init.method ?? (init.body === undefined ? "GET" : "POST"), headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  const request = () => fetch(`${platform.url}${path}`, { method: init.method ?? (init.body === undefined ? "GET" : "POST"), headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  // A kept-alive connection the server closed just as the request went out fails before any
+  // answer ("other side closed", seen in a CI run): nothing was answered, so it is sent once more,
+  // as a browser does.
+  const res = await request().catch((err: unknown) => {
+    console.warn(`connection error on ${path}: ${String((err as Error).cause ?? err)}; sending again`);
+    return request();
+  });
   const text = await res.text();
   return { status: res.status, json: text ? (JSON.parse(text) as any) : null };
 }

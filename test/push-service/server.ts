@@ -5,7 +5,7 @@
  * to this origin, `exp` within 24 hours, `sub` a contact, `k` the key that signed it), decrypts
  * the RFC 8291 `aes128gcm` body with the subscription's private key, and records all of it.
  *
- * The decryption is written against node:crypto independently of worker/lib/webpush.ts (which
+ * The decryption is written against node:crypto independently of worker/push/webpush.ts (which
  * uses WebCrypto), so the two check each other. An endpoint can be told to answer 410 Gone, as a
  * push service does for an unsubscribed browser.
  */

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPlatform, type Platform } from "../../bench/local-platform.ts";
+import { startPlatform, type Platform } from "../support/local-platform.ts";
 import { generateSynthetic } from "../../seed/synthetic.ts";
 
 const TZ = "Europe/Berlin";

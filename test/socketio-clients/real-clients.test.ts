@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as ioV4, type Socket as SocketV4 } from "socket.io-client";
-import { startBuiltPlatform, type Platform } from "../../bench/local-platform.ts";
+import { startBuiltPlatform, type Platform } from "../support/local-platform.ts";
 
 /** The parts of socket.io-client 2's API used here (the package ships no types). */
 interface SocketV2 {
@@ -97,9 +97,12 @@ async function expectNsclientSequence(socket: SocketV2 | SocketV4, user: { apiSe
   expect(auth).toEqual({ read: true, write: true, write_treatment: true });
   const full = await next("dataUpdate");
   expect(full.status.status).toBe("ok");
-  // engine.io-client upgrades by itself (probe, then `5`) once its open long-poll has ended; the
-  // server ends a long-poll within pingInterval (25 s) at the latest, so that bounds the wait.
-  await until(() => (socket as SocketV2).io.engine.transport.name === "websocket", "the WebSocket upgrade", 40_000);
+  // engine.io-client upgrades by itself: `2probe`, then, once its open long-poll has ended
+  // (polling.js pause), `5`. The server ends that poll with a noop right after the probe and
+  // within 100 ms while the upgrade is pending (engine.io socket.js maybeUpgrade), so the upgrade
+  // is there well before the 25 s ping interval would have ended the poll; the 15 s bound of
+  // `until` is below it.
+  await until(() => (socket as SocketV2).io.engine.transport.name === "websocket", "the WebSocket upgrade");
 
   const created = new Date(Date.now() - 60_000).toISOString();
   const added = await emitAck(socket, "dbAdd", { collection: "treatments", data: { eventType: "Carb Correction", carbs: 12, created_at: created, enteredBy: "AndroidAPS" } });

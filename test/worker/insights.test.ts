@@ -4,7 +4,7 @@
  * per-user isolation and the user's unit.
  */
 import { describe, expect, it } from "vitest";
-import { correlationSentence } from "../../worker/pipeline/sentences.ts";
+import { correlationSentence } from "../../worker/insights/sentences.ts";
 import { api, expectFieldError, register, type Account } from "./helpers.ts";
 import { internalId, startOfToday, store } from "./pipeline-helpers.ts";
 import { generateSynthetic } from "../../seed/synthetic.ts";

@@ -6,23 +6,9 @@
 // Nightscout's documents name their id `_id`.
 /* eslint-disable no-underscore-dangle */
 import { describe, expect, it } from "vitest";
-import { api, register } from "./helpers.ts";
-import { sha1Hex, uploader } from "./interop-helpers.ts";
-
-const MIN = 60_000;
-
-/** A client whose base URL is what POST /api/v1/uploaders gives (`https://SECRET@host/api/v1/`). */
-async function client() {
-  const a = await register();
-  const up = await uploader(a.access);
-  const url = new URL(up.url);
-  // xDrip+ (NightscoutUploader.java doRESTUpload) and Spike hash the URL's user-info part with SHA-1.
-  const secret = decodeURIComponent(url.username);
-  expect(secret).toBe(up.secret);
-  const apiSecret = await sha1Hex(secret);
-  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => api(path, { method, body, headers: { "api-secret": apiSecret, ...headers } });
-  return { a, up, apiSecret, call };
-}
+import { api } from "./helpers.ts";
+import { sha1Hex } from "./interop-helpers.ts";
+import { client, MIN } from "./nightscout-client-helpers.ts";
 
 describe("xDrip+ (NightscoutFoundation/xDrip app/src/main/java/com/eveningoutpost/dexdrip/utilitymodels/NightscoutUploader.java)", () => {
   it("NightscoutService: upload entries, getStatus, upsertTreatments (PUT), findTreatmentByUUID, deleteTreatment, uploadDeviceStatus", async () => {

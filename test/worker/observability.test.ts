@@ -8,7 +8,7 @@ import * as Sentry from "@sentry/cloudflare";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../worker/index.ts";
 import { createLogger } from "../../worker/lib/log.ts";
-import { QUEUE_PROBE } from "../../worker/pipeline/messages.ts";
+import { QUEUE_PROBE } from "../../worker/insights/pipeline/messages.ts";
 import { api, BASE, register } from "./helpers.ts";
 
 /** The Worker's own fetch handler, called with an env of the test's choosing. */

@@ -6,11 +6,11 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../worker/index.ts";
-import { backfillMessages, enqueueBackfill } from "../../worker/pipeline/backfill.ts";
-import { HOURLY_CRON, WEEKLY_CRON } from "../../worker/pipeline/cron.ts";
-import { startAnalysis, type PipelineEnv } from "../../worker/pipeline/jobs.ts";
-import type { PipelineMessage } from "../../worker/pipeline/messages.ts";
-import { findJob } from "../../worker/repositories/insights.ts";
+import { backfillMessages, enqueueBackfill } from "../../worker/insights/pipeline/backfill.ts";
+import { HOURLY_CRON, WEEKLY_CRON } from "../../worker/insights/pipeline/cron.ts";
+import { startAnalysis, type PipelineEnv } from "../../worker/insights/pipeline/jobs.ts";
+import type { PipelineMessage } from "../../worker/insights/pipeline/messages.ts";
+import { findJob } from "../../worker/insights/repository.ts";
 import { insertReadings } from "../../worker/repositories/readings.ts";
 import { api, register } from "./helpers.ts";
 import { runOnShards, userD1, userDb } from "./shard-helpers.ts";

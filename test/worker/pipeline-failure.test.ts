@@ -3,8 +3,8 @@
  * the last retry the dead-letter queue's consumer marks the job failed with the reason.
  */
 import { describe, expect, it } from "vitest";
-import { startAnalysis } from "../../worker/pipeline/jobs.ts";
-import type { ChunkMessage } from "../../worker/pipeline/messages.ts";
+import { startAnalysis } from "../../worker/insights/pipeline/jobs.ts";
+import type { ChunkMessage } from "../../worker/insights/pipeline/messages.ts";
 import { api, register } from "./helpers.ts";
 import { countOnShards, runOnShards } from "./shard-helpers.ts";
 import { deliver, DLQ, drain, internalId, pipelineEnv, seededAccount } from "./pipeline-helpers.ts";

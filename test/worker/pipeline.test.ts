@@ -4,10 +4,10 @@
  * createMessageBatch), then read through the insights API.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { processChunk } from "../../worker/pipeline/consumer.ts";
-import { startAnalysis } from "../../worker/pipeline/jobs.ts";
-import type { ChunkMessage } from "../../worker/pipeline/messages.ts";
-import { findJob, jobResults } from "../../worker/repositories/insights.ts";
+import { processChunk } from "../../worker/insights/pipeline/consumer.ts";
+import { startAnalysis } from "../../worker/insights/pipeline/jobs.ts";
+import type { ChunkMessage } from "../../worker/insights/pipeline/messages.ts";
+import { findJob, jobResults } from "../../worker/insights/repository.ts";
 import { api, type Account } from "./helpers.ts";
 import { userD1, userDb } from "./shard-helpers.ts";
 import { deliver, drain, pipelineEnv, seeded, seededAccount } from "./pipeline-helpers.ts";

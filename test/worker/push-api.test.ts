@@ -7,7 +7,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../worker/db/client.ts";
-import { pushRecipients } from "../../worker/repositories/push.ts";
+import { pushRecipients } from "../../worker/push/repository.ts";
 import { api, expectFieldError, register } from "./helpers.ts";
 import { pair } from "./sharing-helpers.ts";
 

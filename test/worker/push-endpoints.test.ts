@@ -1,5 +1,5 @@
 /**
- * Web Push endpoints are limited to https push services (worker/lib/push-endpoint.ts): no IP
+ * Web Push endpoints are limited to https push services (worker/push/endpoint.ts): no IP
  * literals in any notation, no loopback, private, link-local or single-label names, no
  * credentials, default port only; the loopback exception exists only in development with the
  * explicit PUSH_ALLOW_LOOPBACK_ENDPOINTS setting (which these tests, like `npm start`, do not set).
@@ -8,8 +8,8 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { pushEndpointProblem } from "../../worker/lib/push-endpoint.ts";
-import { endpointProblem } from "../../worker/services/push.ts";
+import { pushEndpointProblem } from "../../worker/push/endpoint.ts";
+import { endpointProblem } from "../../worker/push/service.ts";
 import type { Bindings } from "../../worker/env.ts";
 import { api, expectFieldError, register } from "./helpers.ts";
 

@@ -178,7 +178,7 @@ export class SioClient {
   }
 
   /** The upgrade of a polling session (engine.io-client socket.ts `probe`). */
-  async upgrade({ pollDuringProbe = true } = {}): Promise<void> {
+  async upgrade({ pollDuringProbe = true, pollAgain = false } = {}): Promise<void> {
     const res = await SELF.fetch(`${BASE}/socket.io/?EIO=${this.eio}&transport=websocket&sid=${this.sid}`, { headers: { upgrade: "websocket" } });
     if (res.status !== 101) throw new Error(`upgrade ${res.status}: ${await res.text()}`);
     const ws = res.webSocket!;
@@ -200,6 +200,11 @@ export class SioClient {
     // The pending long-poll ends with a noop; the client pauses polling, then upgrades.
     const drained = await (pending ?? this.poll());
     if (!drained.includes("6")) throw new Error(`the pending poll got ${JSON.stringify(drained)}, not a noop`);
+    // engine.io-client 3 may poll once more before it reads `3probe` and pauses; that poll must end with a noop too.
+    if (pollAgain) {
+      const again = await this.poll();
+      if (!again.includes("6")) throw new Error(`the poll after the probe got ${JSON.stringify(again)}, not a noop`);
+    }
     this.ws = ws;
     ws.addEventListener("message", (e) => this.take([String(e.data)]));
     ws.addEventListener("close", () => (this.closed = true));

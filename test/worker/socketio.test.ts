@@ -108,6 +108,20 @@ describe("Engine.IO 4 over a WebSocket (socket.io-client 4, engine.io-client 6 l
     c.close();
   });
 
+  it("ends a long-poll opened after the probe with a noop too, well before pingInterval (engine.io socket.js maybeUpgrade's 100 ms check), so an Engine.IO 3 client upgrades at once", async () => {
+    const a = await account();
+    const c = await SioClient.polling(3);
+    // A ping interval of 10 minutes: only the upgrade's noop can end the second poll within the test.
+    await runInDurableObject(sessionOf(c.sid), (s: SocketIoSession) => {
+      s.pingIntervalMs = 600_000;
+    });
+    await c.upgrade({ pollDuringProbe: true, pollAgain: true });
+    const [ack] = await c.emit("/", "authorize", authMessage(a.apiSecret));
+    expect(ack).toEqual({ read: true, write: true, write_treatment: true });
+    await c.next("dataUpdate");
+    c.close();
+  });
+
   it("over polling, an empty long-poll ends with the server's ping after pingInterval (engine.io-protocol README, Heartbeat)", async () => {
     const c = await SioClient.polling(4);
     await c.quickHeartbeat(100);

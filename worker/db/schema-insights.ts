@@ -1,6 +1,6 @@
 /**
  * @module worker/db/schema-insights
- * Tables of the insights pipeline (worker/pipeline/): daily summaries, analysis jobs, their chunk
+ * Tables of the insights pipeline (worker/insights/pipeline/): daily summaries, analysis jobs, their chunk
  * results and final results. Kept apart from schema.ts while other work lands there; the SQL is
  * migrations/0002_insights.sql, written by hand to match these definitions exactly.
  *

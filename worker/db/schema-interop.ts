@@ -2,7 +2,7 @@
  * @module worker/db/schema-interop
  * Tables of the interop work: Nightscout uploader secrets, Nightscout treatments, device status
  * and food documents, the extras of Nightscout entries, webhook secrets and idempotency records. The SQL is hand-written in
- * migrations/0003_interop.sql and 0009_nightscout_v1.sql (keep the two in step).
+ * migrations/0003_interop.sql, 0009_nightscout_v1.sql and 0012_nightscout_v3.sql (keep them in step).
  *
  * Glucose entries posted through the Nightscout API are not stored here: they become ordinary
  * readings (glucose_readings), so they reach analytics and the live monitor like native uploads.
@@ -120,8 +120,46 @@ export const nightscoutEntryExtras = sqliteTable(
     clientId: text("client_id"),
     identifier: text("identifier"),
     extra: text("extra"),
+    /** Set when API v3 created or changed the reading; otherwise its srvModified is its time. */
+    srvCreated: integer("srv_created"),
+    srvModified: integer("srv_modified"),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.time, t.sourceId] }), index("nightscout_entry_extras_client_id").on(t.userId, t.clientId)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.time, t.sourceId] }),
+    index("nightscout_entry_extras_client_id").on(t.userId, t.clientId),
+    index("nightscout_entry_extras_identifier").on(t.userId, t.identifier),
+    index("nightscout_entry_extras_modified").on(t.userId, t.srvModified),
+  ],
+);
+
+/**
+ * A reading deleted through Nightscout API v3: its last document, so that v3 history answers it
+ * with `isValid: false` and a read answers 410 (migrations/0012_nightscout_v3.sql).
+ */
+export const nightscoutEntryTombstones = sqliteTable(
+  "nightscout_entry_tombstones",
+  {
+    userId: owner(),
+    identifier: text("identifier").notNull(),
+    time: integer("time").notNull(),
+    doc: text("doc").notNull(),
+    srvModified: integer("srv_modified").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.identifier] }), index("nightscout_entry_tombstones_modified").on(t.userId, t.srvModified)],
+);
+
+/** Nightscout API v3's `settings` collection: documents of the same shape as food. */
+export const nightscoutSettings = sqliteTable(
+  "nightscout_settings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: owner(),
+    identifier: text("identifier"),
+    time: integer("time").notNull(),
+    doc: text("doc").notNull(),
+    ...documentColumns(),
+  },
+  (t) => [uniqueIndex("nightscout_settings_user_ns_id").on(t.userId, t.nsId), uniqueIndex("nightscout_settings_user_identifier").on(t.userId, t.identifier), index("nightscout_settings_user_modified").on(t.userId, t.srvModified)],
 );
 
 /** One webhook signing secret per user (HMAC needs the secret itself, so it is stored). */

@@ -1,7 +1,7 @@
 /**
  * @module worker/db/schema-profiles
  * Nightscout treatment profiles (`/api/v1/profile`, worker/nightscout/profile-routes.ts). The SQL
- * is hand-written in migrations/0010_nightscout_profiles.sql (keep the two in step).
+ * is hand-written in migrations/0010_nightscout_profiles.sql and 0012_nightscout_v3.sql (keep them in step).
  */
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { owner } from "./schema.ts";
@@ -25,11 +25,14 @@ export const nightscoutProfiles = sqliteTable(
     srvCreated: integer("srv_created").notNull(),
     srvModified: integer("srv_modified").notNull(),
     isValid: integer("is_valid", { mode: "boolean" }).notNull().default(true),
+    /** API v3's identifier when one was sent or computed; otherwise `id` serves as it. */
+    identifier: text("identifier"),
   },
   (t) => [
     primaryKey({ columns: [t.userId, t.id] }),
     index("nightscout_profiles_user_start").on(t.userId, t.startDate),
     index("nightscout_profiles_user_hash").on(t.userId, t.docHash),
     index("nightscout_profiles_user_modified").on(t.userId, t.srvModified),
+    index("nightscout_profiles_user_identifier").on(t.userId, t.identifier),
   ],
 );

@@ -8,6 +8,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { GLUCOSE_UNITS } from "../../vocabulary/units.ts";
 
 /** Column helpers shared by every schema file (schema-insights.ts, schema-interop.ts). */
 export const createdAt = () =>
@@ -39,7 +40,7 @@ export const users = sqliteTable(
     emailVerifiedAt: integer("email_verified_at"),
     name: text("name").notNull(),
     timezone: text("timezone").notNull(),
-    unit: text("unit", { enum: ["mg/dL", "mmol/L"] }).notNull(),
+    unit: text("unit", { enum: GLUCOSE_UNITS }).notNull(),
     /** PBKDF2-SHA256 hash, salt (base64) and iteration count, so the cost can grow later. */
     passwordHash: text("password_hash").notNull(),
     passwordSalt: text("password_salt").notNull(),

@@ -23,7 +23,10 @@ export function jwtSecret(env: Bindings): string {
  * What is wrong with the configuration for production, by setting name (never its value); empty
  * outside production. Checked on every API request (worker/app.ts) and by `GET /ready`, so a
  * deployment on development defaults refuses to serve instead of signing tokens with a public key.
- * VAPID keys are checked where they are used (worker/services/push.ts).
+ * VAPID keys are checked where they are used (worker/push/service.ts), and so is BRIDGE_KEY
+ * (worker/bridges/crypto.ts): a deployment whose users connect no bridges needs neither, and a
+ * problem here refuses every request; without it, connecting a bridge answers 500 misconfigured
+ * naming BRIDGE_KEY before anything is stored.
  */
 export function productionConfigProblems(env: Bindings): string[] {
   if (!isProduction(env)) return [];

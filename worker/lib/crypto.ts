@@ -1,21 +1,10 @@
 /**
  * @module worker/lib/crypto
- * Small WebCrypto helpers: random tokens, SHA digests, constant-time comparison, base64url.
+ * Small WebCrypto helpers: random tokens, SHA digests, constant-time comparison.
  */
+import { bytesToBase64Url } from "../../vocabulary/bytes.ts";
+
 const encoder = new TextEncoder();
-
-export function base64url(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-export function fromBase64(s: string): Uint8Array {
-  const bin = atob(s.replaceAll("-", "+").replaceAll("_", "/"));
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 export function toHex(bytes: ArrayBuffer | Uint8Array): string {
   return Array.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), (b) =>
@@ -25,7 +14,7 @@ export function toHex(bytes: ArrayBuffer | Uint8Array): string {
 
 /** A URL-safe random token with `bytes` bytes of entropy. */
 export function randomToken(bytes = 32): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+  return bytesToBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
 export async function sha256Hex(text: string): Promise<string> {

@@ -4,7 +4,8 @@
  * foundation issue asks for and the ceiling workerd accepts for PBKDF2; the count is stored
  * per user so it can change without invalidating old hashes.
  */
-import { base64url, constantTimeEqual, fromBase64 } from "./crypto.ts";
+import { base64ToBytes, bytesToBase64Url } from "../../vocabulary/bytes.ts";
+import { constantTimeEqual } from "./crypto.ts";
 
 export const PBKDF2_ITERATIONS = 100_000;
 const KEY_BITS = 256;
@@ -24,10 +25,10 @@ export interface PasswordHash {
 export async function hashPassword(password: string): Promise<PasswordHash> {
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const hash = await derive(password, salt, PBKDF2_ITERATIONS);
-  return { hash: base64url(hash), salt: base64url(salt), iterations: PBKDF2_ITERATIONS };
+  return { hash: bytesToBase64Url(hash), salt: bytesToBase64Url(salt), iterations: PBKDF2_ITERATIONS };
 }
 
 export async function verifyPassword(password: string, stored: PasswordHash): Promise<boolean> {
-  const hash = await derive(password, fromBase64(stored.salt), stored.iterations);
-  return constantTimeEqual(hash, fromBase64(stored.hash));
+  const hash = await derive(password, base64ToBytes(stored.salt), stored.iterations);
+  return constantTimeEqual(hash, base64ToBytes(stored.hash));
 }

@@ -6,6 +6,7 @@
  * locked by another process answers SQLITE_BUSY ("database is locked"). app.onError answers them
  * with 503 and Retry-After, so clients retry instead of treating the request as failed for good.
  */
+import { errorChainMentions } from "../../vocabulary/errors.ts";
 
 const TRANSIENT = [
   "Network connection lost",
@@ -29,9 +30,5 @@ export const RETRY_AFTER_S = 1;
 
 /** Whether the error or any of its causes (drizzle wraps D1 errors) is a transient D1 failure. */
 export function isD1Unavailable(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const message = String((e as Error).message ?? e);
-    if (TRANSIENT.some((t) => message.includes(t))) return true;
-  }
-  return false;
+  return errorChainMentions(err, ...TRANSIENT);
 }

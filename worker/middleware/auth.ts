@@ -14,14 +14,9 @@ import { jwtSecret } from "../lib/config.ts";
 import { unauthorized } from "../lib/errors.ts";
 import { sessionIsLive } from "../lib/live-sessions.ts";
 import { familyIsLive } from "../repositories/sessions.ts";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv, AuthUser } from "../env.ts";
 
-export interface AuthUser {
-  /** Internal integer id: the first argument of every repository function. */
-  id: number;
-  /** Public UUID: tokens, URLs and the Durable Object name. */
-  publicId: string;
-}
+export type { AuthUser };
 
 /**
  * The imported HMAC key per secret, kept for the isolate's life: hono's `verify` imports the key

@@ -14,6 +14,7 @@
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../env.ts";
+import { bytesToBase64 } from "../../vocabulary/bytes.ts";
 import { setResponseHeader } from "../lib/response-headers.ts";
 
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -33,9 +34,7 @@ const docsHashes = new Map<string, string>();
 
 async function sha256Base64(text: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  let bin = "";
-  for (const b of digest) bin += String.fromCharCode(b);
-  return btoa(bin);
+  return bytesToBase64(digest);
 }
 
 /** The CSP of an HTML page served by the API (only /docs): its inline scripts by hash. */

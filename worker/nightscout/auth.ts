@@ -38,7 +38,7 @@ export type Resolution = { attempted: false } | { attempted: true; resolved: Res
 
 const isDigest = (v: string) => /^[0-9a-fA-F]{40}$|^[0-9a-fA-F]{128}$/.test(v);
 
-async function byUploaderSecret(c: Context<AppEnv>, value: string): Promise<AuthUser | null> {
+export async function byUploaderSecret(c: Context<AppEnv>, value: string): Promise<AuthUser | null> {
   const db = getDb(c.env.DB);
   const found = isDigest(value) ? await findUploaderOwner(db, value) : await findUploaderOwner(db, await digestHex("SHA-1", value));
   if (!found) return null;
@@ -47,7 +47,7 @@ async function byUploaderSecret(c: Context<AppEnv>, value: string): Promise<Auth
 }
 
 /** The user of a Nightscout JWT issued by {@link issueNightscoutJwt}, while its uploader is not revoked. */
-async function byNightscoutJwt(c: Context<AppEnv>, token: string): Promise<AuthUser | null> {
+export async function byNightscoutJwt(c: Context<AppEnv>, token: string): Promise<AuthUser | null> {
   if (token.split(".").length !== 3) return null;
   let payload: Record<string, unknown>;
   try {

@@ -7,7 +7,8 @@
  * Values are mg/dL; `scaled` and `delta.scaled`/`display` are in the display unit.
  * Pure functions: no Worker types.
  */
-import { MGDL_PER_MMOL } from "../lib/units.ts";
+import { trendArrow } from "../../vocabulary/trend.ts";
+import { mmolText } from "../../vocabulary/units.ts";
 
 /** A CGM value as Nightscout's ddata holds it. */
 export interface Sgv {
@@ -40,10 +41,8 @@ const BUCKET_COUNT = 4;
 /** A value older than this has no direction shown (sandbox `isCurrent`). */
 const CURRENT_MS = 15 * 60_000;
 
-/** Nightscout's `units.mgdlToMMOL`: one decimal, as a string. */
-export const mgdlToMmolText = (mgdl: number) => (Math.round((mgdl / MGDL_PER_MMOL) * 10) / 10).toFixed(1);
 /** Nightscout's `sbx.scaleMgdl`. */
-export const scaleMgdl = (mgdl: number, units: DisplayUnits) => (units === "mmol" && mgdl ? Number(mgdlToMmolText(mgdl)) : Number(mgdl));
+export const scaleMgdl = (mgdl: number, units: DisplayUnits) => (units === "mmol" && mgdl ? Number(mmolText(mgdl)) : Number(mgdl));
 /** Nightscout's `sbx.roundBGToDisplayFormat`. */
 export const roundBg = (bg: number, units: DisplayUnits) => (units === "mmol" ? Math.round(bg * 10) / 10 : Math.round(bg));
 
@@ -78,7 +77,7 @@ export function fillBuckets(sgvs: readonly Sgv[], time: number, units: DisplayUn
     if (sgv.mills > time) continue;
     const bucket = buckets.find((b) => sgv.mills >= b.fromMills && sgv.mills <= b.toMills);
     if (!bucket) break;
-    bucket.sgvs.push({ ...sgv, scaled: units === "mmol" ? mgdlToMmolText(sgv.mgdl) : sgv.mgdl });
+    bucket.sgvs.push({ ...sgv, scaled: units === "mmol" ? mmolText(sgv.mgdl) : sgv.mgdl });
   }
   return buckets.map(analyzeBucket);
 }
@@ -123,25 +122,10 @@ export function bgnowProperties(sgvs: readonly Sgv[], time: number, units: Displ
   return { bgnow: recent ? omitBucketFields(recent) : {}, delta: calcDelta(recent, previous, units), buckets };
 }
 
-const DIRECTION_CHARS: Record<string, string> = {
-  NONE: "⇼",
-  TripleUp: "⤊",
-  DoubleUp: "⇈",
-  SingleUp: "↑",
-  FortyFiveUp: "↗",
-  Flat: "→",
-  FortyFiveDown: "↘",
-  SingleDown: "↓",
-  DoubleDown: "⇊",
-  TripleDown: "⤋",
-  "NOT COMPUTABLE": "-",
-  "RATE OUT OF RANGE": "⇕",
-};
-
 /** `direction.info` of the newest value when it is current (15 minutes), else undefined. */
 export function directionProperty(sgvs: readonly Sgv[], time: number) {
   const last = lastSgv(sgvs, time);
   if (!last || time - last.mills > CURRENT_MS) return undefined;
-  const label = DIRECTION_CHARS[last.direction] ?? "-";
+  const label = trendArrow(last.direction) ?? "-";
   return { display: null, value: last.direction, label, entity: `&#${label.charCodeAt(0)};` };
 }

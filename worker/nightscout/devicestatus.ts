@@ -145,3 +145,9 @@ deviceStatusRoutes.delete("/devicestatus/:id", (c) => {
   if (id !== "*") conditions.push({ field: "_id", op: "$eq", values: [id], key: "_id" });
   return removeStatuses(c, conditions);
 });
+
+/** Stores device statuses fetched from another Nightscout site (a bridge), as a POST would; invalid ones are skipped. */
+export async function importDeviceStatuses(c: Context<AppEnv>, items: unknown[]): Promise<number> {
+  const now = Date.now();
+  return (await upsert(c, items.map((raw, i) => prepare(raw, i, now)).flatMap((p) => (p.ok ? [p.p] : [])))).length;
+}

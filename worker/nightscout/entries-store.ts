@@ -18,7 +18,7 @@
 import type { Context } from "hono";
 import { getDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
-import { trendFromCode, trendToCode, type TrendDirection } from "../lib/trend.ts";
+import { trendFromCode, trendToCode, type TrendDirection } from "../../vocabulary/trend.ts";
 import { sourceIds, type NewReading } from "../repositories/readings.ts";
 import { storeReadings } from "../services/ingest.ts";
 import { readingObjectId } from "./ids.ts";

@@ -17,12 +17,12 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 import { invalid, notFound, type FieldError } from "../lib/errors.ts";
-import { TREND_DIRECTIONS, trendFromCode, type TrendDirection } from "../lib/trend.ts";
+import { isTrendDirection, NIGHTSCOUT_TREND_CODES, type TrendDirection } from "../../vocabulary/trend.ts";
 import { MAX_MGDL } from "../schemas/glucose.ts";
 import { MAX_FUTURE_MS, MIN_TIME } from "../schemas/common.ts";
 import { treatmentsSpec } from "./treatments.ts";
 import { deviceStatusSpec } from "./devicestatus.ts";
-import { batchAnswer, countOf, iso, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
+import { batchAnswer, countOf, iso, notModified, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
 import { isObjectId, newObjectId, parseReadingObjectId } from "./ids.ts";
 import { deleteEntries, ENTRY_FROM, entryDoc, METER_SUFFIX, upsertEntries, type EntryRow, type EntryWrite } from "./entries-store.ts";
 import { matchesInCode, parseFind, translate, type CollectionSpec, type Condition } from "./query.ts";
@@ -72,13 +72,10 @@ export const entriesSpec: CollectionSpec = {
 // ---------------------------------------------------------------------------------------------
 // Input
 
-const TREND_SET = new Set<string>(TREND_DIRECTIONS);
-
 function directionOf(e: Record<string, unknown>): TrendDirection | null {
-  if (typeof e.direction === "string") return TREND_SET.has(e.direction) ? (e.direction as TrendDirection) : "NONE";
-  // Nightscout's numeric trend: 0 NONE, 1 DoubleUp … 7 DoubleDown, 8 NOT COMPUTABLE, 9 RATE OUT OF RANGE.
+  if (typeof e.direction === "string") return isTrendDirection(e.direction) ? e.direction : "NONE";
   const t = typeof e.trend === "string" ? Number(e.trend) : e.trend;
-  if (typeof t === "number" && Number.isInteger(t)) return t === 0 ? "NONE" : t >= 1 && t <= 9 ? trendFromCode(t) : null;
+  if (typeof t === "number" && Number.isInteger(t)) return NIGHTSCOUT_TREND_CODES[t] ?? null;
   return null;
 }
 
@@ -86,7 +83,7 @@ const toNumber = (v: unknown): number | null => (typeof v === "number" && Number
 
 type Parsed = { kind: "write"; write: EntryWrite } | { kind: "cal"; doc: Record<string, unknown> } | { kind: "bad"; fields: FieldError[] };
 
-function parseEntry(raw: unknown, i: number, now: number): Parsed {
+export function parseEntry(raw: unknown, i: number, now: number): Parsed {
   const bad = (path: string, message: string): Parsed => ({ kind: "bad", fields: [{ path: `${i}.${path}`, message }] });
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { kind: "bad", fields: [{ path: String(i), message: "must be an object" }] };
   const e = purify(raw as Record<string, unknown>);
@@ -202,6 +199,9 @@ async function serveEntries(c: Context<AppEnv>, q: EntryQuery, ext: Format | nul
   const pages = readEntries(c, q);
   // The first page is read before answering, so a bad query is still a 422 rather than a broken stream.
   const first = await pages.next();
+  // Pages come newest first: the first page holds the newest entry of the answer.
+  const unchanged = notModified(c, first.done ? null : newestOf(first.value));
+  if (unchanged) return unchanged;
   const encoder = new TextEncoder();
   const sep = format === "csv" ? "," : "\t";
   let started = false;
@@ -225,8 +225,14 @@ async function serveEntries(c: Context<AppEnv>, q: EntryQuery, ext: Format | nul
     },
   });
   const type = format === "json" ? "application/json; charset=utf-8" : format === "csv" ? "text/csv; charset=utf-8" : format === "tsv" ? "text/tab-separated-values; charset=utf-8" : "text/plain; charset=utf-8";
-  if (!first.done && first.value[0]) c.header("Last-Modified", new Date(first.value[0].date as number).toUTCString());
   return c.body(stream, 200, { "Content-Type": type });
+}
+
+/** The newest `date` of entries (format_entries sorts by mills or date), or null for none. */
+function newestOf(docs: Record<string, unknown>[]): number | null {
+  let newest: number | null = null;
+  for (const d of docs) if (typeof d.date === "number" && (newest === null || d.date > newest)) newest = d.date;
+  return newest;
 }
 
 const withType = (conditions: Condition[], type: string | null): Condition[] =>
@@ -258,7 +264,7 @@ entriesRoutes.get("/entries/:spec", async (c) => {
     const docs = [];
     for await (const page of readEntries(c, { conditions: [{ field: "_id", op: "$eq", values: [spec.toLowerCase()], key: "_id" }], count: 1, defaultWindow: false })) docs.push(...page);
     if (!docs.length) throw notFound("Entry");
-    return c.json(docs, 200);
+    return notModified(c, newestOf(docs)) ?? c.json(docs, 200);
   }
   // GlucoLens holds sgv and mbg entries only (cal is answered, not kept): another type has none.
   if (!ENTRY_TYPES.has(spec)) throw notFound(`Entry type or _id "${spec}"`);
@@ -313,6 +319,8 @@ async function patterned(c: Context<AppEnv>, field: string, type: string | null,
     }
     if (matches.length >= count) break;
   }
+  const unchanged = notModified(c, newestOf(matches));
+  if (unchanged) return unchanged;
   const format = formatOf(c, ext);
   if (format === "json") return c.json(matches, 200);
   const sep = format === "csv" ? "," : "\t";

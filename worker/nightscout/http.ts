@@ -112,3 +112,19 @@ function cleanString(s: string): string {
     return `<${close}${name.toLowerCase()}${kept.join("")}${selfClose}>`;
   });
 }
+
+/**
+ * `Last-Modified` from the newest document of an answer, and 304 Not Modified when the client's
+ * `If-Modified-Since` is not older (lib/api/entries/index.js format_entries and
+ * lib/api/treatments/index.js serveTreatments). HTTP dates carry whole seconds, so the newest time
+ * is compared at the second (Nightscout compares milliseconds, so a `Last-Modified` echoed back
+ * would rarely match there). A value that is not a date is ignored, as RFC 9110 §13.1.3 asks.
+ * Answers the 304 response, or null to serve the documents.
+ */
+export function notModified(c: Context<AppEnv>, newest: number | null): Response | null {
+  if (newest === null || !Number.isFinite(newest)) return null;
+  c.header("Last-Modified", new Date(newest).toUTCString());
+  const since = Date.parse(c.req.header("if-modified-since") ?? "");
+  if (!Number.isFinite(since) || Math.floor(newest / 1000) * 1000 > since) return null;
+  return c.body(null, 304);
+}

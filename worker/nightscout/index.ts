@@ -8,7 +8,8 @@
  * `documents-store.ts` (treatments, device status, food), one route file per collection,
  * `status.ts` (status, verifyauth, experiments, versions); `live-routes.ts` mounts profiles
  * (`profile-*.ts`), `/api/v2/properties` (`properties.ts`) and `/pebble` (`pebble.ts`), whose
- * IOB/COB come from `iob-cob.ts` and the pure functions in analytics/insulin/.
+ * IOB/COB come from `iob-cob.ts` and the pure functions in analytics/insulin/. API v3 lives in
+ * `v3/` (its own index.ts).
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env.ts";
@@ -20,6 +21,8 @@ import { NIGHTSCOUT_LIVE_PATHS, nightscoutLiveRoutes } from "./live-routes.ts";
 import { NIGHTSCOUT_DATA_PATH } from "./paths.ts";
 import { statusRoutes, versionRoutes } from "./status.ts";
 import { treatmentRoutes } from "./treatments.ts";
+import { registerNightscoutV3Docs } from "./v3/docs.ts";
+import { nightscoutV3Routes } from "./v3/index.ts";
 
 export function registerNightscout(app: OpenAPIHono<AppEnv>): void {
   // A Nightscout credential (or a GlucoLens bearer token) on every data route; others pass.
@@ -33,4 +36,7 @@ export function registerNightscout(app: OpenAPIHono<AppEnv>): void {
   // Profiles, API v2 properties and /pebble (profile-*.ts, properties.ts, pebble.ts), same credentials.
   for (const path of NIGHTSCOUT_LIVE_PATHS) app.use(path, requireNightscout);
   app.route("/", nightscoutLiveRoutes);
+  // API v3 (v3/): its own credential check (Bearer or ?token=) and answer shapes.
+  app.route("/api/v3", nightscoutV3Routes);
+  registerNightscoutV3Docs(app);
 }

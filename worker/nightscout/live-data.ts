@@ -6,7 +6,7 @@
  */
 import type { Db } from "../db/client.ts";
 import type { Bindings } from "../env.ts";
-import { trendFromCode } from "../lib/trend.ts";
+import { trendFromCode } from "../../vocabulary/trend.ts";
 import type { Sgv } from "./bgnow.ts";
 import { iobCobNow, type IobCobNow } from "./iob-cob.ts";
 

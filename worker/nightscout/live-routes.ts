@@ -10,7 +10,7 @@ import { profileRoutes } from "./profile-routes.ts";
 import { propertiesRoutes } from "./properties.ts";
 
 /** The paths that take a Nightscout credential (requireUploaderOrBearer). */
-export const NIGHTSCOUT_LIVE_PATHS = ["/api/v1/profile", "/api/v1/profile/*", "/api/v1/profile.json", "/api/v2/properties", "/api/v2/properties/*", "/pebble", "/pebble.json"];
+export const NIGHTSCOUT_LIVE_PATHS = ["/api/v1/profile", "/api/v1/profile/*", "/api/v1/profile.json", "/api/v1/profiles", "/api/v1/profiles/", "/api/v1/profiles.json", "/api/v2/properties", "/api/v2/properties/*", "/pebble", "/pebble.json"];
 
 export const nightscoutLiveRoutes = new Hono<AppEnv>();
 nightscoutLiveRoutes.route("/api/v1", profileRoutes);

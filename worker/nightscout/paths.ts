@@ -8,4 +8,4 @@
 export const NIGHTSCOUT_DATA_PATH = /^\/api\/v1\/(entries|treatments|devicestatus|food|status|experiments|echo|times|slice|count)(\/|\.[a-z]+$|$)/;
 
 /** Every Nightscout path, credential or not. */
-export const NIGHTSCOUT_PATH = /^\/(api\/(v1\/(entries|treatments|devicestatus|food|status|experiments|echo|times|slice|count|verifyauth|profile)(\/|\.[a-z]+$|$)|v2\/(authorization|properties)(\/|$)|versions$)|pebble(\.json)?$)/;
+export const NIGHTSCOUT_PATH = /^\/(api\/(v3\/|v1\/(entries|treatments|devicestatus|food|status|experiments|echo|times|slice|count|verifyauth|profiles?)(\/|\.[a-z]+$|$)|v2\/(authorization|properties)(\/|$)|versions$)|pebble(\.json)?$)/;

@@ -15,15 +15,16 @@ import { userDb, userD1 } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid } from "../lib/errors.ts";
 import { getMonitorConfig } from "../repositories/alerts.ts";
-import { bgnowProperties, mgdlToMmolText, type DisplayUnits } from "./bgnow.ts";
+import { nightscoutTrendCode } from "../../vocabulary/trend.ts";
+import { mmolText } from "../../vocabulary/units.ts";
+import { bgnowProperties, type DisplayUnits } from "./bgnow.ts";
 import { liveData } from "./live-data.ts";
 import { nightscoutUnits } from "./profile-default.ts";
 
 const MAX_COUNT = 1000;
 
 /** Pebble's trend numbers (lib/server/pebble.js DIRECTIONS); 8 for anything else. */
-const TRENDS: Record<string, number> = { NONE: 0, DoubleUp: 1, SingleUp: 2, FortyFiveUp: 3, Flat: 4, FortyFiveDown: 5, SingleDown: 6, DoubleDown: 7, "NOT COMPUTABLE": 8, "RATE OUT OF RANGE": 9 };
-export const directionToTrend = (direction: string) => TRENDS[direction] ?? 8;
+export const directionToTrend = (direction: string) => nightscoutTrendCode(direction) ?? 8;
 
 function unitsOf(c: Context<AppEnv>, fallback: DisplayUnits): DisplayUnits {
   const raw = c.req.query("units");
@@ -55,7 +56,7 @@ async function pebble(c: Context<AppEnv>) {
   const bgs: Record<string, unknown>[] = [...data.sgvs]
     .reverse()
     .slice(0, count)
-    .map((s) => ({ sgv: mmol ? mgdlToMmolText(s.mgdl) : s.mgdl.toString(), trend: directionToTrend(s.direction), direction: s.direction, datetime: s.mills }));
+    .map((s) => ({ sgv: mmol ? mmolText(s.mgdl) : s.mgdl.toString(), trend: directionToTrend(s.direction), direction: s.direction, datetime: s.mills }));
   const first = bgs[0];
   if (first) {
     const { delta } = bgnowProperties(data.sgvs, now, units);

@@ -9,14 +9,14 @@
  * A posted profile never changes the user's GlucoLens settings (display unit, time zone, alert
  * thresholds): it is used for IOB/COB and served back to Nightscout clients, nothing else.
  */
-import { fromMgdl } from "../lib/units.ts";
+import { mgdlIn, roundTo, type GlucoseUnit } from "../../vocabulary/units.ts";
 import type { MonitorConfig } from "../repositories/alerts.ts";
 
 export const DEFAULT_PROFILE_NAME = "Default";
 export const DEFAULT_PROFILE_ENTERED_BY = "GlucoLens (from the account settings)";
 
 /** Nightscout's unit name for a GlucoLens unit. */
-export const nightscoutUnits = (unit: "mg/dL" | "mmol/L") => (unit === "mmol/L" ? "mmol" : "mg/dl");
+export const nightscoutUnits = (unit: GlucoseUnit) => (unit === "mmol/L" ? "mmol" : "mg/dl");
 
 /** A stable 24-hex `_id` for the user's default profile (from the user's public id). */
 export const defaultProfileId = (publicId: string) => publicId.replace(/-/g, "").slice(0, 24).toLowerCase().padEnd(24, "0");
@@ -25,7 +25,7 @@ export const defaultProfileId = (publicId: string) => publicId.replace(/-/g, "")
 export function defaultProfileDocument(publicId: string, config: Pick<MonitorConfig, "unit" | "rules"> & { timezone: string }): Record<string, unknown> {
   const units = nightscoutUnits(config.unit);
   const step = (value: number) => [{ time: "00:00", value, timeAsSeconds: 0 }];
-  const glucose = (mgdl: number) => fromMgdl(mgdl, config.unit);
+  const glucose = (mgdl: number) => (config.unit === "mmol/L" ? roundTo(mgdlIn(mgdl, config.unit), 1) : mgdl);
   const epoch = new Date(0).toISOString();
   return {
     _id: defaultProfileId(publicId),

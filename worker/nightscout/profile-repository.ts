@@ -3,7 +3,7 @@
  * D1 access for Nightscout profile documents. Every function takes the user id first and
  * filters on it: a profile `_id` names a document only within its owner's rows.
  */
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, gt, gte, lt, lte } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { nightscoutProfiles } from "../db/schema-profiles.ts";
 
@@ -42,6 +42,27 @@ export async function listProfiles(db: Db, userId: number, limit: number): Promi
     .from(nightscoutProfiles)
     .where(and(eq(nightscoutProfiles.userId, userId), eq(nightscoutProfiles.isValid, true)))
     .orderBy(desc(nightscoutProfiles.startDate), desc(nightscoutProfiles.id))
+    .limit(limit);
+  return rows.map(toStored);
+}
+
+/** The user's valid profiles whose `startDate` lies within the bounds (epoch ms, each optional), newest first. */
+export async function listProfilesByStartDate(db: Db, userId: number, bounds: { gt?: number; gte?: number; lt?: number; lte?: number }, limit: number): Promise<StoredProfile[]> {
+  const p = nightscoutProfiles;
+  const rows = await db
+    .select()
+    .from(p)
+    .where(
+      and(
+        eq(p.userId, userId),
+        eq(p.isValid, true),
+        bounds.gt === undefined ? undefined : gt(p.startDate, bounds.gt),
+        bounds.gte === undefined ? undefined : gte(p.startDate, bounds.gte),
+        bounds.lt === undefined ? undefined : lt(p.startDate, bounds.lt),
+        bounds.lte === undefined ? undefined : lte(p.startDate, bounds.lte),
+      ),
+    )
+    .orderBy(desc(p.startDate), desc(p.id))
     .limit(limit);
   return rows.map(toStored);
 }

@@ -5,6 +5,9 @@
  * - `GET /profile` (also `/profile/`, `/profile.json`; `?count=`, default 10): newest `startDate`
  *   first; with none stored, the default made from the user's settings (profile-default.ts).
  * - `GET /profile/current` (`.json`): the newest, or that default.
+ * - `GET /profiles` (also `/profiles/`, `.json`): lib/api/profile `query_models`, the stored
+ *   documents (no default) newest first, `?count=` (default 10) and `find[startDate][$gte|$gt|$lte|$lt]`
+ *   (ISO 8601 or epoch ms), as Loop's NightscoutKit fetchProfiles asks; other `find` fields are 400.
  * - `POST /profile` (`.json`): one document or an array; a valid 24-hex `_id` is kept (and replaces
  *   the user's document with that `_id`), else one is made; a retried POST without `_id` answers
  *   the copy already stored. Answers the stored documents.
@@ -21,8 +24,9 @@ import { iso } from "../schemas/common.ts";
 import { userDb } from "../db/shards.ts";
 import { activeProfiles } from "./profile-active.ts";
 import { defaultProfileDocument } from "./profile-default.ts";
-import { findProfileByHash, deleteProfile, listProfiles, upsertProfiles, type NewProfile, type StoredProfile } from "./profile-repository.ts";
+import { findProfileByHash, deleteProfile, listProfiles, listProfilesByStartDate, upsertProfiles, type NewProfile, type StoredProfile } from "./profile-repository.ts";
 import { OBJECT_ID, ProfileDocumentInput } from "./profile-schema.ts";
+import { parseFind, parseQueryTime } from "./query.ts";
 
 export const profileRoutes = new Hono<AppEnv>();
 
@@ -114,11 +118,35 @@ async function store(c: Context<AppEnv>, docs: (NewProfile & { hasClientId: bool
 }
 
 const listRoute = async (c: Context<AppEnv>) => {
+  const count = profileCount(c);
+  const stored = await listProfiles(await userDb(c), c.get("user").id, count);
+  return c.json(stored.length ? stored.map(profileOut) : [await defaultDocument(c)], 200);
+};
+
+/** `count` as the profile routes take it (default 10, up to MAX_COUNT). */
+function profileCount(c: Context<AppEnv>): number {
   const raw = c.req.query("count");
   const count = raw === undefined ? 10 : Number(raw);
   if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) throw invalid([{ path: "count", message: `must be a whole number from 1 to ${MAX_COUNT}` }]);
-  const stored = await listProfiles(await userDb(c), c.get("user").id, count);
-  return c.json(stored.length ? stored.map(profileOut) : [await defaultDocument(c)], 200);
+  return count;
+}
+
+const BOUND_OPS = { $gt: "gt", $gte: "gte", $lt: "lt", $lte: "lte" } as const;
+
+const queryRoute = async (c: Context<AppEnv>) => {
+  const count = profileCount(c);
+  const bounds: { gt?: number; gte?: number; lt?: number; lte?: number } = {};
+  const fields: FieldError[] = [];
+  for (const cond of parseFind(new URL(c.req.url).searchParams)) {
+    const op = cond.op in BOUND_OPS ? BOUND_OPS[cond.op as keyof typeof BOUND_OPS] : null;
+    const t = cond.values.length === 1 ? parseQueryTime(cond.values[0]!) : null;
+    if (cond.field !== "startDate" || !op) fields.push({ path: cond.key, message: "only find[startDate][$gte|$gt|$lte|$lt] can be asked here" });
+    else if (t === null) fields.push({ path: cond.key, message: "must be an ISO 8601 date or epoch milliseconds" });
+    else bounds[op] = t;
+  }
+  if (fields.length) throw invalid(fields);
+  const stored = await listProfilesByStartDate(await userDb(c), c.get("user").id, bounds, count);
+  return c.json(stored.map(profileOut), 200);
 };
 
 async function defaultDocument(c: Context<AppEnv>) {
@@ -154,6 +182,7 @@ for (const path of ["/profile", "/profile/", "/profile.json"]) {
   profileRoutes.post(path, postRoute);
   profileRoutes.put(path, putRoute);
 }
+for (const path of ["/profiles", "/profiles/", "/profiles.json"]) profileRoutes.get(path, queryRoute);
 profileRoutes.get("/profile/current", currentRoute);
 profileRoutes.get("/profile/current.json", currentRoute);
 profileRoutes.delete("/profile/:id", async (c) => {
@@ -162,3 +191,16 @@ profileRoutes.delete("/profile/:id", async (c) => {
   await deleteProfile(await userDb(c), c.get("user").id, id);
   return c.json({}, 200);
 });
+
+/**
+ * Stores profile documents fetched from another Nightscout site (a bridge), as a POST would: by
+ * their source `_id`, so fetching them again stores nothing twice. Invalid ones are skipped.
+ */
+export async function importProfiles(c: Context<AppEnv>, items: unknown[]): Promise<number> {
+  const valid = items.filter((item) => {
+    const id = (item as Record<string, unknown> | null)?.["_id"];
+    return typeof item === "object" && item !== null && !Array.isArray(item) && (id === undefined || id === null || (typeof id === "string" && OBJECT_ID.test(id))) && ProfileDocumentInput.safeParse(item).success;
+  });
+  if (!valid.length) return 0;
+  return (await store(c, await prepare(c, valid, true))).length;
+}

@@ -69,7 +69,8 @@ export const NamedProfileInput = z
     basal: Schedule(between(0, 50, "units per hour")).optional(),
     target_low: Schedule(between(0, 1000, "a glucose value", true)).optional(),
     target_high: Schedule(between(0, 1000, "a glucose value", true)).optional(),
-    carbs_hr: between(0, 500, "grams per hour", true).optional(),
+    // Loop's ProfileSet sends "0" (it computes COB itself); 0 absorbs at the default rate (analytics/insulin/cob-decay.ts carbsPerHour).
+    carbs_hr: between(0, 500, "grams per hour").optional(),
     delay: between(0, 600, "minutes").optional(),
     units: ProfileUnits.optional(),
     timezone: TimeZoneName.optional(),

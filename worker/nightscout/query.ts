@@ -15,7 +15,7 @@
  */
 import type { FieldError } from "../lib/errors.ts";
 import { invalid } from "../lib/errors.ts";
-import { TREND_DIRECTIONS } from "../lib/trend.ts";
+import { TREND_DIRECTIONS } from "../../vocabulary/trend.ts";
 
 export type Op = "$eq" | "$ne" | "$gt" | "$gte" | "$lt" | "$lte" | "$in" | "$nin" | "$exists" | "$regex";
 const OPS = new Set<string>(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$regex"]);

@@ -2,13 +2,13 @@
  * @module worker/nightscout/socketio-publish
  * Tells the user's socket.io sessions about Nightscout documents the REST API has just stored
  * (they become `dataUpdate` deltas). Readings need no call: they reach the sessions through the
- * live monitor with every ingestion (worker/services/monitor.ts notifyMonitor).
+ * live monitor with every ingestion (worker/monitor/client.ts notifyMonitor).
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { errorFields } from "../lib/log.ts";
-import { monitorStub } from "../services/monitor.ts";
-import type { NightscoutDelta } from "../../durable/socketio/nightscout-shapes.ts";
+import { monitorStub } from "../monitor/client.ts";
+import type { NightscoutDelta } from "../../vocabulary/socketio.ts";
 
 export function publishToSockets(c: Context<AppEnv>, delta: NightscoutDelta): void {
   if (!Object.values(delta).some((docs) => docs?.length)) return;

@@ -9,7 +9,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { ApiError, type FieldError } from "../lib/errors.ts";
-import { MAX_PAYLOAD_BYTES, randomId } from "../../durable/socketio/engine-io.ts";
+import { MAX_PAYLOAD_BYTES, SESSION_ID_BYTES, sessionIdFrom } from "../../vocabulary/socketio.ts";
 
 const SID = /^[A-Za-z0-9_-]{20}$/;
 
@@ -30,7 +30,7 @@ export async function socketIoRoute(c: Context<AppEnv>): Promise<Response> {
   const length = Number(c.req.header("content-length") ?? 0);
   if (length > MAX_PAYLOAD_BYTES) throw new ApiError(413, "payload_too_large", `A polling body is limited to ${MAX_PAYLOAD_BYTES} bytes`, [{ path: "body", message: "is too large" }]);
 
-  const sid = q.sid ?? randomId();
+  const sid = q.sid ?? sessionIdFrom(crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES)));
   const url = new URL("https://socketio.internal/socket.io/");
   url.searchParams.set("EIO", q.EIO!);
   url.searchParams.set("transport", q.transport!);

@@ -20,7 +20,7 @@ import { iso } from "./http.ts";
 /** lib/api/const.json, and the package version Nightscout clients compare against (15.x). */
 const API1_VERSION = "1.0.0";
 const API2_VERSION = "2.0.0";
-const VERSION = "15.0.3";
+export const VERSION = "15.0.3";
 
 async function statusInfo(c: Context<AppEnv>) {
   const config = await getMonitorConfig(await userDb(c), c.get("user").id);

@@ -41,7 +41,7 @@ import { noteKind } from "../records/notes.ts";
 import { MAX_FUTURE_MS, MIN_TIME } from "../schemas/common.ts";
 import { findByKeys, invalidateDocuments, listDocuments, served, type StoredDoc } from "./documents-store.ts";
 import { publishToSockets } from "./socketio-publish.ts";
-import { batchAnswer, countOf, iso, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
+import { batchAnswer, countOf, iso, notModified, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
 import { isObjectId, newObjectId } from "./ids.ts";
 import { parseFind, translate, type CollectionSpec, type Condition } from "./query.ts";
 
@@ -68,17 +68,19 @@ export const treatmentsSpec: CollectionSpec & { table: "nightscout_treatments" }
 
 const NUMERIC = ["glucose", "targetTop", "targetBottom", "carbs", "insulin", "duration", "percent", "absolute", "relative", "preBolus"] as const;
 
-interface Prepared {
+export interface Prepared {
   doc: Record<string, unknown>;
   time: number;
   eventType: string;
   identifier: string | null;
   clientId: string | null;
   records: { kind: RecordKind; row: Record<string, unknown> }[];
+  /** The stored treatment (by `_id`) this one replaces, when the caller already knows it (API v3 deduplication). */
+  replaces?: string;
 }
 
 /** lib/server/treatments.js prepareData, plus the checks GlucoLens adds; one or two documents (preBolus). */
-function prepare(raw: unknown, i: number, now: number): { ok: true; docs: Prepared[] } | { ok: false; fields: FieldError[] } {
+export function prepareTreatment(raw: unknown, i: number, now: number): { ok: true; docs: Prepared[] } | { ok: false; fields: FieldError[] } {
   const fields: FieldError[] = [];
   const at = (f: string) => `${i}.${f}`;
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { ok: false, fields: [{ path: String(i), message: "must be an object" }] };
@@ -186,12 +188,12 @@ function mapTreatment(t: Record<string, unknown>, time: number): { kind: RecordK
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-async function upsertTreatments(c: Context<AppEnv>, prepared: Prepared[]): Promise<Record<string, unknown>[]> {
+export async function upsertTreatments(c: Context<AppEnv>, prepared: Prepared[], now = Date.now()): Promise<Record<string, unknown>[]> {
   if (!prepared.length) return [];
   const db = await userDb(c);
   const userId = c.get("user").id;
   const found = await findByKeys(c, "nightscout_treatments", {
-    nsIds: prepared.flatMap((p) => (p.clientId ? [p.clientId] : [])),
+    nsIds: prepared.flatMap((p) => [...(p.clientId ? [p.clientId] : []), ...(p.replaces ? [p.replaces] : [])]),
     identifiers: prepared.flatMap((p) => (p.identifier ? [p.identifier] : [])),
     pairs: prepared.map((p) => [p.time, p.eventType]),
     pairColumn: "d.event_type",
@@ -206,7 +208,7 @@ async function upsertTreatments(c: Context<AppEnv>, prepared: Prepared[]): Promi
   const answer: Target[] = [];
   for (const p of prepared) {
     // upsertQueryFor: identifier, else _id, else created_at + eventType.
-    const key = p.identifier ? `i:${p.identifier}` : p.clientId ? `n:${p.clientId}` : `t:${p.time}:${p.eventType}`;
+    const key = p.replaces ? `n:${p.replaces}` : p.identifier ? `i:${p.identifier}` : p.clientId ? `n:${p.clientId}` : `t:${p.time}:${p.eventType}`;
     let target = byKey.get(key);
     if (!target) {
       target = { stored: null, nsId: p.clientId ?? newObjectId(), doc: p.doc, p, changed: true };
@@ -250,7 +252,6 @@ async function upsertTreatments(c: Context<AppEnv>, prepared: Prepared[]): Promi
       }
     }
     // 2. The treatments themselves, in one batch.
-    const now = Date.now();
     const d1 = await userD1(c);
     const statements = changed.map((t) => {
       const l = links.get(t) ?? [];
@@ -271,7 +272,7 @@ async function upsertTreatments(c: Context<AppEnv>, prepared: Prepared[]): Promi
 async function postTreatments(c: Context<AppEnv>, put = false) {
   const { items, single } = await readDocuments(c);
   const now = Date.now();
-  const prepared = items.map((raw, i) => prepare(raw, i, now));
+  const prepared = items.map((raw, i) => prepareTreatment(raw, i, now));
   const stored = await upsertTreatments(c, prepared.flatMap((p) => (p.ok ? p.docs : [])));
   publishToSockets(c, { treatments: stored });
   let next = 0;
@@ -328,7 +329,21 @@ async function listTreatments(c: Context<AppEnv>) {
   const stored = (await listDocuments(c, "nightscout_treatments", treatmentsSpec, conditions, count, { defaultWindow: true })).map(served);
   const notes = await nativeNotes(c, conditions, count);
   const all = [...stored, ...notes].sort((a, b) => Date.parse(b.created_at as string) - Date.parse(a.created_at as string)).slice(0, count);
-  return c.json(all, 200);
+  // serveTreatments: Last-Modified is the newest created_at of the answer.
+  const newest = all.length ? Date.parse(all[0]!.created_at as string) : null;
+  return notModified(c, newest) ?? c.json(all, 200);
+}
+
+/** Removes the meals, insulin doses, activities and notes that removed treatments were mapped onto. */
+export async function removeLinkedRecords(c: Context<AppEnv>, links: [string, number][][]) {
+  const db = getDb(c.env.DB);
+  const userId = c.get("user").id;
+  const statements: BatchItem<"sqlite">[] = [];
+  for (const kind of recordKinds) {
+    const ids = links.flatMap((l) => l.filter(([path]) => path === kind.path).map(([, id]) => id));
+    if (ids.length) statements.push(db.delete(kind.table).where(and(eq(kind.table.userId, userId), inArray(kind.table.id, ids))));
+  }
+  if (statements.length) await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
 }
 
 async function removeTreatments(c: Context<AppEnv>, conditions: Condition[]) {
@@ -342,12 +357,7 @@ async function removeTreatments(c: Context<AppEnv>, conditions: Condition[]) {
     return c.json({ acknowledged: true, deletedCount: n, n, ok: 1 }, 200);
   }
   const removed = await invalidateDocuments(c, "nightscout_treatments", treatmentsSpec, conditions);
-  const statements: BatchItem<"sqlite">[] = [];
-  for (const kind of recordKinds) {
-    const ids = removed.flatMap((s) => s.recordLinks.filter(([path]) => path === kind.path).map(([, id]) => id));
-    if (ids.length) statements.push(db.delete(kind.table).where(and(eq(kind.table.userId, userId), inArray(kind.table.id, ids))));
-  }
-  if (statements.length) await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  await removeLinkedRecords(c, removed.map((s) => s.recordLinks));
   const n = removed.length;
   return c.json({ acknowledged: true, deletedCount: n, n, ok: 1 }, 200);
 }
@@ -368,3 +378,14 @@ treatmentRoutes.delete("/treatments/:id", (c) => {
   return removeTreatments(c, conditions);
 });
 treatmentRoutes.get("/treatments/:spec", listTreatments);
+
+/**
+ * Stores treatments fetched from another Nightscout site (a bridge) through the same upsert as a
+ * POST: a document keeps its source `_id`, so fetching it again updates it in place. Documents
+ * that do not validate are skipped. Answers how many were stored or updated.
+ */
+export async function importTreatments(c: Context<AppEnv>, items: unknown[]): Promise<number> {
+  const now = Date.now();
+  const prepared = items.map((raw, i) => prepareTreatment(raw, i, now)).flatMap((p) => (p.ok ? p.docs : []));
+  return (await upsertTreatments(c, prepared)).length;
+}

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { hba1cResults } from "../db/schema.ts";
-import { hba1cPercentFromMmolMol } from "../lib/units.ts";
+import { hba1cPercentFromMmolMol } from "../../vocabulary/units.ts";
 import { source } from "./fields.ts";
 import { defineRecordKind } from "./kind.ts";
 

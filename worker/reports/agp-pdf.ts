@@ -15,7 +15,7 @@
  */
 import { PDFDocument, PageSizes, StandardFonts, degrees, rgb, type Color, type PDFFont, type PDFPage } from "pdf-lib";
 import { GRI_ZONE_LIMITS } from "../../analytics/cgm/index.ts";
-import { MGDL_PER_MMOL, type GlucoseUnit } from "../lib/units.ts";
+import { MGDL_PER_MMOL, type GlucoseUnit } from "../../vocabulary/units.ts";
 import type { AgpReport } from "./agp-report.ts";
 
 const [PAGE_W, PAGE_H] = PageSizes.A4;

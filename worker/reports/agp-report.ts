@@ -1,7 +1,7 @@
 /**
  * @module worker/reports/agp-report
  * Everything the clinician AGP report shows, gathered for one user and period: the API's AGP
- * answer (percentiles by time of day and the consensus metrics, worker/pipeline/views.ts
+ * answer (percentiles by time of day and the consensus metrics, worker/insights/views.ts
  * `agpView`, so the report's numbers are the API's numbers), the traces of the most recent days,
  * and the daily carbohydrate and insulin totals from the meal and insulin records. Glucose in the
  * user's unit, days and times of day on the user's clock.
@@ -10,10 +10,10 @@ import { and, eq, gte, lt } from "drizzle-orm";
 import { dayNumberToIsoDate, localDayNumber, startOfLocalDay, toLocalMs } from "../../analytics/cgm/index.ts";
 import type { Db } from "../db/client.ts";
 import { insulinDoses, meals } from "../db/schema.ts";
-import type { GlucoseUnit } from "../lib/units.ts";
-import { readingsInRange } from "../repositories/insights.ts";
-import { agpView } from "../pipeline/views.ts";
-import { glucoseValue } from "../pipeline/sentences.ts";
+import type { GlucoseUnit } from "../../vocabulary/units.ts";
+import { readingsInRange } from "../insights/repository.ts";
+import { agpView } from "../insights/views.ts";
+import { glucoseValue } from "../insights/sentences.ts";
 
 const DAY_MS = 86_400_000;
 /** The consensus report shows the daily profiles of the most recent 14 days. */

@@ -4,7 +4,8 @@
  * links) and /api/v1/shared/{token} (what a share link opens).
  */
 import { z } from "@hono/zod-openapi";
-import { Agp } from "../schemas/insights.ts";
+import { GLUCOSE_UNITS } from "../../vocabulary/units.ts";
+import { Agp } from "../insights/schemas.ts";
 
 /** The report periods of the consensus report: 14 days (the minimum it asks for), 30 or 90. */
 export const REPORT_DAYS = [14, 30, 90] as const;
@@ -84,7 +85,7 @@ const nullableNum = z.number().nullable();
 export const AgpReportDoc = z
   .object({
     patient: z.object({ name: z.string() }),
-    unit: z.enum(["mg/dL", "mmol/L"]),
+    unit: z.enum(GLUCOSE_UNITS),
     timezone: z.string(),
     days: z.number().int(),
     first_date: z.string().openapi({ description: "First local date of the period" }),

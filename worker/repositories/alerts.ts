@@ -7,7 +7,7 @@ import { and, eq, gt, gte, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import * as t from "../db/schema.ts";
 import { userModels } from "../db/schema-models.ts";
-import type { GlucoseUnit } from "../lib/units.ts";
+import type { GlucoseUnit } from "../../vocabulary/units.ts";
 import { DEFAULT_ALERT_RULES, type AlertEventType, type AlertKind, type AlertLevel, type AlertRules } from "../schemas/alerts.ts";
 
 // ---------------------------------------------------------------------------------------------

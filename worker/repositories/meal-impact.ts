@@ -6,7 +6,7 @@
 import { and, asc, eq, gte, lt, ne, or, isNull } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { activities, meals, sleepSessions } from "../db/schema.ts";
-import { readingsInRange } from "./insights.ts";
+import { readingsInRange } from "../insights/repository.ts";
 
 const DAY_MS = 86_400_000;
 

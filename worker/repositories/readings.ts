@@ -7,7 +7,7 @@
 import { and, eq, gt, gte, inArray, lt, or } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { glucoseReadings as r, glucoseSources } from "../db/schema.ts";
-import { TREND_DIRECTIONS, trendFromCode, trendToCode, type TrendDirection } from "../lib/trend.ts";
+import { TREND_DIRECTIONS, trendFromCode, trendToCode, type TrendDirection } from "../../vocabulary/trend.ts";
 
 export interface NewReading {
   /** epoch ms */

@@ -6,7 +6,7 @@ import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import * as t from "../db/schema.ts";
 import type { PasswordHash } from "../lib/password.ts";
-import type { GlucoseUnit } from "../lib/units.ts";
+import type { GlucoseUnit } from "../../vocabulary/units.ts";
 
 export interface UserRecord {
   id: number;

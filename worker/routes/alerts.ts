@@ -31,7 +31,7 @@ import {
   type AlertEvent,
 } from "../schemas/alerts.ts";
 import { commonErrors, ErrorEnvelope, iso, jsonBody, jsonContent, listQuery, notFoundError } from "../schemas/common.ts";
-import { acknowledgeAlert, monitorState, openAlertStream, pushAlertRules, snoozeAlerts } from "../services/monitor.ts";
+import { acknowledgeAlert, monitorState, openAlertStream, pushAlertRules, snoozeAlerts } from "../monitor/client.ts";
 
 const security = [{ Bearer: [] }];
 const tags = ["Alerts"];

@@ -60,7 +60,7 @@ import {
 } from "../schemas/auth.ts";
 import { commonErrors, ErrorEnvelope, jsonBody, jsonContent } from "../schemas/common.ts";
 import { afterResponse, sendAddressTakenMail, sendMagicLinkMail, sendVerificationMail } from "../services/account-mail.ts";
-import { closeMonitors } from "../services/monitor.ts";
+import { closeMonitors } from "../monitor/client.ts";
 
 export const ACCESS_TTL_S = 15 * 60;
 /** Failed logins allowed per account and per client address within the throttle window. */

@@ -21,9 +21,8 @@ import { findUser } from "../repositories/users.ts";
 import { TicketResponse } from "../schemas/alerts.ts";
 import { commonErrors, iso, jsonContent, notFoundError } from "../schemas/common.ts";
 import { FollowedList } from "../schemas/sharing.ts";
-import { monitorStub } from "../services/monitor.ts";
-import { OWNER_ID_HEADER, OWNER_PUBLIC_ID_HEADER } from "../../durable/glucose-monitor.ts";
-import { FOLLOWER_ID_HEADER } from "../../durable/followers.ts";
+import { monitorStub } from "../monitor/client.ts";
+import { FOLLOWER_ID_HEADER, OWNER_ID_HEADER, OWNER_PUBLIC_ID_HEADER } from "../../vocabulary/monitor.ts";
 
 const security = [{ Bearer: [] }];
 const tags = ["Sharing"];

@@ -10,7 +10,7 @@ import { LIVE_HISTORY_MS, liveForecast, MAX_ORIGIN_AGE_MS, timeZoneMinuteOfDay, 
 import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { notFound } from "../lib/errors.ts";
-import { readingsInRange, userSettings } from "../repositories/insights.ts";
+import { readingsInRange, userSettings } from "../insights/repository.ts";
 import { loadForecastModel, type ForecastModelChoice } from "../repositories/models.ts";
 import { commonErrors, iso, jsonContent } from "../schemas/common.ts";
 import { Forecast, ForecastQuery } from "../schemas/forecast.ts";

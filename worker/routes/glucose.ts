@@ -6,8 +6,8 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, notFound, zodFields, type FieldError } from "../lib/errors.ts";
-import { toMgdl } from "../lib/units.ts";
-import { scheduleBackfill } from "../pipeline/backfill.ts";
+import { mgdlFrom } from "../../vocabulary/units.ts";
+import { scheduleBackfill } from "../insights/pipeline/backfill.ts";
 import {
   deleteReading,
   deleteReadingRange,
@@ -24,7 +24,7 @@ import {
 } from "../repositories/readings.ts";
 import { commonErrors, conflictError, IdParam, iso, jsonBody, jsonContent, listQuery, notFoundError, TimeQuery } from "../schemas/common.ts";
 import { BulkReadingsBody, BulkResult, DeleteRangeQuery, Reading, ReadingInput, ReadingList, ReadingPatch, Series, SeriesQuery } from "../schemas/glucose.ts";
-import { notifyMonitor } from "../services/monitor.ts";
+import { notifyMonitor } from "../monitor/client.ts";
 import { recordMetric } from "../lib/metrics.ts";
 
 const security = [{ Bearer: [] }];
@@ -42,7 +42,7 @@ const toApi = (x: StoredReading) => ({
 function toNew(input: z.output<typeof ReadingInput>): NewReading {
   return {
     time: input.time,
-    value: Math.round(toMgdl(input.value, input.unit) * 10) / 10,
+    value: Math.round(mgdlFrom(input.value, input.unit) * 10) / 10,
     source: input.source,
     trend: input.trend ?? null,
   };

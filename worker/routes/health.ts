@@ -9,7 +9,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv, Bindings } from "../env.ts";
 import { productionConfigProblems } from "../lib/config.ts";
 import { errorFields } from "../lib/log.ts";
-import { QUEUE_PROBE } from "../pipeline/messages.ts";
+import { QUEUE_PROBE } from "../insights/pipeline/messages.ts";
 import { jsonContent } from "../schemas/common.ts";
 import { shardBindings } from "../db/shards.ts";
 

@@ -44,6 +44,9 @@ import { ReadingInput } from "../schemas/glucose.ts";
 import { storeReadings } from "../services/ingest.ts";
 import { createParser, detectFormat, guessCsvMapping, InteropError, toWire, type CsvColumnMapping, type FormatId, type ParsedRow, type StreamParser } from "../../interop/index.ts";
 import { completeUtf8Length, restoreParser, snapshotParser } from "../../interop/resume.ts";
+import { base64ToBytes, bytesToBase64 } from "../../vocabulary/bytes.ts";
+import { isValidTimeZone } from "../../vocabulary/timezone.ts";
+import { mgdlFrom } from "../../vocabulary/units.ts";
 
 const FORMATS = ["auto", "dexcom-clarity", "libreview", "nightscout", "apple-health", "csv", "glucolens-json"] as const;
 type ImportFormat = (typeof FORMATS)[number];
@@ -113,7 +116,7 @@ class ImportRun {
     const p = ReadingInput.safeParse(body);
     if (!p.success) return this.reject(row, `glucose: ${p.error.issues.map((i) => `${i.path.join(".") || "value"} ${i.message}`).join("; ")}`);
     const flags = (body as { flags?: number | null }).flags ?? null;
-    const value = p.data.unit === "mmol/L" ? Math.round(p.data.value * 18.0182 * 10) / 10 : p.data.value;
+    const value = p.data.unit === "mmol/L" ? Math.round(mgdlFrom(p.data.value, p.data.unit) * 10) / 10 : p.data.value;
     this.glucose.push({ time: p.data.time, value, source: p.data.source, trend: p.data.trend ?? null, flags });
     if (this.glucose.length >= FLUSH_AT) await this.flush();
   }
@@ -221,11 +224,7 @@ function importOptions(c: Context<AppEnv>): ImportOptions {
   if (!FORMATS.includes(format)) throw invalid([{ path: "format", message: `must be one of ${FORMATS.join(", ")}` }]);
   const timezone = c.req.query("timezone");
   if (timezone !== undefined) {
-    try {
-      Intl.DateTimeFormat("en", { timeZone: timezone }).resolvedOptions();
-    } catch {
-      if (!/^[+-]\d\d:\d\d$|^UTC$/.test(timezone)) throw invalid([{ path: "timezone", message: "must be an IANA time zone such as Europe/London" }]);
-    }
+    if (!isValidTimeZone(timezone) && !/^[+-]\d\d:\d\d$|^UTC$/.test(timezone)) throw invalid([{ path: "timezone", message: "must be an IANA time zone such as Europe/London" }]);
   }
   let mapping: CsvColumnMapping | undefined;
   const rawMapping = c.req.query("mapping");
@@ -353,12 +352,6 @@ function partQuery(c: Context<AppEnv>, id: string): PartQuery {
   return { id, part, last: rawLast === "true" || rawLast === "1" };
 }
 
-const toBase64 = (bytes: Uint8Array) => {
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s);
-};
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
 
 /** Refuses the part with 413 naming the limit, after removing the upload's state (its parts, parser state, progress). */
 async function overLimit(c: Context<AppEnv>, id: string, code: string, message: string, path: string): Promise<never> {
@@ -398,7 +391,7 @@ async function importPart(c: Context<AppEnv>, q: PartQuery) {
   const run = new ImportRun(c, upload ? (JSON.parse(upload.totals) as RunTotals) : undefined);
   run.bytes += body.length;
   if (run.bytes > MAX_UPLOAD_BYTES) await overLimit(c, q.id, "upload_too_large", `An upload has at most ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB in all`, "body");
-  const carry = upload?.carry ? fromBase64(upload.carry) : new Uint8Array(0);
+  const carry = upload?.carry ? base64ToBytes(upload.carry) : new Uint8Array(0);
   const bytes = carry.length ? concat([carry, body]) : body;
   let format = (upload?.format ?? null) as FormatId | null;
   let parser: StreamParser | null = null;
@@ -434,7 +427,7 @@ async function importPart(c: Context<AppEnv>, q: PartQuery) {
   if (q.last && p) closeRun(run, p);
   const answer = { upload_id: q.id, part: q.part, done: q.last, next_part: q.last ? null : q.part + 1, ...run.result(format, q.last ? null : p) };
   const response = JSON.stringify(answer);
-  const progress: UploadProgress = { format, options: JSON.stringify(options), nextPart: q.part + 1, done: q.last, totals: JSON.stringify(run.totals()), carry: q.last ? "" : toBase64(rest) };
+  const progress: UploadProgress = { format, options: JSON.stringify(options), nextPart: q.part + 1, done: q.last, totals: JSON.stringify(run.totals()), carry: q.last ? "" : bytesToBase64(rest) };
   try {
     await saveUploadPart(db, userId, q.id, q.part, progress, sha256, response, q.last || !p ? null : state);
   } catch (err) {

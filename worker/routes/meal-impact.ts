@@ -12,7 +12,7 @@ import { predictMealFromHistory } from "../../analytics/meal-impact/index.ts";
 import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { notFound } from "../lib/errors.ts";
-import { userSettings } from "../repositories/insights.ts";
+import { userSettings } from "../insights/repository.ts";
 import { loadMealHistory } from "../repositories/meal-impact.ts";
 import { commonErrors, jsonBody, jsonContent } from "../schemas/common.ts";
 import { MealImpact, MealImpactBody } from "../schemas/forecast.ts";

@@ -8,7 +8,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, notFound, zodFields, type FieldError } from "../lib/errors.ts";
-import { scheduleBackfill } from "../pipeline/backfill.ts";
+import { scheduleBackfill } from "../insights/pipeline/backfill.ts";
 import type { RecordKind } from "../records/kind.ts";
 import { deleteRecord, getRecord, insertRecords, listRecords, updateRecord, type Row } from "../repositories/records.ts";
 import { commonErrors, conflictError, IdParam, jsonBody, jsonContent, listQuery, notFoundError } from "../schemas/common.ts";

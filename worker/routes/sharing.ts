@@ -11,26 +11,18 @@ import { getDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, notFound, unauthorized } from "../lib/errors.ts";
 import { sendMail } from "../lib/mail.ts";
-import { toMgdl, type GlucoseUnit } from "../lib/units.ts";
+import { isValidTimeZone } from "../../vocabulary/timezone.ts";
+import { mgdlFrom, type GlucoseUnit } from "../../vocabulary/units.ts";
 import { glucoseIn } from "../schemas/alerts.ts";
 import { acceptInvitation, createInvitation, endSharing, getEscalationMinutes, listAccessLog, listSharings, saveEscalationMinutes, updateFollowerPrefs, type FollowerPrefsInput, type SharingRow, type SharingView } from "../repositories/sharing.ts";
 import { findUser, type UserRecord } from "../repositories/users.ts";
 import { commonErrors, conflictError, ErrorEnvelope, iso, jsonBody, jsonContent, notFoundError } from "../schemas/common.ts";
 import { AccessLogList, CareSettings, CareSettingsInput, InvitationInput, PreferencesInput, Sharing, SharingList } from "../schemas/sharing.ts";
-import { monitorStub } from "../services/monitor.ts";
+import { monitorStub } from "../monitor/client.ts";
 
 const security = [{ Bearer: [] }];
 const tags = ["Sharing"];
 const SharingId = z.object({ id: z.uuid({ error: "is not a sharing id" }).openapi({ param: { name: "id", in: "path" }, example: "0b7d3c5e-3f7a-4a5e-9a56-8f0e7b1d2c3a" }) });
-
-/** Whether Intl knows the zone (it throws RangeError for unknown ones). */
-function isTimeZone(zone: string): boolean {
-  try {
-    return Boolean(new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone);
-  } catch {
-    return false;
-  }
-}
 
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
 const minutesOf = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
@@ -200,14 +192,14 @@ sharingRoutes.openapi(
     for (const key of ["low_threshold", "high_threshold"] as const) {
       const v = body[key];
       if (v === undefined) continue;
-      const mgdl = v === null ? null : toMgdl(v, unit);
+      const mgdl = v === null ? null : mgdlFrom(v, unit);
       if (mgdl !== null && !(mgdl >= 40 && mgdl <= 400)) fields.push({ path: key, message: unit === "mg/dL" ? "must be between 40 and 400 mg/dL" : "must be between 2.2 and 22.2 mmol/L" });
       prefs[key === "low_threshold" ? "lowThreshold" : "highThreshold"] = mgdl;
     }
     if (body.quiet_hours !== undefined) {
       const q = body.quiet_hours;
       if (q) {
-        if (!isTimeZone(q.timezone)) fields.push({ path: "quiet_hours.timezone", message: "is not an IANA time zone" });
+        if (!isValidTimeZone(q.timezone)) fields.push({ path: "quiet_hours.timezone", message: "is not an IANA time zone" });
         if (q.start === q.end) fields.push({ path: "quiet_hours.end", message: "must differ from start" });
       }
       prefs.quietStart = q ? minutesOf(q.start) : null;

@@ -27,8 +27,8 @@ import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { constantTimeEqual, randomToken, toHex } from "../lib/crypto.ts";
 import { ApiError, invalid, unauthorized, zodFields, type FieldError } from "../lib/errors.ts";
-import { TREND_DIRECTIONS, type TrendDirection } from "../lib/trend.ts";
-import { toMgdl } from "../lib/units.ts";
+import { TREND_DIRECTIONS, type TrendDirection } from "../../vocabulary/trend.ts";
+import { mgdlFrom } from "../../vocabulary/units.ts";
 import { findIdempotent, findUserByPublicId, getWebhookSecret, saveIdempotent, setWebhookSecret } from "../repositories/interop.ts";
 import type { NewReading } from "../repositories/readings.ts";
 import { ReadingInput } from "../schemas/glucose.ts";
@@ -102,7 +102,7 @@ function adapt(body: unknown, source: string): { readings: NewReading[]; fields:
     }
     const p = ReadingInput.safeParse(input);
     if (!p.success) return void fields.push(...zodFields(p.error, prefix));
-    readings.push({ time: p.data.time, value: Math.round(toMgdl(p.data.value, p.data.unit) * 10) / 10, source, trend: p.data.trend ?? null });
+    readings.push({ time: p.data.time, value: Math.round(mgdlFrom(p.data.value, p.data.unit) * 10) / 10, source, trend: p.data.trend ?? null });
   });
   return { readings, fields };
 }

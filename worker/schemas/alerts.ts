@@ -17,8 +17,8 @@
  * ```
  */
 import { z } from "zod";
-import { TREND_DIRECTIONS } from "../lib/trend.ts";
-import { MGDL_PER_MMOL, type GlucoseUnit } from "../lib/units.ts";
+import { TREND_DIRECTIONS } from "../../vocabulary/trend.ts";
+import { GLUCOSE_UNITS, MGDL_PER_MMOL, type GlucoseUnit } from "../../vocabulary/units.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Alerts
@@ -64,7 +64,7 @@ export const ALERT_LABEL: Record<AlertKind, string> = {
 export const SNOOZE_MINUTES = [15, 30, 60] as const;
 export const MAX_URGENT_LOW_SNOOZE_MINUTES = 30;
 
-export const GlucoseUnitSchema = z.enum(["mg/dL", "mmol/L"], { error: 'must be "mg/dL" or "mmol/L"' });
+export const GlucoseUnitSchema = z.enum(GLUCOSE_UNITS, { error: 'must be "mg/dL" or "mmol/L"' });
 export const Direction = z.enum(TREND_DIRECTIONS);
 
 /** Rate of change over the last 15 minutes (least squares) and its Dexcom-style arrow. */

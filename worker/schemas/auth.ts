@@ -1,13 +1,7 @@
 /** @module worker/schemas/auth — request and response shapes of /api/v1/auth. */
 import { z } from "@hono/zod-openapi";
-
-function isTimeZone(tz: string): boolean {
-  try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone !== "";
-  } catch {
-    return false;
-  }
-}
+import { isValidTimeZone } from "../../vocabulary/timezone.ts";
+import { GLUCOSE_UNITS } from "../../vocabulary/units.ts";
 
 export const Email = z
   .string()
@@ -26,10 +20,10 @@ export const Password = z
 export const TimeZone = z
   .string()
   .max(64)
-  .refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin")
+  .refine(isValidTimeZone, "must be an IANA time zone such as Europe/Berlin")
   .openapi({ example: "Europe/Berlin" });
 
-export const Unit = z.enum(["mg/dL", "mmol/L"], { error: 'must be "mg/dL" or "mmol/L"' }).openapi({ example: "mg/dL" });
+export const Unit = z.enum(GLUCOSE_UNITS, { error: 'must be "mg/dL" or "mmol/L"' }).openapi({ example: "mg/dL" });
 
 export const Name = z.string().trim().min(1, "must not be empty").max(100).openapi({ example: "Alex" });
 

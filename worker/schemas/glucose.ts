@@ -1,7 +1,7 @@
 /** @module worker/schemas/glucose — glucose reading shapes (`/api/v1/glucose/...`). */
 import { z } from "@hono/zod-openapi";
-import { TREND_DIRECTIONS } from "../lib/trend.ts";
-import { MGDL_PER_MMOL } from "../lib/units.ts";
+import { TREND_DIRECTIONS } from "../../vocabulary/trend.ts";
+import { MGDL_PER_MMOL } from "../../vocabulary/units.ts";
 import { TimeInput, TimeQuery } from "./common.ts";
 import { Unit } from "./auth.ts";
 

@@ -6,6 +6,7 @@
  * (test/worker/openapi-conformance.test.ts) validates every answer against them.
  */
 import { z } from "@hono/zod-openapi";
+import { GLUCOSE_UNITS } from "../../vocabulary/units.ts";
 import { recordKinds } from "../records/index.ts";
 
 const isoTime = z.string().openapi({ format: "date-time", example: "2024-05-01T07:30:00.000Z" });
@@ -110,7 +111,7 @@ export const NightscoutVerifyAuth = z
 
 export const WebhookDeliveryInput = z
   .object({
-    readings: z.array(z.object({ time: z.union([isoTime, z.number().int()]), value: z.number(), unit: z.enum(["mg/dL", "mmol/L"]).optional(), trend: z.string().optional() }).passthrough()).optional(),
+    readings: z.array(z.object({ time: z.union([isoTime, z.number().int()]), value: z.number(), unit: z.enum(GLUCOSE_UNITS).optional(), trend: z.string().optional() }).passthrough()).optional(),
     records: z.array(z.object({ systemTime: z.string(), value: z.number() }).passthrough()).optional().openapi({ description: "Dexcom EGV records" }),
   })
   .openapi("WebhookDeliveryInput", { example: { readings: [{ time: "2024-05-01T07:30:00Z", value: 112, unit: "mg/dL" }] } });

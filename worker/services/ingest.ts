@@ -7,10 +7,10 @@
 import type { Context } from "hono";
 import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
-import { scheduleBackfill } from "../pipeline/backfill.ts";
+import { scheduleBackfill } from "../insights/pipeline/backfill.ts";
 import { insertReadings, type NewReading } from "../repositories/readings.ts";
 import { recordMetric } from "../lib/metrics.ts";
-import { notifyMonitor } from "./monitor.ts";
+import { notifyMonitor } from "../monitor/client.ts";
 
 /** Stores readings for c.get("user"); returns how many were new (the rest were duplicates). */
 export async function storeReadings(c: Context<AppEnv>, readings: NewReading[]): Promise<number> {

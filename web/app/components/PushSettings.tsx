@@ -7,6 +7,7 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import type { loader as rootLoader } from "#app/root.tsx";
+import { useHydrated } from "#app/lib/use-hydrated.ts";
 
 type Status = "checking" | "unsupported" | "denied" | "off" | "on";
 
@@ -15,6 +16,7 @@ export function PushSettings() {
   const [status, setStatus] = useState<Status>("checking");
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
 
   const post = async (body: unknown) => {
     const res = await fetch("/resources/push", { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": csrf }, body: JSON.stringify(body) });
@@ -81,7 +83,11 @@ export function PushSettings() {
     <section className="card" aria-labelledby="push-heading" data-testid="push-settings">
       <h2 id="push-heading" className="card__title">Notifications on this device</h2>
       <p>
-        {status === "checking" && "Checking…"}
+        {/* Until the page runs its scripts (never, without JavaScript) the check cannot start: say why
+            nothing can be set here. Plain text rather than <noscript>, which browsers that merely
+            block scripts (site settings, extensions) do not show. */}
+        {status === "checking" && !hydrated && "Notifications need JavaScript: turn it on for this site to set them up on this device."}
+        {status === "checking" && hydrated && "Checking…"}
         {status === "unsupported" && "This browser cannot receive push notifications. Install GlucoLens to the home screen, or use a current Chrome, Edge, Firefox or Safari."}
         {status === "denied" && "Notifications are blocked for this site. Allow them in the browser's site settings, then reload."}
         {status === "off" && "Off: alerts show only while GlucoLens is open."}

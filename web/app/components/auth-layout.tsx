@@ -1,7 +1,8 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 
-/** Centered card used by /login, /login/magic and /register (no app navigation). */
+/** Centered card used by /login, /login/magic, /register and /verify-email (no app navigation). */
 export function AuthLayout({
   title,
   children,
@@ -29,5 +30,14 @@ export function AuthLayout({
       </main>
       {footer ? <footer className="auth__footer">{footer}</footer> : null}
     </div>
+  );
+}
+
+/** The error boundary of the signed-out pages: the error in the same card. */
+export function AuthErrorBoundary() {
+  return (
+    <AuthLayout>
+      <GeneralErrorBoundary />
+    </AuthLayout>
   );
 }

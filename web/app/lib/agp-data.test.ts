@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { agpPaths, agpYRange, bandPath, dailyTraces, hourTicks, linePath, type AgpColumns } from "./agp-data.ts";
+import { agpPaths, agpYRange, bandPath, dailyTraces, dayTraceFrame, hourTicks, linePath, type AgpColumns } from "./agp-data.ts";
 
 function cols(n: number, f: (i: number) => number | null): AgpColumns {
   const minute = Array.from({ length: n }, (_, i) => i * 15);
@@ -85,5 +85,20 @@ describe("dailyTraces", () => {
     const t0 = Date.parse("2026-01-01T00:00:00Z") / 1000;
     const [d] = dailyTraces({ t: [t0], v: [180.182] }, "2026-01-01", 1, "UTC", "mmol/L", { ...f, yMin: 2, yMax: 18 });
     expect(d!.path).toBe("M0,30");
+  });
+});
+
+describe("daily trace frame", () => {
+  it("40–300 mg/dL over the plot's height; the target band's edges by hand: 60 − (180 − 40) / 260 × 60 and 60 − (70 − 40) / 260 × 60", () => {
+    const { frame: f, target } = dayTraceFrame("mg/dL", { width: 240, height: 60 });
+    expect(f).toEqual({ width: 240, height: 60, yMin: 40, yMax: 300 });
+    expect(target).toEqual([27.7, 53.1]);
+  });
+
+  it("in mmol/L the same band sits at the same place (the frame is converted with it)", () => {
+    const { frame: f, target } = dayTraceFrame("mmol/L", { width: 240, height: 60 });
+    expect(f.yMin).toBeCloseTo(2.22, 2);
+    expect(f.yMax).toBeCloseTo(16.65, 2);
+    expect(target).toEqual([27.7, 53.1]);
   });
 });

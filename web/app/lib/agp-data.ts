@@ -180,3 +180,10 @@ export function hourTicks(everyHours: number, width: number): { label: string; x
   for (let h = 0; h <= 24; h += everyHours) out.push({ label: `${String(h).padStart(2, "0")}:00`, x: n1((h / 24) * width) });
   return out;
 }
+
+/** The frame of the small daily traces (40–300 mg/dL in `unit`) and the y of the target band's top and bottom in it. */
+export function dayTraceFrame(unit: GlucoseUnit, plot: { width: number; height: number }): { frame: Frame; target: [number, number] } {
+  const frame = { ...plot, yMin: convertGlucoseExact(40, unit), yMax: convertGlucoseExact(300, unit) };
+  const y = (mg: number) => Math.round((plot.height - ((convertGlucoseExact(mg, unit) - frame.yMin) / (frame.yMax - frame.yMin)) * plot.height) * 10) / 10;
+  return { frame, target: [y(TARGET_HIGH_MGDL), y(TARGET_LOW_MGDL)] };
+}

@@ -12,6 +12,7 @@
  * Token refresh is not done here; see `requireAuth` in session.server.ts.
  */
 import { z } from "zod";
+import { GLUCOSE_UNITS } from "../../../vocabulary/units.ts";
 import type { ServerEnv } from "./env.server.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -103,6 +104,9 @@ function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, code, message, fields);
 }
 
+/** What a signed-out form says when the API cannot be reached. */
+export const API_UNAVAILABLE_MESSAGE = "GlucoLens is temporarily unavailable. Try again in a minute.";
+
 /**
  * For loaders: rethrows an ApiError as a thrown Response with the same status, so the route's
  * ErrorBoundary shows "temporarily unavailable" (503) or "not found" (404) instead of a 500.
@@ -128,6 +132,8 @@ export interface ApiRequest<T> {
   query?: Record<string, string | number | undefined>;
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is, with its own content type (a file), instead of `body`. */
+  raw?: Blob;
   /** Access token, sent as `Authorization: Bearer …`. */
   token?: string;
   /** Validates the success body. Without it the body is returned unchecked (or null for 204). */
@@ -148,21 +154,22 @@ const TIMEOUT_MS = 10_000;
 export async function apiRequest<T = unknown>(
   env: ServerEnv,
   path: string,
-  { method = "GET", query, body, token, schema, signal }: ApiRequest<T> = {},
+  { method = "GET", query, body, raw, token, schema, signal }: ApiRequest<T> = {},
 ): Promise<T> {
   const url = new URL(path, `${env.apiUrl}/`);
   for (const [k, v] of Object.entries(query ?? {})) {
     if (v !== undefined) url.searchParams.set(k, String(v));
   }
   const headers = new Headers({ Accept: "application/json" });
-  if (body !== undefined) headers.set("Content-Type", "application/json");
+  if (raw) headers.set("Content-Type", raw.type || "application/octet-stream");
+  else if (body !== undefined) headers.set("Content-Type", "application/json");
   if (token) headers.set("Authorization", `Bearer ${token}`);
   if (env.clientIp) headers.set("CF-Connecting-IP", env.clientIp);
 
   const init: RequestInit = {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     signal: signal ?? AbortSignal.timeout(TIMEOUT_MS),
   };
 
@@ -213,7 +220,7 @@ export const userSchema = z.looseObject({
   email_verified: z.boolean().optional(),
   name: z.string(),
   timezone: z.string(),
-  unit: z.enum(["mg/dL", "mmol/L"]),
+  unit: z.enum(GLUCOSE_UNITS),
 });
 export type ApiUser = z.infer<typeof userSchema>;
 
@@ -370,7 +377,7 @@ const metricsSchema = z
   .nullable();
 
 export const insightsDashboardSchema = z.looseObject({
-  unit: z.enum(["mg/dL", "mmol/L"]),
+  unit: z.enum(GLUCOSE_UNITS),
   period_days: z.number(),
   current: z.looseObject({ start: z.string(), end: z.string(), metrics: metricsSchema }),
   previous: z.looseObject({ start: z.string(), end: z.string(), metrics: metricsSchema }),
@@ -381,7 +388,7 @@ export type InsightsDashboard = z.infer<typeof insightsDashboardSchema>;
 
 const nullableNums = z.array(z.number().nullable());
 export const agpSchema = z.looseObject({
-  unit: z.enum(["mg/dL", "mmol/L"]),
+  unit: z.enum(GLUCOSE_UNITS),
   days: z.number(),
   start: z.string(),
   end: z.string(),
@@ -400,7 +407,7 @@ export const agpSchema = z.looseObject({
 /** `GET /api/v1/shared/{token}/agp`: the AGP report a clinician's share link opens. */
 export const sharedReportSchema = z.looseObject({
   patient: z.looseObject({ name: z.string() }),
-  unit: z.enum(["mg/dL", "mmol/L"]),
+  unit: z.enum(GLUCOSE_UNITS),
   timezone: z.string(),
   days: z.number(),
   first_date: z.string(),
@@ -452,7 +459,7 @@ const ruleValue = z.looseObject({ enabled: z.boolean(), value: z.number() });
 const ruleRate = z.looseObject({ enabled: z.boolean(), rate: z.number() });
 /** `GET /api/v1/alerts/settings`, in the user's unit (worker/schemas/alerts.ts `AlertSettings`). */
 export const alertSettingsSchema = z.looseObject({
-  unit: z.enum(["mg/dL", "mmol/L"]),
+  unit: z.enum(GLUCOSE_UNITS),
   urgent_low: ruleValue,
   low: ruleValue,
   high: ruleValue,
@@ -509,10 +516,10 @@ export function websocketOrigin(env: ServerEnv): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Insights (issue 5, /insights) and bulk uploads (/upload). Shapes: worker/schemas/insights.ts.
+// Insights (issue 5, /insights) and bulk uploads (/upload). Shapes: worker/insights/schemas.ts.
 
 const jobRef = z.looseObject({ id: z.string(), finished_at: z.string(), period: z.looseObject({ start: z.string(), end: z.string(), days: z.number() }) }).nullable();
-const glucoseUnit = z.enum(["mg/dL", "mmol/L"]);
+const glucoseUnit = z.enum(GLUCOSE_UNITS);
 
 export const correlationsSchema = z.looseObject({
   job: jobRef,
@@ -647,7 +654,18 @@ export const insightsApi = {
   trigger: (env: ServerEnv, token: string) => apiRequest(env, "/api/v1/insights/trigger-analysis", { method: "POST", token, body: {}, schema: triggerSchema }),
 };
 
+/** `POST /api/v1/imports`: what the page shows of the answer. */
+export const importResultSchema = z.looseObject({
+  imported: z.number(),
+  duplicates: z.number(),
+  rejected_total: z.number(),
+  by_type: z.record(z.string(), z.looseObject({ imported: z.number(), duplicates: z.number(), rejected: z.number().optional() })),
+});
+
 export const uploadApi = {
+  /** A whole export file, parsed by the API (`format` and the device clock's `timezone`). */
+  importFile: (env: ServerEnv, token: string, query: { format: string; timezone: string }, file: Blob) =>
+    apiRequest(env, "/api/v1/imports", { method: "POST", token, query, raw: file, schema: importResultSchema, signal: AbortSignal.timeout(60_000) }),
   /** One chunk to a bulk endpoint (`path` from upload-chunks.ts bulkEndpoint). Bulk bodies may take longer than the default timeout. */
   bulk: (env: ServerEnv, token: string, path: string, key: "readings" | "items", items: unknown[]) =>
     apiRequest(env, path, { method: "POST", token, body: { [key]: items }, schema: bulkResultSchema, signal: AbortSignal.timeout(60_000) }),

@@ -6,6 +6,7 @@
  * cross-site posts; the token also covers same-site subdomains and older browsers.
  */
 import type { Session } from "@remix-run/cloudflare";
+import { bytesToBase64Url } from "../../../vocabulary/bytes.ts";
 
 /** Name of the hidden form field. */
 export const CSRF_FIELD = "csrf";
@@ -14,9 +15,7 @@ const SESSION_KEY = "csrf";
 /** 32 random bytes, base64url. */
 export function generateCsrfToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return bytesToBase64Url(bytes);
 }
 
 /**

@@ -5,6 +5,7 @@
  * form shows each message next to its input.
  */
 import { z } from "zod";
+import { GLUCOSE_UNITS } from "../../../vocabulary/units.ts";
 import { isValidTimeZone, PASSWORD_MAX, PASSWORD_MIN } from "./validation.ts";
 
 export type FieldErrors = Partial<Record<string, string[]>>;
@@ -65,5 +66,5 @@ export const registerSchema = z.object({
   timezone: z
     .string({ error: "Choose your time zone" })
     .refine(isValidTimeZone, { error: "Choose a time zone from the list" }),
-  unit: z.enum(["mg/dL", "mmol/L"], { error: "Choose mg/dL or mmol/L" }),
+  unit: z.enum(GLUCOSE_UNITS, { error: "Choose mg/dL or mmol/L" }),
 });

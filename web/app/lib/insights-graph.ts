@@ -12,7 +12,7 @@
  * small (≤ ~12 nodes), and two columns read better than a force layout.
  */
 
-/** Glucose variables of the pipeline (worker/pipeline/factors.ts TargetKey). */
+/** Glucose variables of the pipeline (worker/insights/pipeline/factors.ts TargetKey). */
 export const GLUCOSE_VARIABLES: ReadonlySet<string> = new Set(["mean_glucose", "morning_glucose", "time_in_range", "glucose_cv"]);
 
 export interface GraphInput {

@@ -9,7 +9,7 @@
  * the cheap structural check in {@link parseServerMessage} instead).
  */
 import type { Alert, AlertKind, ClientMessage, ServerMessage } from "../../../worker/schemas/alerts.ts";
-import { MGDL_PER_MMOLL, type GlucoseUnit } from "./units.ts";
+import { mgdlFrom, roundTo, type GlucoseUnit } from "../../../vocabulary/units.ts";
 
 export type { Alert, AlertKind, ClientMessage, ServerMessage };
 
@@ -43,7 +43,7 @@ export function initialLiveState(latest: LiveLatest | null): LiveState {
 
 /** A value in the message's unit as mg/dL (one decimal is enough to round-trip mmol/L). */
 export function toMgdl(value: number, unit: GlucoseUnit): number {
-  return unit === "mmol/L" ? Math.round(value * MGDL_PER_MMOLL * 10) / 10 : value;
+  return unit === "mmol/L" ? roundTo(mgdlFrom(value, unit), 1) : value;
 }
 
 const NO_TREND = new Set(["NOT COMPUTABLE", "RATE OUT OF RANGE", "NONE"]);

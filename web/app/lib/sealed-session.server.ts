@@ -13,6 +13,7 @@
  * and every loader that calls the API, the app shell's included, then sends the copy to /login.
  */
 import { createCookie, createSession, type CookieOptions, type SessionData, type SessionStorage } from "@remix-run/cloudflare";
+import { base64ToBytes, bytesToBase64Url } from "../../../vocabulary/bytes.ts";
 
 const IV_BYTES = 12;
 /** Browsers drop larger cookies; Remix's own cookie storage refuses them the same way. */
@@ -38,19 +39,13 @@ function keyFor(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-const toBase64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
 
 /** `iv.ciphertext`, both base64url. */
 export async function seal(data: unknown, secret: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const plain = new TextEncoder().encode(JSON.stringify(data));
   const cipher = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await keyFor(secret), plain));
-  return `${toBase64Url(iv)}.${toBase64Url(cipher)}`;
+  return `${bytesToBase64Url(iv)}.${bytesToBase64Url(cipher)}`;
 }
 
 /** The sealed value's data, or null when it was not sealed with this secret or was changed. */
@@ -58,7 +53,7 @@ export async function unseal(value: string, secret: string): Promise<unknown> {
   const [iv, cipher, extra] = value.split(".");
   if (!iv || !cipher || extra !== undefined) return null;
   try {
-    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64Url(iv) }, await keyFor(secret), fromBase64Url(cipher));
+    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: base64ToBytes(iv) }, await keyFor(secret), base64ToBytes(cipher));
     return JSON.parse(new TextDecoder().decode(plain));
   } catch {
     return null;

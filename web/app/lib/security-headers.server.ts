@@ -11,13 +11,12 @@
  *   `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin`, a Permissions-Policy that
  *   turns off sensors the site never uses, and in production HSTS and `upgrade-insecure-requests`.
  */
+import { bytesToBase64 } from "../../../vocabulary/bytes.ts";
 
 /** 16 random bytes, base64: a CSP nonce (one per response, never reused). */
 export function createNonce(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin);
+  return bytesToBase64(bytes);
 }
 
 export interface SecurityHeaderOptions {

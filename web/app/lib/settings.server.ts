@@ -3,6 +3,7 @@
  * zod schemas of the /settings forms: profile, change password, delete account.
  */
 import { z } from "zod";
+import { GLUCOSE_UNITS } from "../../../vocabulary/units.ts";
 import { isValidTimeZone, PASSWORD_MAX, PASSWORD_MIN } from "./validation.ts";
 
 export const profileSchema = z.object({
@@ -14,7 +15,7 @@ export const profileSchema = z.object({
   timezone: z
     .string({ error: "Choose your time zone" })
     .refine(isValidTimeZone, { error: "Choose a time zone from the list" }),
-  unit: z.enum(["mg/dL", "mmol/L"], { error: "Choose mg/dL or mmol/L" }),
+  unit: z.enum(GLUCOSE_UNITS, { error: "Choose mg/dL or mmol/L" }),
 });
 
 export const changePasswordSchema = z
@@ -138,4 +139,18 @@ export const uploaderNameSchema = z.object({
 
 export const uploaderIdSchema = z.object({
   id: z.string({ error: "Which uploader?" }).regex(/^\d{1,12}$/, { error: "Which uploader?" }),
+});
+
+/** The clinician report link form: the report's period and how long the link works. */
+export const shareCreateSchema = z.object({
+  days: z.enum(["14", "30", "90"], { error: "Choose 14, 30 or 90 days" }).transform(Number),
+  expires_in_days: z.coerce
+    .number({ error: "Enter a number of days from 1 to 90" })
+    .int({ error: "Enter a whole number of days" })
+    .min(1, { error: "A link works for at least 1 day" })
+    .max(90, { error: "A link works for at most 90 days" }),
+});
+
+export const shareIdSchema = z.object({
+  id: z.string({ error: "Which link?" }).min(1, { error: "Which link?" }).max(64, { error: "Which link?" }),
 });

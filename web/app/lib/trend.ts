@@ -3,14 +3,7 @@
  * CGM trend directions (Dexcom's names, which the API passes through) as arrows and words.
  */
 
-export type TrendDirection =
-  | "DoubleUp"
-  | "SingleUp"
-  | "FortyFiveUp"
-  | "Flat"
-  | "FortyFiveDown"
-  | "SingleDown"
-  | "DoubleDown";
+import { isMovingDirection, TREND_ARROWS, type MovingDirection } from "../../../vocabulary/trend.ts";
 
 interface TrendInfo {
   arrow: string;
@@ -18,14 +11,15 @@ interface TrendInfo {
   label: string;
 }
 
-const TRENDS: Record<TrendDirection, TrendInfo> = {
-  DoubleUp: { arrow: "⇈", label: "Rising quickly" },
-  SingleUp: { arrow: "↑", label: "Rising" },
-  FortyFiveUp: { arrow: "↗", label: "Rising slowly" },
-  Flat: { arrow: "→", label: "Steady" },
-  FortyFiveDown: { arrow: "↘", label: "Falling slowly" },
-  SingleDown: { arrow: "↓", label: "Falling" },
-  DoubleDown: { arrow: "⇊", label: "Falling quickly" },
+/** Spoken/written description of each movement, for screen readers and the visible caption. */
+const LABELS: Record<MovingDirection, string> = {
+  DoubleUp: "Rising quickly",
+  SingleUp: "Rising",
+  FortyFiveUp: "Rising slowly",
+  Flat: "Steady",
+  FortyFiveDown: "Falling slowly",
+  SingleDown: "Falling",
+  DoubleDown: "Falling quickly",
 };
 
 /**
@@ -37,6 +31,5 @@ const TRENDS: Record<TrendDirection, TrendInfo> = {
  * trendInfo("NotComputable"); // null
  */
 export function trendInfo(trend: string | null | undefined): TrendInfo | null {
-  if (!trend) return null;
-  return Object.hasOwn(TRENDS, trend) ? TRENDS[trend as TrendDirection] : null;
+  return isMovingDirection(trend) ? { arrow: TREND_ARROWS[trend], label: LABELS[trend] } : null;
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { MGDL_PER_MMOL } from "../../../vocabulary/units.ts";
 import {
   classifyGlucose,
   convertGlucose,
   convertGlucoseExact,
   formatGlucose,
   isGlucoseUnit,
-  MGDL_PER_MMOLL,
 } from "./units.ts";
 
 describe("convertGlucose", () => {
@@ -23,7 +23,7 @@ describe("convertGlucose", () => {
   });
 
   it("round-trips a mmol/L value through the factor", () => {
-    expect(convertGlucose(5.5 * MGDL_PER_MMOLL, "mmol/L")).toBe(5.5);
+    expect(convertGlucose(5.5 * MGDL_PER_MMOL, "mmol/L")).toBe(5.5);
   });
 });
 

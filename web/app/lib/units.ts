@@ -5,23 +5,14 @@
  * (low / in range / high) is always done on the mg/dL value.
  */
 
-export type GlucoseUnit = "mg/dL" | "mmol/L";
+import { RANGE_MGDL } from "../../../vocabulary/ranges.ts";
+import { GLUCOSE_UNITS, isGlucoseUnit, mgdlIn, roundTo, type GlucoseUnit } from "../../../vocabulary/units.ts";
 
-export const GLUCOSE_UNITS: readonly GlucoseUnit[] = ["mg/dL", "mmol/L"];
-
-/**
- * mg/dL per mmol/L for glucose: the molar mass of glucose (180.156 g/mol) divided by 10.
- * The same factor the API uses, so round trips agree.
- */
-export const MGDL_PER_MMOLL = 18.0182;
+export { GLUCOSE_UNITS, isGlucoseUnit, type GlucoseUnit };
 
 /** Target range of the international consensus on time in range (Battelino 2019), mg/dL. */
-export const TARGET_LOW_MGDL = 70;
-export const TARGET_HIGH_MGDL = 180;
-
-export function isGlucoseUnit(value: unknown): value is GlucoseUnit {
-  return value === "mg/dL" || value === "mmol/L";
-}
+export const TARGET_LOW_MGDL = RANGE_MGDL.low;
+export const TARGET_HIGH_MGDL = RANGE_MGDL.high;
 
 /**
  * Converts a mg/dL value to `unit`, rounded the way it is displayed: whole mg/dL, or mmol/L
@@ -32,7 +23,7 @@ export function isGlucoseUnit(value: unknown): value is GlucoseUnit {
  * convertGlucose(99.6, "mg/dL"); // 100
  */
 export function convertGlucose(mgdl: number, unit: GlucoseUnit): number {
-  if (unit === "mmol/L") return Math.round((mgdl / MGDL_PER_MMOLL) * 10) / 10;
+  if (unit === "mmol/L") return roundTo(mgdlIn(mgdl, unit), 1);
   return Math.round(mgdl);
 }
 
@@ -41,7 +32,7 @@ export function convertGlucose(mgdl: number, unit: GlucoseUnit): number {
  * a smooth trace into steps).
  */
 export function convertGlucoseExact(mgdl: number, unit: GlucoseUnit): number {
-  return unit === "mmol/L" ? mgdl / MGDL_PER_MMOLL : mgdl;
+  return mgdlIn(mgdl, unit);
 }
 
 /**

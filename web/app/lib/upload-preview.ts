@@ -5,6 +5,7 @@
  * unit, how times were read). Pure, browser-safe.
  */
 import type { FormatId, ParsedRow, ParseReport, RecordKind } from "../../../interop/index.ts";
+import { MGDL_PER_MMOL } from "../../../vocabulary/units.ts";
 import { isoInZone } from "./records.ts";
 
 export interface UploadSource {
@@ -125,7 +126,7 @@ export function describeTimes(report: Pick<ParseReport, "time_zone">): string {
 /** The unit line: "mg/dL (stored as written)" / "mmol/L (converted to mg/dL × 18.0182)". */
 export function describeUnit(unit: ParseReport["unit"]): string {
   if (unit === null) return "No glucose unit (the file has no glucose readings or does not say).";
-  return unit === "mg/dL" ? "mg/dL" : "mmol/L (stored as mg/dL, × 18.0182; shown in your unit)";
+  return unit === "mg/dL" ? "mg/dL" : `mmol/L (stored as mg/dL, × ${MGDL_PER_MMOL}; shown in your unit)`;
 }
 
 /**

@@ -4,21 +4,14 @@
  * forms.server.ts. Kept free of zod so importing a constant into a component does not ship
  * zod to the browser.
  */
+import { isValidTimeZone } from "../../../vocabulary/timezone.ts";
 
 /** The API's password rule: at least 10 characters. */
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 128;
 
 /** True for a name that `Intl` knows, e.g. "Europe/Berlin" or "UTC". */
-export function isValidTimeZone(tz: string): boolean {
-  if (!tz) return false;
-  try {
-    // Throws RangeError for an unknown zone.
-    return new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone !== "";
-  } catch {
-    return false;
-  }
-}
+export { isValidTimeZone };
 
 /** IANA zone names for a picker, with UTC first. */
 export function listTimeZones(): string[] {

@@ -31,6 +31,8 @@ import {
   type Reading,
   type TimeWindow,
 } from "#app/lib/api.server.ts";
+import { BRIDGE_KIND_LABEL } from "#app/lib/bridges.ts";
+import { bridgesApi } from "#app/lib/bridges.server.ts";
 import { forecastOverlay } from "#app/lib/forecast-data.ts";
 import { iobCobSchema, onBoard } from "#app/lib/iob-cob.ts";
 import { visibleAlerts, type LiveLatest } from "#app/lib/live-state.ts";
@@ -70,7 +72,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const spanWindow: TimeWindow = { start: iso(startSec - SPAN_LOOKBACK_S), end: iso(endSec) };
 
   // One readings call covers both the latest value and the chart (hours ≤ 24).
-  const [readingsPage, meals, insulin, activities, sleep, summary, forecast, iobCob] = await Promise.all([
+  const [readingsPage, meals, insulin, activities, sleep, summary, forecast, iobCob, bridges] = await Promise.all([
     auth
       .call((token, env) =>
         dataApi.readings(env, token, { start: iso(endSec - LATEST_LOOKBACK_S), end: iso(endSec) }),
@@ -99,6 +101,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         console.warn("dashboard: IOB/COB unavailable:", err instanceof Error ? err.message : err);
         return null;
       }),
+    // Bridges whose vendor refused the login: a notice linking to /settings/bridges.
+    optional(auth, "bridges", (token, env) => bridgesApi.list(env, token)),
   ]);
 
   const all = readingsPage.items;
@@ -117,6 +121,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       unit,
       timezone,
       nowMs,
+      refusedBridges: (bridges?.items ?? []).filter((b) => b.status === "login_refused").map((b) => BRIDGE_KIND_LABEL[b.kind]),
       startSec,
       endSec,
       latest: latestReading
@@ -238,6 +243,13 @@ export default function Dashboard() {
           <button type="button" className="button button--ghost button--small" onClick={live.dismissError}>
             Dismiss
           </button>
+        </p>
+      ) : null}
+      {d.refusedBridges.length ? (
+        <p className="notice notice--warning" role="alert" data-testid="bridge-login-refused">
+          <span aria-hidden="true">⚠ </span>
+          {d.refusedBridges.join(", ")} refused the login, so no new readings are coming from {d.refusedBridges.length === 1 ? "it" : "them"}.{" "}
+          <Link to="/settings/bridges">Update the credentials</Link>
         </p>
       ) : null}
       <div className="dashboard__head">

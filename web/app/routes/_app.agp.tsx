@@ -10,16 +10,14 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/clo
 import { Link, useLoaderData } from "@remix-run/react";
 import { AGP_PLOT, AgpChart, DAY_PLOT, DailyTraces } from "#app/components/AgpChart.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
-import { agpPaths, dailyTraces } from "#app/lib/agp-data.ts";
+import { AgpStatistics, GriSection } from "#app/components/AgpSections.tsx";
+import { agpPaths, dailyTraces, dayTraceFrame } from "#app/lib/agp-data.ts";
 import { agpSchema, apiRequest, insightsDashboardSchema, rethrowAsResponse } from "#app/lib/api.server.ts";
 import { agpMetricRows, tirSegments, type ConsensusMetrics } from "#app/lib/metrics.ts";
 import { addDays, zonedDate, zonedMidnight } from "#app/lib/records.ts";
 import { glucoseSeries } from "#app/lib/records.server.ts";
 import { requireAuth } from "#app/lib/session.server.ts";
 import { pickLocale } from "#app/lib/time.ts";
-import { convertGlucoseExact, TARGET_HIGH_MGDL, TARGET_LOW_MGDL } from "#app/lib/units.ts";
-import { TimeInRangeBar } from "#app/components/TimeInRangeBar.tsx";
-import { GriChart, TightRange } from "#app/components/GriChart.tsx";
 
 export const meta: MetaFunction = () => [{ title: "AGP report · GlucoLens" }];
 
@@ -51,8 +49,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
   // The AGP answer's own metrics are of exactly the report's days; the dashboard's are a fallback.
   const metrics = (agp.metrics ?? summary.current.metrics) as ConsensusMetrics | null;
-  const dayFrame = { ...DAY_PLOT, yMin: convertGlucoseExact(40, unit), yMax: convertGlucoseExact(300, unit) };
-  const dayY = (mg: number) => Math.round((DAY_PLOT.height - ((convertGlucoseExact(mg, unit) - dayFrame.yMin) / (dayFrame.yMax - dayFrame.yMin)) * DAY_PLOT.height) * 10) / 10;
+  const { frame: dayFrame, target: dayTarget } = dayTraceFrame(unit, DAY_PLOT);
   const fmt = new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" });
   const range = new Intl.DateTimeFormat(locale, { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
   const traces = dailyTraces(series, firstDate, days, timezone, unit, dayFrame);
@@ -71,7 +68,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       // The clinician PDF comes in the consensus periods: 14, 30 or 90 days.
       pdfDays: [14, 30, 90].includes(days) ? days : 14,
       traces: traces.map((t) => ({ ...t, label: fmt.format(new Date(`${t.date}T12:00:00Z`)) })),
-      dayTarget: [dayY(TARGET_HIGH_MGDL), dayY(TARGET_LOW_MGDL)] as [number, number],
+      dayTarget,
     },
     { headers: await auth.headers() },
   );
@@ -134,51 +131,13 @@ export default function AgpReport() {
               Glucose statistics and targets
             </h2>
             {d.rows && d.segments ? (
-              <div className="agp__metrics">
-                <table className="metrics-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">Metric</th>
-                      <th scope="col">Value</th>
-                      <th scope="col">Goal</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.rows.map((r) => (
-                      <tr key={r.label}>
-                        <th scope="row">{r.label}</th>
-                        <td className="num">{r.value}</td>
-                        <td>
-                          {r.target}
-                          {r.met === null ? null : (
-                            <span className={r.met ? "goal goal--met" : "goal goal--missed"}>
-                              {" "}
-                              <span aria-hidden="true">{r.met ? "✓" : "✗"}</span> {r.met ? "met" : "not met"}
-                            </span>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-                <div>
-                  <TimeInRangeBar segments={d.segments} caption="Time in ranges" />
-                  {d.metrics?.tight_range_percent === undefined ? null : <TightRange percent={d.metrics.tight_range_percent} unit={d.unit} />}
-                </div>
-              </div>
+              <AgpStatistics rows={d.rows} segments={d.segments} metrics={d.metrics} unit={d.unit} />
             ) : (
               <p className="muted">Too few readings for the statistics.</p>
             )}
           </section>
 
-          {d.metrics?.gri !== undefined && d.metrics.gri_zone && d.metrics.gri_hypo !== undefined && d.metrics.gri_hyper !== undefined ? (
-            <section className="card agp__section" aria-labelledby="gri-heading">
-              <h2 id="gri-heading" className="card__title">
-                Glycemia risk index
-              </h2>
-              <GriChart m={{ gri: d.metrics.gri, gri_zone: d.metrics.gri_zone, gri_hypo: d.metrics.gri_hypo, gri_hyper: d.metrics.gri_hyper }} />
-            </section>
-          ) : null}
+          <GriSection metrics={d.metrics} />
 
           <section className="card agp__section" aria-labelledby="profile-heading">
             <h2 id="profile-heading" className="card__title">

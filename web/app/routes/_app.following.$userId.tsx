@@ -11,6 +11,7 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { apiRequest, rethrowAsResponse } from "#app/lib/api.server.ts";
 import { requireAuth } from "#app/lib/session.server.ts";
+import { movementArrow } from "../../../vocabulary/trend.ts";
 
 const followedSchema = z.looseObject({ items: z.array(z.looseObject({ user_id: z.string(), name: z.string() })) });
 const stateSchema = z.looseObject({
@@ -21,8 +22,6 @@ const stateSchema = z.looseObject({
   active_alerts: z.array(z.looseObject({ id: z.string(), level: z.string(), message: z.string(), acknowledged_at: z.string().nullable() })),
 });
 const readingsSchema = z.looseObject({ items: z.array(z.looseObject({ id: z.string(), time: z.string(), value: z.number() })) });
-
-const ARROWS: Record<string, string> = { DoubleUp: "⇈", SingleUp: "↑", FortyFiveUp: "↗", Flat: "→", FortyFiveDown: "↘", SingleDown: "↓", DoubleDown: "⇊" };
 
 export const meta: MetaFunction<typeof loader> = ({ data: page }) => [{ title: page ? `${page.name} — GlucoLens` : "Following — GlucoLens" }];
 
@@ -62,7 +61,7 @@ export default function FollowingRoute() {
         </h2>
         {current ? (
           <p className="live-value" data-testid="followed-value">
-            <strong>{current.value}</strong> {current.unit} {ARROWS[state.trend.direction] ?? ""}{" "}
+            <strong>{current.value}</strong> {current.unit} {movementArrow(state.trend.direction) ?? ""}{" "}
             <span className="hint">{state.minutes_since_last === 0 ? "just now" : `${state.minutes_since_last} min ago`}</span>
           </p>
         ) : (

@@ -186,7 +186,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const auth = await requireAuth(request, context);
   const formData = await request.formData();
   validateCsrf(formData, auth.session);
-  const kind = requireKind(formData.get("kind"));
+  const kind = requireKind(formData.get("record_kind"));
   const id = String(formData.get("id") ?? "");
   if (!/^[\w-]{1,40}$/.test(id)) throw new Response("Unknown record.", { status: 400 });
   const intent = formData.get("intent");
@@ -427,7 +427,7 @@ function RecordTable({
 }) {
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
-  const busy = navigation.state === "submitting" && navigation.formData?.get("kind") === kind.key;
+  const busy = navigation.state === "submitting" && navigation.formData?.get("record_kind") === kind.key;
   const columns = kind.fields.filter((f) => !f.hideInTable);
   const headingId = `${kind.key}-heading`;
   const cancel = `${cleanSearch(new URLSearchParams(search)) || "?"}#${kind.key}`;
@@ -476,7 +476,7 @@ function RecordTable({
                       <td colSpan={columns.length + 1}>
                         <Form method="post" className="form form--inline" noValidate preventScrollReset>
                           <CsrfInput />
-                          <input type="hidden" name="kind" value={kind.key} />
+                          <input type="hidden" name="record_kind" value={kind.key} />
                           <input type="hidden" name="id" value={row.id} />
                           <p className="record-table__what">Editing: {row.description}</p>
                           <FormErrors errors={errors?.formErrors} />
@@ -506,7 +506,7 @@ function RecordTable({
                       <td colSpan={columns.length + 1}>
                         <Form method="post" className="confirm" preventScrollReset>
                           <CsrfInput />
-                          <input type="hidden" name="kind" value={kind.key} />
+                          <input type="hidden" name="record_kind" value={kind.key} />
                           <input type="hidden" name="id" value={row.id} />
                           <p id={`confirm-${row.id}`}>
                             <strong>Delete this {kind.noun}?</strong> {row.description}. This can't be undone.

@@ -66,7 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const auth = await requireAuth(request, context);
   const formData = await request.formData();
   validateCsrf(formData, auth.session);
-  const kind = requireKind(formData.get("kind"));
+  const kind = requireKind(formData.get("record_kind"));
   const values = Object.fromEntries(kind.fields.map((f) => [f.name, String(formData.get(f.name) ?? "")]));
   const parsed = parseRecordForm(kind, formData, auth.user.timezone, "create");
   if (!parsed.success) {
@@ -96,7 +96,7 @@ export default function LogRoute() {
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const kind = recordKind(d.kind) ?? RECORD_KINDS[0]!;
-  const submitting = navigation.state === "submitting" && navigation.formData?.get("kind") === kind.key;
+  const submitting = navigation.state === "submitting" && navigation.formData?.get("record_kind") === kind.key;
   const switching = navigation.state === "loading" && navigation.location.pathname === "/log";
   const own = actionData && actionData.kind === kind.key ? actionData : undefined;
   const defaults: Record<string, string> = {};
@@ -140,7 +140,7 @@ export default function LogRoute() {
           ) : null}
           <Form method="post" className="form" noValidate key={`${kind.key}-${d.saved ?? ""}`}>
             <CsrfInput />
-            <input type="hidden" name="kind" value={kind.key} />
+            <input type="hidden" name="record_kind" value={kind.key} />
             <FormErrors errors={own?.formErrors} />
             <RecordFields kind={kind} idPrefix={`log-${kind.key}`} values={values} errors={own?.fieldErrors} unit={d.unit} />
             <button type="submit" className="button button--primary" disabled={submitting}>

@@ -5,7 +5,10 @@
  * data export (links to /export, which streams `GET /api/v1/export`), change password
  * (`POST /api/v1/auth/change-password`; the answer's new tokens replace the session's, since
  * every other session was just signed out) and delete account (`DELETE /api/v1/auth/me` with
- * the password, then sign out here). One action; the form's `intent` says which.
+ * the password, then sign out here), and read-only AGP report links for a clinician
+ * (`POST/GET/DELETE /api/v1/reports/shares`; the link is shown once). One action; the form's
+ * `intent` says which. Every form is a plain POST, so each works before hydration or without
+ * JavaScript, and a refused one comes back with its messages.
  */
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -20,8 +23,10 @@ import {
   ApiUnavailableError,
   apiRequest,
   authResponseSchema,
+  createdShareSchema,
   createdUploaderSchema,
   csvExportListSchema,
+  reportSharesSchema,
   uploaderListSchema,
   userSchema,
   type ApiAlertSettings,
@@ -35,6 +40,8 @@ import {
   changePasswordSchema,
   deleteAccountSchema,
   profileSchema,
+  shareCreateSchema,
+  shareIdSchema,
   uploaderIdSchema,
   uploaderNameSchema,
 } from "#app/lib/settings.server.ts";
@@ -43,7 +50,7 @@ import { listTimeZones, PASSWORD_MIN } from "#app/lib/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Settings · GlucoLens" }];
 
-type Intent = "profile" | "password" | "delete" | "alerts" | "uploader-create" | "uploader-revoke";
+type Intent = "profile" | "password" | "delete" | "alerts" | "uploader-create" | "uploader-revoke" | "share-create" | "share-revoke";
 
 /** Secondary sections: if one API call fails the rest of the page still works. */
 async function orNull<T>(p: Promise<T>): Promise<T | null> {
@@ -60,10 +67,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const auth = await requireAuth(request, context);
   const { name, email, timezone, unit } = auth.user;
   const url = new URL(request.url);
-  const [alerts, uploaders, csv] = await Promise.all([
+  const [alerts, uploaders, csv, shares] = await Promise.all([
     orNull(auth.call((token, env) => apiRequest(env, "/api/v1/alerts/settings", { token, schema: alertSettingsSchema }))),
     orNull(auth.call((token, env) => apiRequest(env, "/api/v1/uploaders", { token, schema: uploaderListSchema }))),
     orNull(auth.call((token, env) => apiRequest(env, "/api/v1/export", { token, query: { format: "csv" }, schema: csvExportListSchema }))),
+    orNull(auth.call((token, env) => apiRequest(env, "/api/v1/reports/shares", { token, schema: reportSharesSchema }))),
   ]);
   return data(
     {
@@ -73,13 +81,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       alerts,
       uploaders: uploaders?.items ?? null,
       csvTypes: csv?.files.map((f) => f.type) ?? null,
+      shares: shares?.items ?? null,
     },
     { headers: await auth.headers() },
   );
 }
 
 function failure(intent: Intent, fieldErrors: FieldErrors, formErrors: string[], status: number) {
-  return data({ intent, fieldErrors, formErrors, created: null }, { status });
+  return data({ intent, fieldErrors, formErrors, created: null, share: null }, { status });
 }
 
 /** Turns an API failure into messages for the form `intent`; field names are the API's. */
@@ -172,7 +181,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     try {
       const created = await auth.call((token, env) => apiRequest(env, "/api/v1/uploaders", { method: "POST", token, body: parsed.data, schema: createdUploaderSchema }));
       // Shown once, in this answer only: the API keeps hashes.
-      return data({ intent, fieldErrors: {} as FieldErrors, formErrors: [] as string[], created }, { headers: await auth.headers() });
+      return data({ intent, fieldErrors: {} as FieldErrors, formErrors: [] as string[], created, share: null }, { headers: await auth.headers() });
     } catch (err) {
       return fromApiError(intent, err, ["name"]);
     }
@@ -188,6 +197,30 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (!(err instanceof ApiError && err.status === 404)) return fromApiError(intent, err, []);
     }
     return redirect("/settings?done=uploader-revoked#uploaders", { headers: await auth.headers() });
+  }
+
+  if (intent === "share-create") {
+    const parsed = parseForm(shareCreateSchema, formData);
+    if (!parsed.success) return failure(intent, parsed.fieldErrors, parsed.formErrors, 400);
+    try {
+      const share = await auth.call((token, env) => apiRequest(env, "/api/v1/reports/shares", { method: "POST", token, body: parsed.data, schema: createdShareSchema }));
+      // The link is shown once, in this answer only: the API keeps its hash.
+      return data({ intent, fieldErrors: {} as FieldErrors, formErrors: [] as string[], created: null, share }, { headers: await auth.headers() });
+    } catch (err) {
+      return fromApiError(intent, err, ["days", "expires_in_days"]);
+    }
+  }
+
+  if (intent === "share-revoke") {
+    const parsed = parseForm(shareIdSchema, formData);
+    if (!parsed.success) return failure(intent, parsed.fieldErrors, parsed.formErrors, 400);
+    try {
+      await auth.call((token, env) => apiRequest(env, `/api/v1/reports/shares/${encodeURIComponent(parsed.data.id)}`, { method: "DELETE", token }));
+    } catch (err) {
+      // Already revoked (e.g. in another tab): the list below is what counts.
+      if (!(err instanceof ApiError && err.status === 404)) return fromApiError(intent, err, []);
+    }
+    return redirect("/settings?done=share-revoked#report-shares", { headers: await auth.headers() });
   }
 
   if (intent === "delete") {
@@ -211,6 +244,7 @@ const DONE_TEXT: Record<string, string> = {
   password: "Password changed. Other devices have been signed out.",
   alerts: "Alert settings saved. Your live monitor uses them from now on.",
   "uploader-revoked": "Uploader secret revoked. Apps using it can no longer send data.",
+  "share-revoked": "Report link revoked. It no longer opens the report.",
 };
 
 const ALERT_FIELD_LABEL: Record<string, string> = {
@@ -228,7 +262,7 @@ const ALERT_FIELD_LABEL: Record<string, string> = {
 };
 
 export default function SettingsRoute() {
-  const { user, timeZones, done, alerts, uploaders, csvTypes } = useLoaderData<typeof loader>();
+  const { user, timeZones, done, alerts, uploaders, csvTypes, shares } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = (intent: Intent) => navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
@@ -239,6 +273,8 @@ export default function SettingsRoute() {
   const alertErrs = errs("alerts");
   const upload = errs("uploader-create");
   const revoke = errs("uploader-revoke");
+  const shareCreate = errs("share-create");
+  const shareRevoke = errs("share-revoke");
   const doneText = done ? DONE_TEXT[done] : undefined;
 
   return (
@@ -304,6 +340,16 @@ export default function SettingsRoute() {
       <AlertSettingsSection settings={alerts} unit={user.unit} errors={alertErrs} busy={busy("alerts")} />
 
       <PushSettings />
+
+      <section className="card" aria-labelledby="bridges-heading" id="bridges">
+        <h2 id="bridges-heading" className="card__title">
+          Bridges (Dexcom Share, LibreLinkUp, Nightscout)
+        </h2>
+        <p>Follow readings another service already has, without an uploader app.</p>
+        <a href="/settings/bridges" className="button button--secondary">
+          Manage bridges
+        </a>
+      </section>
 
       <section className="card" aria-labelledby="uploaders-heading" id="uploaders">
         <h2 id="uploaders-heading" className="card__title">
@@ -423,7 +469,13 @@ export default function SettingsRoute() {
         ) : null}
       </section>
 
-      <ReportShares />
+      <ReportShares
+        shares={shares}
+        created={shareCreate?.share ?? null}
+        fieldErrors={shareCreate?.fieldErrors}
+        formErrors={[...(shareCreate?.formErrors ?? []), ...(shareRevoke?.formErrors ?? [])]}
+        busy={busy("share-create")}
+      />
 
       <section className="card" aria-labelledby="password-heading">
         <h2 id="password-heading" className="card__title">

@@ -4,11 +4,10 @@
  */
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { AuthLayout } from "#app/components/auth-layout.tsx";
+import { AuthErrorBoundary, AuthLayout } from "#app/components/auth-layout.tsx";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Field, FormErrors } from "#app/components/form-field.tsx";
-import { ApiError, ApiUnauthorizedError, ApiUnavailableError, authApi } from "#app/lib/api.server.ts";
+import { ApiError, ApiUnauthorizedError, ApiUnavailableError, API_UNAVAILABLE_MESSAGE, authApi } from "#app/lib/api.server.ts";
 import { validateCsrf } from "#app/lib/csrf.server.ts";
 import { getServerEnv } from "#app/lib/env.server.ts";
 import { loginSchema, magicLinkSchema, parseForm, type FieldErrors } from "#app/lib/forms.server.ts";
@@ -72,7 +71,7 @@ function apiFailure(intent: "password" | "magic-link", err: unknown) {
     const result: ActionResult = {
       intent,
       fieldErrors: {},
-      formErrors: ["GlucoLens is temporarily unavailable. Try again in a minute."],
+      formErrors: [API_UNAVAILABLE_MESSAGE],
     };
     return data(result, { status: 503 });
   }
@@ -166,10 +165,4 @@ export default function LoginRoute() {
   );
 }
 
-export function ErrorBoundary() {
-  return (
-    <AuthLayout>
-      <GeneralErrorBoundary />
-    </AuthLayout>
-  );
-}
+export const ErrorBoundary = AuthErrorBoundary;

@@ -17,7 +17,7 @@ import { AuthLayout } from "#app/components/auth-layout.tsx";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { FormErrors } from "#app/components/form-field.tsx";
-import { ApiError, ApiUnavailableError, authApi } from "#app/lib/api.server.ts";
+import { ApiError, ApiUnavailableError, API_UNAVAILABLE_MESSAGE, authApi } from "#app/lib/api.server.ts";
 import { validateCsrf } from "#app/lib/csrf.server.ts";
 import { getServerEnv } from "#app/lib/env.server.ts";
 import { getSession, signIn } from "#app/lib/session.server.ts";
@@ -52,7 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (err) {
     if (err instanceof ApiUnavailableError) {
       return data(
-        { formErrors: ["GlucoLens is temporarily unavailable. Try again in a minute."] },
+        { formErrors: [API_UNAVAILABLE_MESSAGE] },
         { status: 503 },
       );
     }

@@ -6,11 +6,10 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { AuthLayout } from "#app/components/auth-layout.tsx";
+import { AuthErrorBoundary, AuthLayout } from "#app/components/auth-layout.tsx";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Field, FieldErrorList, FormErrors, SelectField } from "#app/components/form-field.tsx";
-import { ApiError, ApiUnavailableError, authApi } from "#app/lib/api.server.ts";
+import { ApiError, ApiUnavailableError, API_UNAVAILABLE_MESSAGE, authApi } from "#app/lib/api.server.ts";
 import { validateCsrf } from "#app/lib/csrf.server.ts";
 import { getServerEnv } from "#app/lib/env.server.ts";
 import { parseForm, registerSchema, type FieldErrors } from "#app/lib/forms.server.ts";
@@ -46,7 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return data(
         {
           fieldErrors: {} as FieldErrors,
-          formErrors: ["GlucoLens is temporarily unavailable. Try again in a minute."],
+          formErrors: [API_UNAVAILABLE_MESSAGE],
         },
         { status: 503 },
       );
@@ -166,10 +165,4 @@ export default function RegisterRoute() {
   );
 }
 
-export function ErrorBoundary() {
-  return (
-    <AuthLayout>
-      <GeneralErrorBoundary />
-    </AuthLayout>
-  );
-}
+export const ErrorBoundary = AuthErrorBoundary;

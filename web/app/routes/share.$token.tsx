@@ -9,14 +9,12 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
 import { AGP_PLOT, AgpChart, DAY_PLOT, DailyTraces } from "#app/components/AgpChart.tsx";
-import { GriChart, TightRange } from "#app/components/GriChart.tsx";
-import { TimeInRangeBar } from "#app/components/TimeInRangeBar.tsx";
-import { agpPaths } from "#app/lib/agp-data.ts";
+import { AgpStatistics, GriSection } from "#app/components/AgpSections.tsx";
+import { agpPaths, dayTraceFrame } from "#app/lib/agp-data.ts";
 import { ApiError, apiRequest, sharedReportSchema } from "#app/lib/api.server.ts";
 import { getServerEnv } from "#app/lib/env.server.ts";
 import { agpMetricRows, tirSegments, type ConsensusMetrics } from "#app/lib/metrics.ts";
 import { sharedDayTraces } from "#app/lib/shared-report.ts";
-import { convertGlucoseExact, TARGET_HIGH_MGDL, TARGET_LOW_MGDL } from "#app/lib/units.ts";
 
 // A report link must not be indexed, nor its address sent on to other sites.
 export const meta: MetaFunction = () => [{ title: "Shared AGP report · GlucoLens" }, { name: "robots", content: "noindex, nofollow" }, { name: "referrer", content: "no-referrer" }];
@@ -34,8 +32,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   }
   const { unit } = report;
   const metrics = (report.agp.metrics ?? null) as ConsensusMetrics | null;
-  const dayFrame = { ...DAY_PLOT, yMin: convertGlucoseExact(40, unit), yMax: convertGlucoseExact(300, unit) };
-  const dayY = (mg: number) => Math.round((DAY_PLOT.height - ((convertGlucoseExact(mg, unit) - dayFrame.yMin) / (dayFrame.yMax - dayFrame.yMin)) * DAY_PLOT.height) * 10) / 10;
+  const { frame: dayFrame, target: dayTarget } = dayTraceFrame(unit, DAY_PLOT);
   const fmt = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" });
   const range = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
   return data(
@@ -52,7 +49,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       rows: metrics ? agpMetricRows(metrics, unit, report.days, report.agp.readings, report.days_with_data) : null,
       segments: metrics ? tirSegments(metrics, unit) : null,
       traces: sharedDayTraces(report.daily, unit, dayFrame).map((t) => ({ ...t, label: fmt.format(new Date(`${t.date}T12:00:00Z`)) })),
-      dayTarget: [dayY(TARGET_HIGH_MGDL), dayY(TARGET_LOW_MGDL)] as [number, number],
+      dayTarget,
       therapy: report.therapy,
     },
     { headers: { "Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow" } },
@@ -86,30 +83,7 @@ export default function SharedReport() {
           <h2 id="metrics-heading" className="card__title">
             Glucose statistics and targets
           </h2>
-          <div className="agp__metrics">
-            <table className="metrics-table">
-              <thead>
-                <tr>
-                  <th scope="col">Metric</th>
-                  <th scope="col">Value</th>
-                  <th scope="col">Goal</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.rows.map((r) => (
-                  <tr key={r.label}>
-                    <th scope="row">{r.label}</th>
-                    <td className="num">{r.value}</td>
-                    <td>{r.target}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <div>
-              <TimeInRangeBar segments={d.segments} caption="Time in ranges" />
-              {m.tight_range_percent === undefined ? null : <TightRange percent={m.tight_range_percent} unit={d.unit} />}
-            </div>
-          </div>
+          <AgpStatistics rows={d.rows} segments={d.segments} metrics={m} unit={d.unit} />
         </section>
       ) : (
         <section className="card">
@@ -130,14 +104,7 @@ export default function SharedReport() {
         </h2>
         <DailyTraces days={d.traces} target={d.dayTarget} weekday={(date) => labels.get(date) ?? date} />
       </section>
-      {m?.gri !== undefined && m.gri_zone && m.gri_hypo !== undefined && m.gri_hyper !== undefined ? (
-        <section className="card agp__section" aria-labelledby="gri-heading">
-          <h2 id="gri-heading" className="card__title">
-            Glycemia risk index
-          </h2>
-          <GriChart m={{ gri: m.gri, gri_zone: m.gri_zone, gri_hypo: m.gri_hypo, gri_hyper: m.gri_hyper }} />
-        </section>
-      ) : null}
+      <GriSection metrics={m} />
       <section className="card agp__section" aria-labelledby="therapy-heading">
         <h2 id="therapy-heading" className="card__title">
           Insulin and meals

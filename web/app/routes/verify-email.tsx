@@ -7,11 +7,10 @@
  */
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { AuthLayout } from "#app/components/auth-layout.tsx";
+import { AuthErrorBoundary, AuthLayout } from "#app/components/auth-layout.tsx";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { FormErrors } from "#app/components/form-field.tsx";
-import { ApiError, ApiUnavailableError, authApi } from "#app/lib/api.server.ts";
+import { ApiError, ApiUnavailableError, API_UNAVAILABLE_MESSAGE, authApi } from "#app/lib/api.server.ts";
 import { validateCsrf } from "#app/lib/csrf.server.ts";
 import { getServerEnv } from "#app/lib/env.server.ts";
 import { safeRedirect } from "#app/lib/safe-redirect.ts";
@@ -52,7 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     return data<ActionResult>({ verified: true });
   } catch (err) {
-    if (err instanceof ApiUnavailableError) return data<ActionResult>({ formErrors: ["GlucoLens is temporarily unavailable. Try again in a minute."] }, { status: 503 });
+    if (err instanceof ApiUnavailableError) return data<ActionResult>({ formErrors: [API_UNAVAILABLE_MESSAGE] }, { status: 503 });
     if (err instanceof ApiError && err.status === 409) return data<ActionResult>({ formErrors: [err.message] }, { status: 409 });
     if (err instanceof ApiError) {
       return data<ActionResult>({ formErrors: ["This confirmation link has expired or was already used. Sign in and ask for a new one."] }, { status: 400 });
@@ -119,10 +118,4 @@ export default function VerifyEmailRoute() {
   );
 }
 
-export function ErrorBoundary() {
-  return (
-    <AuthLayout>
-      <GeneralErrorBoundary />
-    </AuthLayout>
-  );
-}
+export const ErrorBoundary = AuthErrorBoundary;

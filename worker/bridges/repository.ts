@@ -1,0 +1,67 @@
+/**
+ * @module worker/bridges/repository
+ * D1 access for bridges (worker/db/schema-bridges.ts). Every function takes the user id first:
+ * a bridge of another user is never found, changed or deleted.
+ */
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { bridges, type BridgeRow } from "../db/schema-bridges.ts";
+
+export type { BridgeRow };
+
+export interface NewBridge {
+  id: string;
+  kind: string;
+  region: string | null;
+  serverUrl: string | null;
+  credentials: string;
+  nextPollAt: number;
+  backfillStatus: string | null;
+}
+
+export async function createBridge(db: Db, userId: number, b: NewBridge): Promise<BridgeRow> {
+  const [row] = await db
+    .insert(bridges)
+    .values({ ...b, userId })
+    .returning();
+  return row!;
+}
+
+export function listBridges(db: Db, userId: number): Promise<BridgeRow[]> {
+  return db.select().from(bridges).where(eq(bridges.userId, userId)).orderBy(asc(bridges.createdAt), asc(bridges.id));
+}
+
+export async function getBridge(db: Db, userId: number, id: string): Promise<BridgeRow | null> {
+  const [row] = await db
+    .select()
+    .from(bridges)
+    .where(and(eq(bridges.userId, userId), eq(bridges.id, id)))
+    .limit(1);
+  return row ?? null;
+}
+
+export type BridgeChanges = Partial<Pick<BridgeRow, "region" | "serverUrl" | "credentials" | "status" | "paused" | "lastSuccessAt" | "lastError" | "lastErrorAt" | "nextPollAt" | "failures" | "lastReadingAt" | "backfillStatus" | "backfillCursor" | "backfillError">>;
+
+export async function updateBridge(db: Db, userId: number, id: string, changes: BridgeChanges & { bumpCredentials?: boolean; addImported?: number; addBackfillImported?: number }): Promise<BridgeRow | null> {
+  const { bumpCredentials, addImported, addBackfillImported, ...rest } = changes;
+  const [row] = await db
+    .update(bridges)
+    .set({
+      ...rest,
+      ...(bumpCredentials ? { credentialsVersion: sql`${bridges.credentialsVersion} + 1` } : {}),
+      ...(addImported ? { readingsImported: sql`${bridges.readingsImported} + ${addImported}` } : {}),
+      ...(addBackfillImported ? { backfillImported: sql`${bridges.backfillImported} + ${addBackfillImported}` } : {}),
+      updatedAt: Date.now(),
+    })
+    .where(and(eq(bridges.userId, userId), eq(bridges.id, id)))
+    .returning();
+  return row ?? null;
+}
+
+export async function deleteBridge(db: Db, userId: number, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(bridges)
+    .where(and(eq(bridges.userId, userId), eq(bridges.id, id)))
+    .returning({ id: bridges.id });
+  return rows.length > 0;
+}
