@@ -193,4 +193,22 @@ CREATE TRIGGER `insight_stages_fence_update` BEFORE UPDATE ON `insight_stages` W
 --> statement-breakpoint
 CREATE TRIGGER `insight_stages_fence_delete` BEFORE DELETE ON `insight_stages` WHEN EXISTS (SELECT 1 FROM shard_fences WHERE user_id = (SELECT user_id FROM insight_jobs WHERE id = OLD.job_id)) AND EXISTS (SELECT 1 FROM users WHERE id = (SELECT user_id FROM insight_jobs WHERE id = OLD.job_id)) BEGIN SELECT RAISE(ABORT, 'user_moving'); END;
 --> statement-breakpoint
+CREATE TRIGGER `nightscout_entry_tombstones_fence_insert` BEFORE INSERT ON `nightscout_entry_tombstones` WHEN EXISTS (SELECT 1 FROM shard_fences WHERE user_id = NEW.user_id) BEGIN SELECT RAISE(ABORT, 'user_moving'); END;
+--> statement-breakpoint
+CREATE TRIGGER `nightscout_entry_tombstones_fence_update` BEFORE UPDATE ON `nightscout_entry_tombstones` WHEN EXISTS (SELECT 1 FROM shard_fences WHERE user_id = OLD.user_id) BEGIN SELECT RAISE(ABORT, 'user_moving'); END;
+--> statement-breakpoint
+CREATE TRIGGER `nightscout_entry_tombstones_fence_delete` BEFORE DELETE ON `nightscout_entry_tombstones` WHEN EXISTS (SELECT 1 FROM shard_fences WHERE user_id = OLD.user_id) AND EXISTS (SELECT 1 FROM users WHERE id = OLD.user_id) BEGIN SELECT RAISE(ABORT, 'user_moving'); END;
+--> statement-breakpoint
+CREATE TRIGGER `nightscout_settings_fence_insert` BEFORE INSERT ON `nightscout_settings` WHEN EXISTS (SELECT 1 FROM shard_fences WHERE user_id = NEW.user_id) BEGIN SELECT RAISE(ABORT, 'user_moving'); END;
+--> statement-breakpoint
+CREATE TRIGGER `nightscout_settings_fence_update` BEFORE UPDATE ON `nightscout_settings` WHEN EXISTS (SELECT 1 FROM shard_fences WHERE user_id = OLD.user_id) BEGIN SELECT RAISE(ABORT, 'user_moving'); END;
+--> statement-breakpoint
+CREATE TRIGGER `nightscout_settings_fence_delete` BEFORE DELETE ON `nightscout_settings` WHEN EXISTS (SELECT 1 FROM shard_fences WHERE user_id = OLD.user_id) AND EXISTS (SELECT 1 FROM users WHERE id = OLD.user_id) BEGIN SELECT RAISE(ABORT, 'user_moving'); END;
+--> statement-breakpoint
+CREATE TRIGGER `bridges_fence_insert` BEFORE INSERT ON `bridges` WHEN EXISTS (SELECT 1 FROM shard_fences WHERE user_id = NEW.user_id) BEGIN SELECT RAISE(ABORT, 'user_moving'); END;
+--> statement-breakpoint
+CREATE TRIGGER `bridges_fence_update` BEFORE UPDATE ON `bridges` WHEN EXISTS (SELECT 1 FROM shard_fences WHERE user_id = OLD.user_id) BEGIN SELECT RAISE(ABORT, 'user_moving'); END;
+--> statement-breakpoint
+CREATE TRIGGER `bridges_fence_delete` BEFORE DELETE ON `bridges` WHEN EXISTS (SELECT 1 FROM shard_fences WHERE user_id = OLD.user_id) AND EXISTS (SELECT 1 FROM users WHERE id = OLD.user_id) BEGIN SELECT RAISE(ABORT, 'user_moving'); END;
+--> statement-breakpoint
 CREATE TRIGGER `users_fence_update` BEFORE UPDATE ON `users` WHEN EXISTS (SELECT 1 FROM shard_fences WHERE user_id = OLD.id) BEGIN SELECT RAISE(ABORT, 'user_moving'); END;

@@ -35,6 +35,7 @@ export const MOVED_TABLES: readonly { table: string; where: string }[] = [
   ...[
     "glucose_readings",
     "nightscout_entry_extras",
+    "nightscout_entry_tombstones",
     "sleep_sessions",
     "meals",
     "activities",
@@ -54,6 +55,8 @@ export const MOVED_TABLES: readonly { table: string; where: string }[] = [
     "nightscout_treatments",
     "nightscout_food",
     "nightscout_profiles",
+    "nightscout_settings",
+    "bridges",
     "import_uploads",
     "import_upload_parts",
     "import_upload_state",

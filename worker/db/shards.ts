@@ -7,7 +7,7 @@
  *   WebSocket tickets, caregiver sharing, push subscriptions, report share links, and
  *   `user_shards` (user -> shard).
  * - Each shard (bindings `SHARD_0`, `SHARD_1`, ...) holds every per-user table (readings, records,
- *   alerts, insights, Nightscout documents, imports, models) plus an anchor copy of its users' rows
+ *   alerts, insights, Nightscout documents, imports, models, cloud bridges) plus an anchor copy of its users' rows
  *   in `users` (profile fields only, no password) so foreign keys, ON DELETE CASCADE and the joins
  *   on `users.unit`/`users.timezone` keep working.
  *
@@ -147,6 +147,19 @@ export function userShard(c: Context<AppEnv>, userId: number = c.get("user").id)
     byUser.set(userId, found);
   }
   return found;
+}
+
+/**
+ * Routes `userShard(c)` to the user's shard on the primary, for a minimal context built outside a
+ * request (a Durable Object handing fetched documents to the Nightscout upserts): no client
+ * bookmark to start a session from, and the upserts must see every earlier write.
+ */
+export function usePrimaryShard(c: Context<AppEnv>, userId: number): void {
+  let byUser = perRequest.get(c.req.raw);
+  if (!byUser) perRequest.set(c.req.raw, (byUser = new Map()));
+  const found = shardFor(c.env, userId);
+  found.catch(() => byUser.delete(userId));
+  byUser.set(userId, found);
 }
 
 /** The handles this request opened (for the bookmark header). */

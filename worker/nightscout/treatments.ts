@@ -336,7 +336,7 @@ async function listTreatments(c: Context<AppEnv>) {
 
 /** Removes the meals, insulin doses, activities and notes that removed treatments were mapped onto. */
 export async function removeLinkedRecords(c: Context<AppEnv>, links: [string, number][][]) {
-  const db = getDb(c.env.DB);
+  const db = await userDb(c);
   const userId = c.get("user").id;
   const statements: BatchItem<"sqlite">[] = [];
   for (const kind of recordKinds) {
