@@ -10,7 +10,7 @@
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { sign } from "hono/jwt";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { api, register } from "./helpers.ts";
 import { allDatabases } from "./shard-helpers.ts";
 import { ns, uploader } from "./interop-helpers.ts";
@@ -75,6 +75,18 @@ describe("account deletion", () => {
     const up = await uploader(a.access);
     await ns(up.apiSecret, "/api/v1/treatments", { body: [{ eventType: "Carb Correction", carbs: 15, created_at: new Date().toISOString() }] });
     await ns(up.apiSecret, "/api/v1/devicestatus", { body: [{ device: "xDrip", uploaderBattery: 80, created_at: new Date().toISOString() }] });
+    // Nightscout API v3: a settings document, and an entry deleted into a tombstone.
+    const jwt = (await api(`/api/v2/authorization/request/${up.secret}`)).json.token as string;
+    const v3 = (path: string, init: { method?: string; body?: unknown } = {}) => api(path, { ...init, headers: { authorization: `Bearer ${jwt}` } });
+    expect((await v3("/api/v3/settings", { body: { identifier: "del-settings", date: Date.now(), app: "AAPS" } })).status).toBe(201);
+    expect((await v3("/api/v3/entries", { body: { identifier: "del-bg", type: "sgv", sgv: 101, date: Date.now() - 5 * 60_000, direction: "Flat", device: "AAPS", app: "AAPS", utcOffset: 0, units: "mg/dl" } })).status).toBe(201);
+    expect((await v3("/api/v3/entries/del-bg", { method: "DELETE" })).status).toBe(200);
+    // A cloud bridge (its vendor the Dexcom Share stand-in), polled once.
+    const username = `share-del-${crypto.randomUUID().slice(0, 8)}`;
+    await fetch(`${inject("bridgeStandins").dexcom}/__control`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password: "pw" }) });
+    const bridge = await api("/api/v1/bridges", { token: a.access, body: { kind: "dexcom-share", username, password: "pw", server_url: inject("bridgeStandins").dexcom } });
+    expect(bridge.status, JSON.stringify(bridge.json)).toBe(201);
+    await api(`/api/v1/bridges/${bridge.json.id}/poll`, { method: "POST", token: a.access });
     await api("/api/v1/webhooks/secret", { method: "POST", token: a.access });
     await api("/api/v1/auth/magic-link", { body: { email: a.email } });
     await api("/api/v1/insights/trigger-analysis", { token: a.access, body: {} });

@@ -3,11 +3,15 @@
  * at registration, isolation across shards, the online move of a user while readings and records
  * keep arriving, deletion and export across shards, the operator route's guard, and the D1
  * Sessions API bookmark (`withSession`/`getBookmark`, as documented in Cloudflare's
- * "Global read replication" page and typed in @cloudflare/workers-types `D1DatabaseSession`).
+ * "Global read replication" page and typed in @cloudflare/workers-types `D1DatabaseSession`), and
+ * the per-user tables of Nightscout API v3 and the cloud bridges: covered by the move's table list
+ * and fence, moved with the user, and polled on the new shard.
  */
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
+import { MOVED_TABLES } from "../../worker/db/shard-move.ts";
 import { api, expectFieldError, register, type Account } from "./helpers.ts";
+import { uploader as createUploader } from "./interop-helpers.ts";
 import { allDatabases, internalIdOf, shardBindings, shardIndexOf } from "./shard-helpers.ts";
 
 const ADMIN = { authorization: `Bearer ${env.SHARD_ADMIN_SECRET}` };
@@ -209,5 +213,92 @@ describe("D1 Sessions API", () => {
       expect(read.status, header).toBe(200);
       expect(read.json.items.map((r: { value: number }) => r.value)).toEqual([141]);
     }
+  });
+});
+
+/**
+ * The directory's account tables (worker/db/shards.ts header, docs/storage.md): they exist on every
+ * shard too (one migrations folder) but stay empty there, so the move leaves them out.
+ */
+const ACCOUNT_TABLES = [
+  "refresh_tokens",
+  "magic_links",
+  "email_verifications",
+  "outbox",
+  "uploader_secrets",
+  "webhook_secrets",
+  "ws_tickets",
+  "care_settings",
+  "sharings",
+  "follow_tickets",
+  "follower_access_log",
+  "push_subscriptions",
+  "report_shares",
+  "report_share_access_log",
+  "user_shards",
+];
+
+describe("Nightscout API v3 and cloud bridges on the sharded layout", () => {
+  it("MOVED_TABLES and the fence triggers cover every table of a shard that refers to a user, but the account tables", async () => {
+    const shard = shardBindings()[0]!;
+    const tables = (await shard.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'").all<{ name: string }>()).results.map((r) => r.name);
+    const moved = MOVED_TABLES.map((m) => m.table);
+    const perUser: string[] = [];
+    for (const table of tables) {
+      const parents = (await shard.prepare('SELECT "table" AS parent FROM pragma_foreign_key_list(?)').bind(table).all<{ parent: string }>()).results.map((r) => r.parent);
+      if (parents.includes("users") || parents.some((p) => moved.includes(p) && p !== "users")) perUser.push(table);
+    }
+    expect(perUser).toEqual(expect.arrayContaining(["nightscout_entry_tombstones", "nightscout_settings", "bridges"]));
+    expect(perUser.filter((t) => !moved.includes(t) && !ACCOUNT_TABLES.includes(t))).toEqual([]);
+    // Each moved table (but the anchor, whose only guard is on update) refuses a fenced user's insert, update and delete.
+    const triggers = new Set((await shard.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all<{ name: string }>()).results.map((r) => r.name));
+    const missing = moved.filter((t) => t !== "users").flatMap((t) => ["insert", "update", "delete"].map((op) => `${t}_fence_${op}`)).filter((name) => !triggers.has(name));
+    expect(missing).toEqual([]);
+  });
+
+  // The v3 calls follow cgm-remote-monitor lib/api3 (generic/create, delete, history operations);
+  // the Dexcom Share stand-in speaks the protocol of test/worker/bridge-standins/dexcom-share.ts.
+  it("moves v3 settings, an entry's tombstone and server times, and a bridge with the user; the bridge then polls on the new shard", { timeout: 60_000 }, async () => {
+    const standins = inject("bridgeStandins");
+    const a = await register();
+    const { id, shard: from } = await placementOf(a);
+    const to = (from + 1) % shardBindings().length;
+    const { secret } = await createUploader(a.access, "AndroidAPS");
+    const jwt = (await api(`/api/v2/authorization/request/${secret}`)).json.token as string;
+    const v3 = (path: string, init: { method?: string; body?: unknown } = {}) => api(path, { ...init, headers: { authorization: `Bearer ${jwt}` } });
+    const date = Date.now() - 20 * MIN;
+    expect((await v3("/api/v3/settings", { body: { identifier: "move-settings", date, app: "AAPS", key: "kept" } })).status).toBe(201);
+    expect((await v3("/api/v3/entries", { body: { identifier: "move-kept", type: "sgv", sgv: 111, date, direction: "Flat", device: "AAPS", app: "AAPS", utcOffset: 0, units: "mg/dl" } })).status).toBe(201);
+    expect((await v3("/api/v3/entries", { body: { identifier: "move-gone", type: "sgv", sgv: 122, date: date + MIN, direction: "Flat", device: "AAPS", app: "AAPS", utcOffset: 0, units: "mg/dl" } })).status).toBe(201);
+    expect((await v3("/api/v3/entries/move-gone", { method: "DELETE" })).status).toBe(200);
+    const keptBefore = (await v3("/api/v3/entries/move-kept")).json.result;
+
+    const username = `share-move-${crypto.randomUUID().slice(0, 8)}`;
+    const control = (body: Record<string, unknown>) => fetch(`${standins.dexcom}/__control`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, ...body }) });
+    await control({ password: "pw", readings: [{ time: Date.now() - 3 * MIN, value: 140, trend: "Flat" }] });
+    const bridge = await api("/api/v1/bridges", { token: a.access, body: { kind: "dexcom-share", username, password: "pw", server_url: standins.dexcom } });
+    expect(bridge.status, JSON.stringify(bridge.json)).toBe(201);
+    expect((await api(`/api/v1/bridges/${bridge.json.id}/poll`, { method: "POST", token: a.access })).json.bridge.status).toBe("ok");
+
+    const move = await api("/admin/shards/move", { headers: ADMIN, body: { user_id: a.id, to, settle_ms: 0 } });
+    expect(move.status, JSON.stringify(move.json)).toBe(200);
+    expect(move.json.rows).toMatchObject({ nightscout_settings: 1, nightscout_entry_tombstones: 1, bridges: 1 });
+    const [source, target] = [shardBindings()[from]!, shardBindings()[to]!];
+    for (const table of ["nightscout_settings", "nightscout_entry_tombstones", "nightscout_entry_extras", "bridges"]) {
+      expect(await count(source, table, id), `source ${table}`).toBe(0);
+      expect(await count(target, table, id), `target ${table}`).toBeGreaterThan(0);
+    }
+
+    // Served from the target as before the move: the settings, the kept entry with its server times, the tombstone.
+    expect((await v3("/api/v3/settings")).json.result).toEqual([expect.objectContaining({ identifier: "move-settings", key: "kept" })]);
+    expect((await v3("/api/v3/entries/move-kept")).json.result).toEqual(keptBefore);
+    expect((await v3("/api/v3/entries/move-gone")).status).toBe(410);
+    expect((await v3(`/api/v3/entries/history/${date - 1}`)).json.result).toEqual(expect.arrayContaining([expect.objectContaining({ identifier: "move-gone", isValid: false })]));
+    // The bridge row (credentials and all) is found on the target by the user's monitor, and its next reading lands there.
+    await control({ readings: [{ time: Date.now() - MIN, value: 155, trend: "Flat" }] });
+    const polled = await api(`/api/v1/bridges/${bridge.json.id}/poll`, { method: "POST", token: a.access });
+    expect(polled.json.bridge, JSON.stringify(polled.json)).toMatchObject({ status: "ok", readings_imported: 2 });
+    expect((await target.prepare("SELECT count(*) AS n FROM glucose_readings WHERE user_id = ? AND value_tenths = 1550").bind(id).first<{ n: number }>())!.n).toBe(1);
+    expect(await count(source, "glucose_readings", id)).toBe(0);
   });
 });
