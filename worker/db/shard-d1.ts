@@ -8,6 +8,7 @@
  * it; a batch is one transaction), so running it again stores each row once.
  */
 import { and, eq } from "drizzle-orm";
+import { errorChainMentions } from "../../vocabulary/errors.ts";
 import { getDb } from "./client.ts";
 import { userShards } from "./schema-shards.ts";
 
@@ -40,10 +41,7 @@ type Runner = D1Database | D1DatabaseSession;
 const FENCE_WAIT_MS = 30_000;
 
 export function isFenced(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (String((e as Error).message ?? e).includes("user_moving")) return true;
-  }
-  return false;
+  return errorChainMentions(err, "user_moving");
 }
 
 export class ShardD1 {
