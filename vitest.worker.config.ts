@@ -11,8 +11,9 @@ export default defineConfig(async () => {
         main: "./worker/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
+          // SHARD_ADMIN_SECRET turns on the operator routes (worker/routes/admin-shards.ts) for test/worker/shards.test.ts.
           // BRIDGE_TIMEOUT_MS: a short vendor timeout, so the "silent vendor" test ends quickly.
-          bindings: { TEST_MIGRATIONS: migrations, BRIDGE_TIMEOUT_MS: "3000" },
+          bindings: { TEST_MIGRATIONS: migrations, SHARD_ADMIN_SECRET: "test-shard-admin-secret", BRIDGE_TIMEOUT_MS: "3000" },
           // Low rate limits that no route uses: test/worker/limits.test.ts passes them in place
           // of the loose wrangler.toml ones, so no other test file can reach a limit.
           ratelimits: {

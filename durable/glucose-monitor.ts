@@ -27,7 +27,7 @@
  * shapes (worker/schemas/alerts.ts) live apart from the lifecycle here.
  */
 import { DurableObject } from "cloudflare:workers";
-import { getDb } from "../worker/db/client.ts";
+import { shardDb } from "../worker/db/shards.ts";
 import { accountGone } from "../worker/lib/errors.ts";
 import { createLogger, errorFields, logLevelOf } from "../worker/lib/log.ts";
 import { recordMetric } from "../worker/lib/metrics.ts";
@@ -258,7 +258,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     const owner = this.owner;
     this.configLoad = (async () => {
       try {
-        const found = owner ? await getMonitorConfig(getDb(this.env.DB), owner.userId) : null;
+        const found = owner ? await getMonitorConfig(await shardDb(this.env, owner.userId), owner.userId) : null;
         if (this.configVersion !== version && this.config) return this.config;
         return this.setConfig(found?.rules ?? structuredClone(DEFAULT_ALERT_RULES), found?.unit ?? "mg/dL", Date.now(), found?.forecast);
       } catch (err) {
@@ -704,7 +704,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
       }
       try {
         await insertAlertEvents(
-          getDb(this.env.DB),
+          await shardDb(this.env, owner.userId),
           owner.userId,
           rows.map((r) => JSON.parse(r.body) as NewAlertEvent),
         );

@@ -8,15 +8,29 @@ import { resolve } from "node:path";
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
 
-/** Binding and ids of the D1 database in wrangler.toml (what wrangler's --local reads). */
-function databaseConfig() {
+/**
+ * Binding and ids of every D1 database in wrangler.toml (what wrangler's --local reads): the
+ * directory (DB) first, then the shards (SHARD_0, SHARD_1, ...; worker/db/shards.ts).
+ */
+function databaseConfigs() {
   const toml = readFileSync("wrangler.toml", "utf8");
-  const block = /\[\[d1_databases\]\]([\s\S]*?)(?=\n\[|$)/.exec(toml)?.[1] ?? "";
-  const get = (key) => new RegExp(`^${key}\\s*=\\s*"([^"]+)"`, "m").exec(block)?.[1];
-  return { binding: get("binding") ?? "DB", name: get("database_name") ?? "glucolens", id: get("database_id") };
+  return [...toml.matchAll(/\[\[d1_databases\]\]([\s\S]*?)(?=\n\[|$)/g)].map((m) => {
+    const get = (key) => new RegExp(`^${key}\\s*=\\s*"([^"]+)"`, "m").exec(m[1])?.[1];
+    return { binding: get("binding") ?? "DB", name: get("database_name") ?? "glucolens", id: get("database_id") };
+  });
 }
 
-export const DATABASE = databaseConfig();
+export const DATABASES = databaseConfigs();
+/** The directory database (the default of every function here). */
+export const DATABASE = DATABASES[0];
+
+/** The database a `where` names (`where.database`: a binding), or the directory. */
+export function databaseOf(where = {}) {
+  if (!where.database) return DATABASE;
+  const found = DATABASES.find((d) => d.binding === where.database);
+  if (!found) throw new Error(`no D1 database bound as ${where.database} in wrangler.toml (${DATABASES.map((d) => d.binding).join(", ")})`);
+  return found;
+}
 
 /** Parses `--flag value` / `--flag` arguments. */
 export function parseArgs(argv, booleans = []) {
@@ -45,19 +59,20 @@ function wrangler(args, { json = false, cwd } = {}) {
  * directory whose wrangler.toml names the same database and whose .wrangler/state is that folder.
  */
 export function exportDatabase(output, where = {}) {
+  const database = databaseOf(where);
   const out = resolve(output);
   mkdirSync(resolve(out, ".."), { recursive: true });
-  if (where.remote) return wrangler(["d1", "export", DATABASE.name, "--remote", "--output", out]);
-  if (!where.persistTo) return wrangler(["d1", "export", DATABASE.binding, "--local", "--output", out]);
+  if (where.remote) return wrangler(["d1", "export", database.name, "--remote", "--output", out]);
+  if (!where.persistTo) return wrangler(["d1", "export", database.binding, "--local", "--output", out]);
   const scratch = mkdtempSync(resolve(".tmp", "d1-export-"));
   try {
     writeFileSync(
       resolve(scratch, "wrangler.toml"),
-      `name = "glucolens-backup"\ncompatibility_date = "2026-04-01"\n\n[[d1_databases]]\nbinding = "${DATABASE.binding}"\ndatabase_name = "${DATABASE.name}"\ndatabase_id = "${DATABASE.id}"\n`,
+      `name = "glucolens-backup"\ncompatibility_date = "2026-04-01"\n\n[[d1_databases]]\nbinding = "${database.binding}"\ndatabase_name = "${database.name}"\ndatabase_id = "${database.id}"\n`,
     );
     mkdirSync(resolve(scratch, ".wrangler"));
     symlinkSync(resolve(where.persistTo), resolve(scratch, ".wrangler", "state"));
-    return wrangler(["d1", "export", DATABASE.binding, "--local", "--output", out], { cwd: scratch });
+    return wrangler(["d1", "export", database.binding, "--local", "--output", out], { cwd: scratch });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -69,12 +84,14 @@ function whereArgs(where) {
 }
 
 export function executeFile(file, where = {}) {
-  return wrangler(["d1", "execute", where.remote ? DATABASE.name : DATABASE.binding, ...whereArgs(where), "--file", resolve(file), "--yes"]);
+  const database = databaseOf(where);
+  return wrangler(["d1", "execute", where.remote ? database.name : database.binding, ...whereArgs(where), "--file", resolve(file), "--yes"]);
 }
 
 /** Runs SQL (one or more statements); returns the rows of each statement. */
 export function queryEach(sql, where = {}) {
-  const results = wrangler(["d1", "execute", where.remote ? DATABASE.name : DATABASE.binding, ...whereArgs(where), "--command", sql, "--json", "--yes"], { json: true });
+  const database = databaseOf(where);
+  const results = wrangler(["d1", "execute", where.remote ? database.name : database.binding, ...whereArgs(where), "--command", sql, "--json", "--yes"], { json: true });
   return results.map((r) => r.results ?? []);
 }
 
@@ -123,7 +140,10 @@ export function tableStats(where = {}) {
   return stats;
 }
 
-/** Splits SQL into statements at top-level semicolons (quotes and identifiers respected). */
+/**
+ * Splits SQL into statements at top-level semicolons (quotes and identifiers respected; a
+ * CREATE TRIGGER runs to its END, so the semicolons of its body stay inside it).
+ */
 export function splitStatements(sql) {
   const out = [];
   let start = 0;
@@ -136,6 +156,7 @@ export function splitStatements(sql) {
     else if (ch === "[") quote = "]";
     else if (ch === ";") {
       const stmt = sql.slice(start, i + 1).trim();
+      if (/^CREATE\s+(TEMP\s+|TEMPORARY\s+)?TRIGGER\b/i.test(stmt) && !/\bEND\s*;$/i.test(stmt)) continue;
       if (stmt !== ";") out.push(stmt);
       start = i + 1;
     }

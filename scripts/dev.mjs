@@ -13,8 +13,8 @@ const DEMO = { email: "demo@glucolens.local", password: "glucolens-demo" };
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", API_PORT, WEB_PORT, API_URL };
 const { quiet, serve, waitFor } = createSupervisor(env);
 
-console.log("→ applying D1 migrations to the local database");
-await quiet("wrangler", ["d1", "migrations", "apply", "DB", "--local"], { env: { ...env, CI: "true" } });
+console.log("→ applying D1 migrations to the local databases (directory and shards)");
+await quiet(process.execPath, ["scripts/migrate-all.mjs", "--local"], { env: { ...env, CI: "true" } });
 
 console.log(`→ starting the API on ${API_URL}`);
 serve("api", "wrangler", ["dev", "--port", API_PORT, "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"]);

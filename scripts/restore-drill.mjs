@@ -1,13 +1,14 @@
 // `npm run restore-drill`: proves that a backup restores, on a private local database (no
 // network, no account; runnable in CI). Steps: start a private API (test/support/local-platform.ts,
 // state in .tmp/restore-drill-state), put data in through the API (accounts, readings, records,
-// alert settings, an uploader), stop it, back up (wrangler d1 export), wipe every table, check the
-// database is empty, restore (wrangler d1 execute --file), and compare each table's row count
-// and checksum with the values before the backup. Exits 1 on any difference.
+// alert settings, an uploader), stop it, then for each database (the directory and every shard):
+// back up (wrangler d1 export), wipe every table, check the database is empty, restore (wrangler
+// d1 execute --file), and compare each table's row count and checksum with the values before the
+// backup. Exits 1 on any difference.
 // Port: RESTORE_DRILL_PORT (default 8853).
 import { rmSync, writeFileSync } from "node:fs";
 import { startPlatform } from "../test/support/local-platform.ts";
-import { compareStats, executeFile, exportDatabase, listObjects, restoreFile, tableStats, wipeSql } from "./d1-tools.mjs";
+import { compareStats, DATABASES, executeFile, exportDatabase, listObjects, restoreFile, tableStats, wipeSql } from "./d1-tools.mjs";
 
 const port = Number(process.env.RESTORE_DRILL_PORT ?? 8853);
 const started = Date.now();
@@ -46,30 +47,38 @@ try {
 }
 await new Promise((r) => setTimeout(r, 1000));
 
-const before = tableStats(where);
-const backup = ".tmp/restore-drill-backup.sql";
-exportDatabase(backup, where);
-writeFileSync(`${backup}.json`, `${JSON.stringify({ tables: before }, null, 2)}\n`);
-step(`backup ${backup}: ${Object.keys(before).length} tables, ${Object.values(before).reduce((n, t) => n + t.rows, 0)} rows`);
+// Every database: the directory and each shard (worker/db/shards.ts).
+const results = [];
+for (const { binding } of DATABASES) {
+  const at = { ...where, database: binding };
+  const before = tableStats(at);
+  const backup = `.tmp/restore-drill-backup.${binding}.sql`;
+  exportDatabase(backup, at);
+  writeFileSync(`${backup}.json`, `${JSON.stringify({ database: binding, tables: before }, null, 2)}\n`);
+  step(`${binding}: backup ${backup}: ${Object.keys(before).length} tables, ${Object.values(before).reduce((n, t) => n + t.rows, 0)} rows`);
 
-const wipe = ".tmp/restore-drill-wipe.sql";
-writeFileSync(wipe, `${wipeSql(where)}\n`);
-executeFile(wipe, where);
-rmSync(wipe, { force: true });
-const left = listObjects(where);
-if (left.length) {
-  console.error(`drill: FAILED, the wipe left ${left.map((o) => o.name).join(", ")}`);
-  process.exit(1);
-}
-step("wiped: no tables left");
+  const wipe = `.tmp/restore-drill-wipe.${binding}.sql`;
+  writeFileSync(wipe, `${wipeSql(at)}\n`);
+  executeFile(wipe, at);
+  rmSync(wipe, { force: true });
+  const left = listObjects(at);
+  if (left.length) {
+    console.error(`drill: FAILED, the wipe of ${binding} left ${left.map((o) => o.name).join(", ")}`);
+    process.exit(1);
+  }
+  step(`${binding}: wiped, no tables left`);
 
-restoreFile(backup, where);
-const after = tableStats(where);
-const problems = compareStats(before, after);
-if (problems.length) {
-  console.error(`drill: FAILED after restore:\n  ${problems.join("\n  ")}`);
-  process.exit(1);
+  restoreFile(backup, at);
+  const after = tableStats(at);
+  const problems = compareStats(before, after);
+  if (problems.length) {
+    console.error(`drill: FAILED after restoring ${binding}:\n  ${problems.join("\n  ")}`);
+    process.exit(1);
+  }
+  for (const [table, s] of Object.entries(after)) if (s.rows) console.log(`  ${binding.padEnd(8)} ${table.padEnd(28)} ${String(s.rows).padStart(7)} rows  ${s.sha256.slice(0, 16)}`);
+  results.push({ binding, tables: Object.keys(after).length, rows: Object.values(after).reduce((n, t) => n + t.rows, 0) });
+  rmSync(backup, { force: true });
+  rmSync(`${backup}.json`, { force: true });
 }
-for (const [table, s] of Object.entries(after)) console.log(`  ${table.padEnd(28)} ${String(s.rows).padStart(7)} rows  ${s.sha256.slice(0, 16)}`);
-step(`restored: ${Object.keys(after).length} tables, same row counts and checksums — PASSED`);
-for (const f of [platform.stateDir, backup, `${backup}.json`]) rmSync(f, { recursive: true, force: true });
+step(`restored ${results.map((r) => `${r.binding} (${r.tables} tables, ${r.rows} rows)`).join(", ")}: same row counts and checksums — PASSED`);
+rmSync(platform.stateDir, { recursive: true, force: true });

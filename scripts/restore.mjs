@@ -1,5 +1,6 @@
-// `npm run restore -- FILE [--remote --yes] [--persist-to DIR]`
-// Replaces the D1 database with a backup made by `npm run backup`: drops every table, view and
+// `npm run restore -- FILE [--remote --yes] [--persist-to DIR] [--database BINDING]`
+// Replaces one D1 database (the binding named in FILE.json, or --database; default the directory
+// DB; run once per file to restore every shard) with a backup made by `npm run backup`: drops every table, view and
 // trigger, imports FILE with `wrangler d1 execute --file`, then compares each table's row count
 // and checksum with FILE.json (when present) and exits 1 on any difference.
 // The remote database is only touched with both --remote and --yes (it is wiped first). A
@@ -10,10 +11,11 @@ import { compareStats, parseArgs, restoreFile, tableStats } from "./d1-tools.mjs
 const args = parseArgs(process.argv.slice(2), ["remote", "yes"]);
 const file = args._[0];
 if (!file || !existsSync(file)) {
-  console.error("usage: npm run restore -- FILE.sql [--remote --yes] [--persist-to DIR]");
+  console.error("usage: npm run restore -- FILE.sql [--remote --yes] [--persist-to DIR] [--database BINDING]");
   process.exit(2);
 }
-const where = { remote: Boolean(args.remote), persistTo: args["persist-to"] };
+const manifestBinding = existsSync(`${file}.json`) ? JSON.parse(readFileSync(`${file}.json`, "utf8")).binding : undefined;
+const where = { remote: Boolean(args.remote), persistTo: args["persist-to"], database: args.database ?? manifestBinding };
 if (where.remote && !args.yes) {
   console.error("restore: --remote wipes the deployed database before importing; add --yes to confirm");
   process.exit(2);

@@ -7,8 +7,8 @@
  *   `wrangler pages functions build` makes of web/functions, with the `ASSETS` binding Pages gives it;
  * - Cron Triggers: Miniflare does not fire them, so this process calls the Worker's scheduled
  *   handler at each time wrangler.toml's `crons` name (scripts/cron.ts).
- * State lives where `wrangler dev` keeps it (.wrangler/state/v3, or STATE_DIR/v3), so `wrangler d1
- * migrations apply --local --persist-to STATE_DIR` prepares the same database.
+ * State lives where `wrangler dev` keeps it (.wrangler/state/v3, or STATE_DIR/v3), so
+ * `node scripts/migrate-all.mjs --local --persist-to STATE_DIR` prepares the same databases.
  *
  * Usage: tsx scripts/serve.ts api <bundle> | web <functions bundle> <static dir>; env API_PORT,
  * WEB_PORT (SERVE_MF_LOG=debug for Miniflare's own lines). One process per Worker, so each one's

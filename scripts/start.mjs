@@ -1,6 +1,7 @@
 // `npm start`: what `npm run deploy` ships, running on this machine (`npm run dev` for hot reload).
 //  1. builds the API Worker bundle, the web site and its Pages Function (each skipped when up to date),
-//  2. applies the D1 migrations to the local database (STATE_DIR, default .wrangler/state),
+//  2. applies the D1 migrations to the local databases, the directory and every shard (STATE_DIR,
+//     default .wrangler/state),
 //  3. serves the built API (API_PORT, default 8787) with its queues, Durable Objects and Cron
 //     Triggers, and the built web site (WEB_PORT, default 8788), with Miniflare (scripts/serve.ts),
 //  4. seeds the demo account once, confirms its address with the link the API logs (mail is not sent
@@ -82,7 +83,8 @@ console.log("→ building the API Worker and the web site (skipped when up to da
 // The migrations and both builds run side by side; the API starts serving while the web site
 // still builds, but the seeding waits for both builds: a build running beside the seeding starved
 // the runtime so that it dropped connections (seen as ECONNRESET and lost queue batches).
-const migrated = quiet("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE_DIR]);
+// The directory and every shard (scripts/migrate-all.mjs).
+const migrated = quiet(process.execPath, ["scripts/migrate-all.mjs", "--local", "--persist-to", STATE_DIR]);
 const apiBuilt = build(`${BUILD}/api`, ["worker", "durable", "analytics", "interop", "wrangler.toml"], () =>
   quiet("wrangler", ["deploy", "--dry-run", "--outdir", resolve(`${BUILD}/api`)]),
 );

@@ -15,6 +15,8 @@ import { createLogger, errorFields, logLevelOf } from "./lib/log.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { adminShardRoutes } from "./routes/admin-shards.ts";
+import { BOOKMARK_HEADER, d1Bookmark } from "./middleware/d1-bookmark.ts";
 import type { AppEnv, Bindings } from "./env.ts";
 import { ApiError, errorBody, isAccountGone, zodFields } from "./lib/errors.ts";
 import { isD1Unavailable, RETRY_AFTER_S } from "./lib/unavailable.ts";
@@ -72,7 +74,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // Middleware instances are built once: building them per request was allocation on every call.
   const corsHeaders = cors({
     origin: (origin, c) => (origin === (c.env as Bindings).WEB_ORIGIN ? origin : null),
-    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "api-secret"],
+    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "api-secret", BOOKMARK_HEADER],
+    exposeHeaders: [BOOKMARK_HEADER],
     allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
     maxAge: 600,
   });
@@ -90,6 +93,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     await next();
   });
   app.use("/api/*", rateLimit);
+  app.use("/api/*", d1Bookmark);
   const bulkBodyLimit = bodyLimit({ maxSize: BULK_BODY_LIMIT, onError: () => tooLarge(BULK_BODY_LIMIT) });
   const smallBodyLimit = bodyLimit({ maxSize: BODY_LIMIT, onError: () => tooLarge(BODY_LIMIT) });
   app.use("/api/*", (c, next) => (isBulkPath(c.req.path) ? bulkBodyLimit : smallBodyLimit)(c, next));
@@ -126,6 +130,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 
   app.route("/", healthRoutes);
+  app.route("/admin/shards", adminShardRoutes);
   app.get("/", (c) => c.redirect("/docs"));
 
   app.route("/api/v1/auth", authRoutes);

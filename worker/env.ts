@@ -23,6 +23,8 @@ export type Bindings = Env & {
   PUSH_ALLOW_LOOPBACK_ENDPOINTS?: string;
   /** Optional Workers Analytics Engine dataset for counters (worker/lib/metrics.ts); without it nothing is written. */
   METRICS?: AnalyticsEngineDataset;
+  /** Enables the operator routes under /admin/shards (worker/routes/admin-shards.ts) for `Authorization: Bearer <it>`; unset: they answer 404. */
+  SHARD_ADMIN_SECRET?: string;
   /**
    * Encrypts bridge credentials at rest (worker/bridges/crypto.ts): `wrangler secret put BRIDGE_KEY`
    * (32+ random characters); a development default is used only outside production. During a key

@@ -14,7 +14,8 @@
  * - refused login: no next time (`next_poll_at: null`) until the credentials change (PATCH),
  *   and a Web Push to the user's devices.
  */
-import { getDb } from "../../worker/db/client.ts";
+import type { Db } from "../../worker/db/client.ts";
+import { shardDb } from "../../worker/db/shards.ts";
 import type { Bindings } from "../../worker/env.ts";
 import { decryptCredentials, encryptCredentials, isCurrentKey } from "../../worker/bridges/crypto.ts";
 import { BridgeError, vendorHttp } from "../../worker/bridges/http.ts";
@@ -134,9 +135,10 @@ export class BridgePoller {
       return none;
     }
     const env = this.env as Bindings;
-    const db = getDb(env.DB);
+    let db: Db;
     let row: BridgeRow | null;
     try {
+      db = await shardDb(env, owner.userId);
       row = await getBridge(db, owner.userId, bridgeId);
     } catch (err) {
       // D1 briefly unavailable: try again in a minute.

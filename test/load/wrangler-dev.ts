@@ -19,7 +19,7 @@ export interface Dev {
 
 export function migrateFresh(stateDir: string): void {
   rmSync(stateDir, { recursive: true, force: true });
-  const r = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], { env, encoding: "utf8" });
+  const r = spawnSync("node", ["scripts/migrate-all.mjs", "--local", "--persist-to", stateDir], { env, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`migrations failed:\n${r.stdout}\n${r.stderr}`);
 }
 

@@ -47,7 +47,7 @@ function peakMiB(pid: number): number {
 export async function startPlatform(port = Number(process.env.BENCH_PORT ?? 8790), name = "bench", vars: Record<string, string> = {}): Promise<Platform> {
   const stateDir = `.tmp/${name}-state`;
   rmSync(stateDir, { recursive: true, force: true });
-  const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], { env, encoding: "utf8" });
+  const migrate = spawnSync("node", ["scripts/migrate-all.mjs", "--local", "--persist-to", stateDir], { env, encoding: "utf8" });
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
   const child: ChildProcess = spawn(
     "npx",
@@ -120,7 +120,7 @@ export async function startBuiltPlatform(
   // Absolute: wrangler resolves --outdir against the config's folder.
   const build = spawnSync("npx", ["wrangler", "deploy", "--dry-run", ...config, "--outdir", resolve(outDir), ...(entry ? [entry] : [])], { env, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
-  const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], { env, encoding: "utf8" });
+  const migrate = spawnSync("node", ["scripts/migrate-all.mjs", "--local", "--persist-to", stateDir], { env, encoding: "utf8" });
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
   // The bundle is the one .js file (named after the config's `main`) beside its Text/Data modules.
   const bundle = readdirSync(outDir).find((f) => f.endsWith(".js"));

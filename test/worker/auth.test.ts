@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, expectFieldError, outboxFor, register, tokenFromMail, waitForMail } from "./helpers.ts";
+import { allDatabases } from "./shard-helpers.ts";
 
 describe("register", () => {
   it("creates an account and answers the token pair shape", async () => {
@@ -164,11 +165,14 @@ describe("profile, password, deletion", () => {
     await api("/api/v1/meals", { token: a.access, body: { time: Date.now() - 3600_000, carbs: 40 } });
     expectFieldError(await api("/api/v1/auth/me", { method: "DELETE", token: a.access, body: { password: "nope nope nope" } }), 403, "password");
     expect((await api("/api/v1/auth/me", { method: "DELETE", token: a.access, body: { password: a.password } })).status).toBe(204);
-    const userRows = await env.DB.prepare("SELECT count(*) AS n FROM users WHERE email = ?").bind(a.email).first<{ n: number }>();
-    expect(userRows!.n).toBe(0);
-    for (const table of ["glucose_readings", "glucose_sources", "meals", "refresh_tokens"]) {
-      const orphans = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE user_id NOT IN (SELECT id FROM users)`).first<{ n: number }>();
-      expect(orphans!.n, table).toBe(0);
+    // The directory and every shard (each shard holds an anchor row per user).
+    for (const { name, d1 } of allDatabases()) {
+      const userRows = await d1.prepare("SELECT count(*) AS n FROM users WHERE email = ?").bind(a.email).first<{ n: number }>();
+      expect(userRows!.n, name).toBe(0);
+      for (const table of ["glucose_readings", "glucose_sources", "meals", "refresh_tokens"]) {
+        const orphans = await d1.prepare(`SELECT count(*) AS n FROM ${table} WHERE user_id NOT IN (SELECT id FROM users)`).first<{ n: number }>();
+        expect(orphans!.n, `${name}.${table}`).toBe(0);
+      }
     }
     // The still-unexpired access token can no longer read or write anything.
     expect((await api("/api/v1/auth/me", { token: a.access })).status).toBe(401);

@@ -16,6 +16,7 @@ import { encryptCredentials } from "../../worker/bridges/crypto.ts";
 import type { Bindings } from "../../worker/env.ts";
 import { productionConfigProblems } from "../../worker/lib/config.ts";
 import { api, expectFieldError, register, type Account } from "./helpers.ts";
+import { countOnShards, internalIdOf, userD1, userD1ByPublicId } from "./shard-helpers.ts";
 
 const standins = inject("bridgeStandins");
 const MIN = 60_000;
@@ -84,7 +85,7 @@ describe("Dexcom Share", () => {
       expect(text).not.toContain("s3cret-pass");
       expect(text).not.toContain(username);
     }
-    const row = await env.DB.prepare("SELECT credentials FROM bridges WHERE id = ?").bind(bridge.id).first<{ credentials: string }>();
+    const row = await (await userD1ByPublicId(a.id)).prepare("SELECT credentials FROM bridges WHERE id = ?").bind(bridge.id).first<{ credentials: string }>();
     expect(row!.credentials).toMatch(/^v1\.[0-9a-f]{8}\./);
     expect(row!.credentials).not.toContain("s3cret");
   });
@@ -207,7 +208,7 @@ describe("Nightscout source", () => {
     expect(done.json.backfill.status).toBe("done");
     expect(done.json.readings_imported).toBe(2600);
     expect(await readings(a, `&start=${new Date(history[0]!.time - 1000).toISOString()}`).then((r) => r.length)).toBe(1000); // first page of the listing
-    const count = await env.DB.prepare("SELECT count(*) AS n FROM glucose_readings r JOIN users u ON u.id = r.user_id WHERE u.public_id = ?").bind(a.id).first<{ n: number }>();
+    const count = await (await userD1ByPublicId(a.id)).prepare("SELECT count(*) AS n FROM glucose_readings r JOIN users u ON u.id = r.user_id WHERE u.public_id = ?").bind(a.id).first<{ n: number }>();
     expect(count!.n).toBe(2600);
   });
 
@@ -242,7 +243,7 @@ describe("Nightscout source", () => {
       40_000,
     );
     expect(done.json.readings_imported).toBe(700);
-    const count = await env.DB.prepare("SELECT count(*) AS n FROM glucose_readings r JOIN users u ON u.id = r.user_id WHERE u.public_id = ?").bind(a.id).first<{ n: number }>();
+    const count = await (await userD1ByPublicId(a.id)).prepare("SELECT count(*) AS n FROM glucose_readings r JOIN users u ON u.id = r.user_id WHERE u.public_id = ?").bind(a.id).first<{ n: number }>();
     expect(count!.n).toBe(700);
   });
 
@@ -262,8 +263,9 @@ describe("Nightscout source", () => {
     const bridge = await create(a, { kind: "nightscout", server_url: `${standins.nightscout}/site/${site}`, token: "docs-token-1" });
     await pollNow(a, bridge.id);
     await pollNow(a, bridge.id);
-    const user = await env.DB.prepare("SELECT id FROM users WHERE public_id = ?").bind(a.id).first<{ id: number }>();
-    const rows = async (sql: string) => (await env.DB.prepare(sql).bind(user!.id).all<Record<string, unknown>>()).results;
+    const userId = await internalIdOf(a.id);
+    const d1 = await userD1(userId);
+    const rows = async (sql: string) => (await d1.prepare(sql).bind(userId).all<Record<string, unknown>>()).results;
     expect(await rows("SELECT ns_id, event_type FROM nightscout_treatments WHERE user_id = ? AND is_valid = 1 ORDER BY time")).toEqual([
       { ns_id: bolus["_id"], event_type: "Meal Bolus" },
       { ns_id: note["_id"], event_type: "Note" },
@@ -356,6 +358,6 @@ describe("API rules", () => {
     await control("dexcom", { username, password: "pw" });
     const bridge = await create(a, { kind: "dexcom-share", username, password: "pw", server_url: standins.dexcom });
     expect((await api("/api/v1/auth/me", { method: "DELETE", token: a.access, body: { password: a.password } })).status).toBe(204);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM bridges WHERE id = ?").bind(bridge.id).first("n")).toBe(0);
+    expect(await countOnShards("SELECT count(*) AS n FROM bridges WHERE id = ?", bridge.id)).toBe(0);
   });
 });

@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import type { GlucoseMonitor } from "../../durable/glucose-monitor.ts";
 import { ACCOUNT_GONE } from "../../worker/lib/errors.ts";
 import { api, BASE, register, type Account } from "./helpers.ts";
+import { shardBindings } from "./shard-helpers.ts";
 import { ns, uploader } from "./interop-helpers.ts";
 import { Feed, monitorOf, postReading, settle } from "./monitor-helpers.ts";
 import { deliver, pipelineEnv } from "./pipeline-helpers.ts";
@@ -39,7 +40,13 @@ async function monitorContents(a: Account) {
 
 /** Rows anywhere in D1 that name the internal id in a user column (the deletion test's full sweep is deletion.test.ts). */
 async function rowsOf(userId: number) {
-  const n = await env.DB.prepare(
+  let total = 0;
+  for (const d1 of shardBindings()) total += await rowsIn(d1, userId);
+  return total;
+}
+
+async function rowsIn(d1: D1Database, userId: number) {
+  const n = await d1.prepare(
     "SELECT (SELECT count(*) FROM glucose_readings WHERE user_id = ?1) + (SELECT count(*) FROM alert_events WHERE user_id = ?1) + (SELECT count(*) FROM insight_jobs WHERE user_id = ?1) + (SELECT count(*) FROM daily_summaries WHERE user_id = ?1) AS n",
   )
     .bind(userId)

@@ -10,8 +10,9 @@
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { sign } from "hono/jwt";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { api, register } from "./helpers.ts";
+import { allDatabases } from "./shard-helpers.ts";
 import { ns, uploader } from "./interop-helpers.ts";
 import { historyUntil, monitorOf, postReading } from "./monitor-helpers.ts";
 import { samples } from "./record-samples.ts";
@@ -74,6 +75,18 @@ describe("account deletion", () => {
     const up = await uploader(a.access);
     await ns(up.apiSecret, "/api/v1/treatments", { body: [{ eventType: "Carb Correction", carbs: 15, created_at: new Date().toISOString() }] });
     await ns(up.apiSecret, "/api/v1/devicestatus", { body: [{ device: "xDrip", uploaderBattery: 80, created_at: new Date().toISOString() }] });
+    // Nightscout API v3: a settings document, and an entry deleted into a tombstone.
+    const jwt = (await api(`/api/v2/authorization/request/${up.secret}`)).json.token as string;
+    const v3 = (path: string, init: { method?: string; body?: unknown } = {}) => api(path, { ...init, headers: { authorization: `Bearer ${jwt}` } });
+    expect((await v3("/api/v3/settings", { body: { identifier: "del-settings", date: Date.now(), app: "AAPS" } })).status).toBe(201);
+    expect((await v3("/api/v3/entries", { body: { identifier: "del-bg", type: "sgv", sgv: 101, date: Date.now() - 5 * 60_000, direction: "Flat", device: "AAPS", app: "AAPS", utcOffset: 0, units: "mg/dl" } })).status).toBe(201);
+    expect((await v3("/api/v3/entries/del-bg", { method: "DELETE" })).status).toBe(200);
+    // A cloud bridge (its vendor the Dexcom Share stand-in), polled once.
+    const username = `share-del-${crypto.randomUUID().slice(0, 8)}`;
+    await fetch(`${inject("bridgeStandins").dexcom}/__control`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password: "pw" }) });
+    const bridge = await api("/api/v1/bridges", { token: a.access, body: { kind: "dexcom-share", username, password: "pw", server_url: inject("bridgeStandins").dexcom } });
+    expect(bridge.status, JSON.stringify(bridge.json)).toBe(201);
+    await api(`/api/v1/bridges/${bridge.json.id}/poll`, { method: "POST", token: a.access });
     await api("/api/v1/webhooks/secret", { method: "POST", token: a.access });
     await api("/api/v1/auth/magic-link", { body: { email: a.email } });
     await api("/api/v1/insights/trigger-analysis", { token: a.access, body: {} });
@@ -85,27 +98,32 @@ describe("account deletion", () => {
     // Queue work that was in flight for the user finishes (or is dropped) before the count.
     await new Promise((r) => setTimeout(r, 1500));
 
-    const tables = (await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'").all<{ name: string }>()).results.map((r) => r.name);
-    expect(tables.length).toBeGreaterThan(10);
+    // Every database: the directory and each shard.
     const leftovers: string[] = [];
     let checked = 0;
-    for (const table of tables) {
-      const columns = (await env.DB.prepare(`SELECT name, type FROM pragma_table_info(?)`).bind(table).all<{ name: string; type: string }>()).results;
-      for (const col of columns) {
-        const q = `"${table}"."${col.name}"`;
-        let n = 0;
-        if (/(^|_)(user_id|owner_id|owner|user)$/i.test(col.name) || (table === "users" && col.name === "id")) {
-          n = (await env.DB.prepare(`SELECT count(*) AS n FROM "${table}" WHERE ${q} = ?`).bind(internal).first<{ n: number }>())!.n;
-          n += (await env.DB.prepare(`SELECT count(*) AS n FROM "${table}" WHERE ${q} = ?`).bind(a.id).first<{ n: number }>())!.n;
-          checked++;
-        } else if (/text|char|clob|^$/i.test(col.type)) {
-          n = (await env.DB.prepare(`SELECT count(*) AS n FROM "${table}" WHERE instr(${q}, ?) > 0 OR instr(${q}, ?) > 0`).bind(a.id, a.email).first<{ n: number }>())!.n;
-          checked++;
+    let tableCount = 0;
+    for (const { name: database, d1 } of allDatabases()) {
+      const tables = (await d1.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'").all<{ name: string }>()).results.map((r) => r.name);
+      expect(tables.length).toBeGreaterThan(10);
+      tableCount += tables.length;
+      for (const table of tables) {
+        const columns = (await d1.prepare(`SELECT name, type FROM pragma_table_info(?)`).bind(table).all<{ name: string; type: string }>()).results;
+        for (const col of columns) {
+          const q = `"${table}"."${col.name}"`;
+          let n = 0;
+          if (/(^|_)(user_id|owner_id|owner|user)$/i.test(col.name) || (table === "users" && col.name === "id")) {
+            n = (await d1.prepare(`SELECT count(*) AS n FROM "${table}" WHERE ${q} = ?`).bind(internal).first<{ n: number }>())!.n;
+            n += (await d1.prepare(`SELECT count(*) AS n FROM "${table}" WHERE ${q} = ?`).bind(a.id).first<{ n: number }>())!.n;
+            checked++;
+          } else if (/text|char|clob|^$/i.test(col.type)) {
+            n = (await d1.prepare(`SELECT count(*) AS n FROM "${table}" WHERE instr(${q}, ?) > 0 OR instr(${q}, ?) > 0`).bind(a.id, a.email).first<{ n: number }>())!.n;
+            checked++;
+          }
+          if (n) leftovers.push(`${database}.${table}.${col.name}: ${n}`);
         }
-        if (n) leftovers.push(`${table}.${col.name}: ${n}`);
       }
     }
-    console.log(`deletion: ${tables.length} tables, ${checked} columns checked, ${leftovers.length} with rows left`);
+    console.log(`deletion: ${tableCount} tables in ${allDatabases().length} databases, ${checked} columns checked, ${leftovers.length} with rows left`);
     expect(leftovers).toEqual([]);
 
     // The Durable Object's own storage is empty (its SQLite tables and any key-value entries).

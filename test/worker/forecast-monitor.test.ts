@@ -4,12 +4,13 @@
  * stays silent when the last hour has a gap (no forecast across it), and the object loads the
  * user's stored model with the alert settings (no extra D1 query per reading).
  */
-import { env, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { fixedOffsetMinuteOfDay, prepareSeries, trainForecastModel } from "../../analytics/forecast/index.ts";
 import type { GlucoseMonitor } from "../../durable/glucose-monitor.ts";
 import { generateSynthetic } from "../../seed/synthetic.ts";
 import { api, register, type Account } from "./helpers.ts";
+import { userD1ByEmail } from "./shard-helpers.ts";
 import { Feed, MIN, monitorOf, postReading, settle, shiftClock } from "./monitor-helpers.ts";
 import { internalId } from "./pipeline-helpers.ts";
 
@@ -84,7 +85,7 @@ describe("predicted low on the real forecast", () => {
     const b = await register();
     const data = generateSynthetic({ days: 4, seed: 5, timezone: "America/New_York", end: Date.now() - 86_400_000 });
     const { model } = trainForecastModel(prepareSeries(data.readings), { minuteOfDay: fixedOffsetMinuteOfDay(-300) });
-    await env.DB.prepare("INSERT INTO user_models (user_id, kind, data, job_id, trained_at) VALUES (?, 'forecast', ?, 'test', ?)").bind(await internalId(a.email), JSON.stringify(model), Date.now()).run();
+    await (await userD1ByEmail(a.email)).prepare("INSERT INTO user_models (user_id, kind, data, job_id, trained_at) VALUES (?, 'forecast', ?, 'test', ?)").bind(await internalId(a.email), JSON.stringify(model), Date.now()).run();
     await postReading(a, 120);
     await postReading(b, 120);
     const forecastOf = (account: Account) =>

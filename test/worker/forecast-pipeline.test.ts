@@ -4,10 +4,10 @@
  * forecast API then serves, and the `day_clusters` stage's document behind
  * `GET /api/v1/insights/day-clusters` (contract, unit, empty state, isolation).
  */
-import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { startAnalysis } from "../../worker/insights/pipeline/jobs.ts";
 import { api, register, type Account } from "./helpers.ts";
+import { userD1 } from "./shard-helpers.ts";
 import { deliver, drain, pipelineEnv, seededAccount, startOfToday } from "./pipeline-helpers.ts";
 
 /**
@@ -31,7 +31,7 @@ describe("forecast training and day clusters in the weekly analysis", () => {
   }, 120_000);
 
   it("stores a per-user forecast model, which the forecast API then uses", async () => {
-    const rows = await env.DB.prepare("SELECT kind, job_id, trained_at, data FROM user_models WHERE user_id = ?").bind(userId).all<{ kind: string; job_id: string; trained_at: number; data: string }>();
+    const rows = await (await userD1(userId)).prepare("SELECT kind, job_id, trained_at, data FROM user_models WHERE user_id = ?").bind(userId).all<{ kind: string; job_id: string; trained_at: number; data: string }>();
     expect(rows.results).toHaveLength(1);
     const row = rows.results[0]!;
     expect(row).toMatchObject({ kind: "forecast", job_id: jobId });
@@ -39,7 +39,7 @@ describe("forecast training and day clusters in the weekly analysis", () => {
     expect(model).toMatchObject({ kind: "glucolens.forecast.ridge", scope: "user", features: { lags: 12, timeOfDay: true } });
     expect(row.data.length).toBeLessThan(8000); // small enough for a D1 row and the Durable Object
 
-    const chunk = await env.DB.prepare("SELECT result FROM insight_chunks WHERE job_id = ? AND stage = 'forecast_train'").bind(jobId).first<{ result: string }>();
+    const chunk = await (await userD1(userId)).prepare("SELECT result FROM insight_chunks WHERE job_id = ? AND stage = 'forecast_train'").bind(jobId).first<{ result: string }>();
     expect(JSON.parse(chunk!.result)).toMatchObject({ scope: "user", validationRmse: { "30": expect.any(Number), "60": expect.any(Number) } });
 
     const f = (await api("/api/v1/glucose/forecast", { token: account.access })).json;
@@ -50,10 +50,10 @@ describe("forecast training and day clusters in the weekly analysis", () => {
   });
 
   it("stores nothing twice when the training chunk is delivered again", async () => {
-    const before = await env.DB.prepare("SELECT trained_at FROM user_models WHERE user_id = ?").bind(userId).all();
+    const before = await (await userD1(userId)).prepare("SELECT trained_at FROM user_models WHERE user_id = ?").bind(userId).all();
     const { penv } = pipelineEnv();
     await deliver(penv, [{ kind: "chunk", job_id: jobId, user_id: userId, stage: "forecast_train", part: 0 }]);
-    const after = await env.DB.prepare("SELECT trained_at FROM user_models WHERE user_id = ?").bind(userId).all();
+    const after = await (await userD1(userId)).prepare("SELECT trained_at FROM user_models WHERE user_id = ?").bind(userId).all();
     expect(after.results).toEqual(before.results);
   });
 

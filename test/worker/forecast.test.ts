@@ -4,11 +4,11 @@
  * history), the exact response contract, the user's stored model vs the population model, and
  * cross-user isolation. Real D1, real migrations.
  */
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { fixedOffsetMinuteOfDay, prepareSeries, trainForecastModel } from "../../analytics/forecast/index.ts";
 import { generateSynthetic } from "../../seed/synthetic.ts";
 import { api, expectFieldError, register, type Account } from "./helpers.ts";
+import { userD1 } from "./shard-helpers.ts";
 import { internalId, store } from "./pipeline-helpers.ts";
 
 const MIN = 60_000;
@@ -117,7 +117,7 @@ describe("GET /api/v1/glucose/forecast", () => {
     const trained = trainForecastModel(prepareSeries(data.readings), { minuteOfDay: fixedOffsetMinuteOfDay(-300) });
     expect(trained.model.scope).toBe("user");
     const trainedAt = Date.UTC(2024, 4, 1, 3);
-    await env.DB.prepare("INSERT INTO user_models (user_id, kind, data, job_id, trained_at) VALUES (?, 'forecast', ?, 'test', ?)").bind(userId, JSON.stringify(trained.model), trainedAt).run();
+    await (await userD1(userId)).prepare("INSERT INTO user_models (user_id, kind, data, job_id, trained_at) VALUES (?, 'forecast', ?, 'test', ?)").bind(userId, JSON.stringify(trained.model), trainedAt).run();
     await bulk(a, series(-70, 0, 5, () => 140));
 
     const mine = (await api("/api/v1/glucose/forecast", { token: a.access })).json;

@@ -1,6 +1,6 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, expectFieldError, register } from "./helpers.ts";
+import { userD1ByPublicId } from "./shard-helpers.ts";
 
 const MIN = 60_000;
 const base = Date.UTC(2024, 4, 1, 6, 0, 0);
@@ -93,7 +93,7 @@ describe("bulk readings", () => {
     expect(first.json).toEqual({ inserted: 10_000, duplicates: 0, rejected: [] });
     const second = await api("/api/v1/glucose/bulk", { token: a.access, body: { readings } });
     expect(second.json).toEqual({ inserted: 0, duplicates: 10_000, rejected: [] });
-    const count = await env.DB.prepare("SELECT count(*) AS n FROM glucose_readings WHERE user_id = (SELECT id FROM users WHERE public_id = ?)").bind(a.id).first<{ n: number }>();
+    const count = await (await userD1ByPublicId(a.id)).prepare("SELECT count(*) AS n FROM glucose_readings WHERE user_id = (SELECT id FROM users WHERE public_id = ?)").bind(a.id).first<{ n: number }>();
     expect(count!.n).toBe(10_000);
   });
 

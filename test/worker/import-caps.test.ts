@@ -4,10 +4,11 @@
  * 413 naming the limit; the upload's state is removed; rows of parts already answered stay, as
  * their answers said, and the refused part stores nothing of its own.
  */
-import { env, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { MAX_CARRIED_BYTES, MAX_UPLOAD_BYTES, MAX_UPLOAD_PARTS } from "../../worker/imports/parts.ts";
 import { api, BASE, register, type Account } from "./helpers.ts";
+import { runOnShards, userD1ByPublicId } from "./shard-helpers.ts";
 
 const MIB = 1024 ** 2;
 
@@ -17,7 +18,7 @@ async function post(token: string, query: string, body: Uint8Array | string) {
 }
 
 const uploadRows = async (a: Account, id: string) =>
-  (await env.DB.prepare(
+  (await (await userD1ByPublicId(a.id)).prepare(
     "SELECT (SELECT count(*) FROM import_uploads u JOIN users ON users.id = u.user_id WHERE users.public_id = ?1 AND u.id = ?2) + (SELECT count(*) FROM import_upload_parts p JOIN users ON users.id = p.user_id WHERE users.public_id = ?1 AND p.upload_id = ?2) + (SELECT count(*) FROM import_upload_state s JOIN users ON users.id = s.user_id WHERE users.public_id = ?1 AND s.upload_id = ?2) AS n",
   )
     .bind(a.id, id)
@@ -58,7 +59,7 @@ describe("imports in parts: caps", () => {
     const p0 = await post(a.access, `?format=nightscout&upload_id=${id}&part=0`, `[${JSON.stringify({ type: "sgv", sgv: 120, date: Date.now() - 86400_000, device: "x" })}`);
     expect(p0.status, JSON.stringify(p0.json)).toBe(200);
     // As if MAX_UPLOAD_PARTS parts had been received (the same check a real long upload reaches).
-    await env.DB.prepare("UPDATE import_uploads SET next_part = ? WHERE id = ?").bind(MAX_UPLOAD_PARTS, id).run();
+    await runOnShards("UPDATE import_uploads SET next_part = ? WHERE id = ?", MAX_UPLOAD_PARTS, id);
     const over = await post(a.access, `?upload_id=${id}&part=${MAX_UPLOAD_PARTS}`, ",");
     expect(over.status, JSON.stringify(over.json)).toBe(413);
     expect(over.json.error).toMatchObject({ code: "too_many_parts", fields: [{ path: "part" }] });
@@ -72,7 +73,7 @@ describe("imports in parts: caps", () => {
     const p0 = await post(a.access, `?format=nightscout&upload_id=${id}&part=0`, `[${JSON.stringify({ type: "sgv", sgv: 120, date: Date.now() - 86400_000, device: "x" })}`);
     expect(p0.status, JSON.stringify(p0.json)).toBe(200);
     // As if the upload had received all but 10 bytes of the cap.
-    await env.DB.prepare("UPDATE import_uploads SET totals = json_set(totals, '$.bytes', ?) WHERE id = ?").bind(MAX_UPLOAD_BYTES - 10, id).run();
+    await runOnShards("UPDATE import_uploads SET totals = json_set(totals, '$.bytes', ?) WHERE id = ?", MAX_UPLOAD_BYTES - 10, id);
     const over = await post(a.access, `?upload_id=${id}&part=1`, `,${JSON.stringify({ type: "sgv", sgv: 45, date: Date.now(), device: "x" })}`);
     expect(over.status, JSON.stringify(over.json)).toBe(413);
     expect(over.json.error).toMatchObject({ code: "upload_too_large", fields: [{ path: "body" }] });

@@ -4,9 +4,10 @@
  * answer again and store nothing; order, unknown and expired uploads, parameters and isolation.
  * The real files in parts are in test/interop-http/parts.test.ts.
  */
-import { env, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, BASE, expectFieldError, register } from "./helpers.ts";
+import { countOnShards, runOnShards } from "./shard-helpers.ts";
 
 async function post(token: string, query: string, body: Uint8Array | string) {
   const res = await SELF.fetch(`${BASE}/api/v1/imports${query}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" }, body });
@@ -97,10 +98,10 @@ describe("imports in parts", () => {
     expectFieldError(await post(a.access, `?upload_id=${crypto.randomUUID()}&part=0&format=libreview`, file), 422, "timezone");
     expectFieldError(await post(a.access, `?upload_id=${crypto.randomUUID()}&part=0&format=glucolens-json`, "{}"), 422, "format");
     // An upload left alone for a day is discarded.
-    await env.DB.prepare("UPDATE import_uploads SET expires_at = ?1 WHERE id = ?2").bind(Date.now() - 1, id).run();
+    await runOnShards("UPDATE import_uploads SET expires_at = ?1 WHERE id = ?2", Date.now() - 1, id);
     expectFieldError(await post(a.access, `?upload_id=${id}&part=1`, file.subarray(100)), 410, "upload_id");
     expectFieldError(await post(a.access, `?upload_id=${id}&part=1`, file.subarray(100)), 404, "upload_id");
-    const left = await env.DB.prepare("SELECT (SELECT count(*) FROM import_upload_parts WHERE upload_id = ?1) + (SELECT count(*) FROM import_upload_state WHERE upload_id = ?1) AS n").bind(id).first<{ n: number }>();
+    const left = { n: await countOnShards("SELECT (SELECT count(*) FROM import_upload_parts WHERE upload_id = ?1) + (SELECT count(*) FROM import_upload_state WHERE upload_id = ?1) AS n", id) };
     expect(left?.n).toBe(0);
   });
 

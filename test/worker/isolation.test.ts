@@ -1,6 +1,6 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, register } from "./helpers.ts";
+import { userD1ByPublicId } from "./shard-helpers.ts";
 import { samples } from "./record-samples.ts";
 
 // User B must never read, change or delete user A's data: every attempt answers 404 (the record
@@ -38,7 +38,7 @@ describe("cross-user isolation", () => {
     const b = await register();
     await api("/api/v1/glucose/readings", { token: a.access, body: { time: Date.UTC(2024, 4, 1), value: 140 } });
     await api("/api/v1/auth/me", { method: "DELETE", token: b.access, body: { password: b.password } });
-    const n = await env.DB.prepare("SELECT count(*) AS n FROM glucose_readings g JOIN users u ON u.id = g.user_id WHERE u.public_id = ?").bind(a.id).first<{ n: number }>();
+    const n = await (await userD1ByPublicId(a.id)).prepare("SELECT count(*) AS n FROM glucose_readings g JOIN users u ON u.id = g.user_id WHERE u.public_id = ?").bind(a.id).first<{ n: number }>();
     expect(n!.n).toBe(1);
   });
 });

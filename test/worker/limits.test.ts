@@ -13,6 +13,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../worker/index.ts";
 import { retryAfterSeconds } from "../../worker/middleware/rate-limit.ts";
 import { BASE, register, type Account } from "./helpers.ts";
+import { userD1ByPublicId } from "./shard-helpers.ts";
 import { uploader } from "./interop-helpers.ts";
 
 /** The Worker's own fetch handler, called with an env of the test's choosing. */
@@ -96,7 +97,7 @@ describe("rate limits per route group", () => {
     // Reads of the same group count too.
     expectLimited(await call("/api/v1/glucose/readings", { token: user.access }));
     expect((await call("/api/v1/glucose/readings", { token: other.access, body: reading(0) })).status).toBe(201);
-    const stored = await env.DB.prepare("SELECT COUNT(*) AS n FROM glucose_readings r JOIN users u ON u.id = r.user_id WHERE u.public_id = ?").bind(user.id).first<{ n: number }>();
+    const stored = await (await userD1ByPublicId(user.id)).prepare("SELECT COUNT(*) AS n FROM glucose_readings r JOIN users u ON u.id = r.user_id WHERE u.public_id = ?").bind(user.id).first<{ n: number }>();
     expect(stored?.n).toBe(LIMIT);
   });
 
@@ -158,7 +159,7 @@ describe("uploader allowance", () => {
     }
     // Beyond the allowance the address's limit applies again.
     expectLimited(await call("/api/v1/entries", { ip, headers: { "api-secret": up.apiSecret }, body: [entry(2)] }));
-    const stored = await env.DB.prepare("SELECT COUNT(*) AS n FROM glucose_readings r JOIN users u ON u.id = r.user_id WHERE u.public_id = ?").bind(owner.id).first<{ n: number }>();
+    const stored = await (await userD1ByPublicId(owner.id)).prepare("SELECT COUNT(*) AS n FROM glucose_readings r JOIN users u ON u.id = r.user_id WHERE u.public_id = ?").bind(owner.id).first<{ n: number }>();
     expect(stored?.n).toBe(2);
   });
 

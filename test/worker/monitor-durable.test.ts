@@ -14,6 +14,7 @@ import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test"
 import { describe, expect, it } from "vitest";
 import type { GlucoseMonitor } from "../../durable/glucose-monitor.ts";
 import { api, register } from "./helpers.ts";
+import { countOnShards, userD1 } from "./shard-helpers.ts";
 import { Feed, historyUntil, MIN, monitorOf, postReading, settle, shiftClock } from "./monitor-helpers.ts";
 
 describe("no-data alerts from the alarm", () => {
@@ -207,7 +208,7 @@ describe("rules and units", () => {
     const a = await register();
     const me = await env.DB.prepare("SELECT id FROM users WHERE public_id = ?").bind(a.id).first<{ id: number }>();
     // Saved behind the object's back (as if by another deployment): it must read them itself.
-    await env.DB.prepare(
+    await (await userD1(me!.id)).prepare(
       `INSERT INTO alert_settings (user_id, urgent_low, low_enabled, low, high_enabled, high, urgent_high_enabled, urgent_high,
         falling_fast_enabled, falling_fast_rate, rising_fast_enabled, rising_fast_rate, predicted_low_enabled, predicted_low_minutes,
         stale_enabled, stale_warning_minutes, stale_urgent_minutes, repeat_minutes, urgent_low_repeat_minutes)
@@ -267,9 +268,8 @@ describe("account deletion", () => {
     const rows = await runInDurableObject(monitorOf(a), (_o, s) => [...s.storage.sql.exec("SELECT key FROM meta")].map((r) => r.key));
     expect(rows).toEqual(["deleted"]);
     expect(await runInDurableObject(monitorOf(a), (_o, s) => s.storage.getAlarm())).toBeNull();
-    const left = await env.DB.prepare("SELECT (SELECT count(*) FROM alert_events WHERE user_id = ?1) + (SELECT count(*) FROM ws_tickets WHERE user_id = ?1) AS n")
-      .bind(me!.id)
-      .first<{ n: number }>();
-    expect(left!.n).toBe(0);
+    // Alert history on the shards, tickets in the directory.
+    const left = (await countOnShards("SELECT count(*) AS n FROM alert_events WHERE user_id = ?1", me!.id)) + (await env.DB.prepare("SELECT count(*) AS n FROM ws_tickets WHERE user_id = ?1").bind(me!.id).first<{ n: number }>())!.n;
+    expect(left).toBe(0);
   });
 });

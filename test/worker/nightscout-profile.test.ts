@@ -7,9 +7,9 @@
  */
 // Nightscout's documents name their id `_id`.
 /* eslint-disable no-underscore-dangle */
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, expectFieldError, register } from "./helpers.ts";
+import { countOnShards, userD1ByPublicId } from "./shard-helpers.ts";
 import { ns, uploader } from "./interop-helpers.ts";
 
 // tests/api.profiles.test.js sample_profile, as the Nightscout profile editor saves it.
@@ -199,11 +199,11 @@ describe("authentication, isolation and the user's own settings", () => {
   it("account deletion removes the user's profiles (ON DELETE CASCADE)", async () => {
     const { account, up } = await setup();
     await ns(up.apiSecret, "/api/v1/profile", { body: sampleProfile() });
-    const count = () => env.DB.prepare("SELECT COUNT(*) AS n FROM nightscout_profiles p JOIN users u ON u.id = p.user_id WHERE u.public_id = ?1").bind(account.id).first<{ n: number }>();
+    const count = async () => (await userD1ByPublicId(account.id)).prepare("SELECT COUNT(*) AS n FROM nightscout_profiles p JOIN users u ON u.id = p.user_id WHERE u.public_id = ?1").bind(account.id).first<{ n: number }>();
     expect((await count())?.n).toBe(1);
-    const before = await env.DB.prepare("SELECT COUNT(*) AS n FROM nightscout_profiles").first<{ n: number }>();
+    const before = { n: await countOnShards("SELECT COUNT(*) AS n FROM nightscout_profiles") };
     expect((await api("/api/v1/auth/me", { method: "DELETE", token: account.access, body: { password: account.password } })).status).toBe(204);
-    const after = await env.DB.prepare("SELECT COUNT(*) AS n FROM nightscout_profiles").first<{ n: number }>();
+    const after = { n: await countOnShards("SELECT COUNT(*) AS n FROM nightscout_profiles") };
     expect(after!.n).toBe(before!.n - 1);
   });
 });

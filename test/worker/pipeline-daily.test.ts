@@ -3,9 +3,8 @@
  * back-fill when older data arrives, and the Cron Triggers (hourly aggregation at 03:00 local time,
  * stalled-job recovery, weekly analysis starts) through `worker.scheduled`.
  */
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { getDb } from "../../worker/db/client.ts";
 import worker from "../../worker/index.ts";
 import { backfillMessages, enqueueBackfill } from "../../worker/insights/pipeline/backfill.ts";
 import { HOURLY_CRON, WEEKLY_CRON } from "../../worker/insights/pipeline/cron.ts";
@@ -14,6 +13,7 @@ import type { PipelineMessage } from "../../worker/insights/pipeline/messages.ts
 import { findJob } from "../../worker/insights/repository.ts";
 import { insertReadings } from "../../worker/repositories/readings.ts";
 import { api, register } from "./helpers.ts";
+import { runOnShards, userD1, userDb } from "./shard-helpers.ts";
 import { deliver, internalId, pipelineEnv } from "./pipeline-helpers.ts";
 
 const MIN = 60_000;
@@ -40,7 +40,7 @@ describe("daily aggregation", () => {
     // 2024-03-30 00:00 to 2024-04-01 00:00 and 2024-10-26 00:00 to 2024-10-28 00:00, Berlin time.
     const spring = readings(Date.UTC(2024, 2, 29, 23), Date.UTC(2024, 2, 31, 22));
     const autumn = readings(Date.UTC(2024, 9, 25, 22), Date.UTC(2024, 9, 27, 23));
-    await insertReadings(getDb(env.DB), userId, [...spring, ...autumn]);
+    await insertReadings(await userDb(userId), userId, [...spring, ...autumn]);
     await api("/api/v1/sleep", { token: a.access, body: { start: "2024-03-30T23:30:00+01:00", end: "2024-03-31T07:30:00+02:00", quality: 4 } });
 
     // Older data arrived: its completed local days are queued, at most a month per message.
@@ -107,8 +107,8 @@ describe("daily aggregation", () => {
     const kolkata = await register({ timezone: "Asia/Kolkata" });
     const [b, k] = await Promise.all([internalId(berlin.email), internalId(kolkata.email)]);
     // Both have readings on 2024-03-31 (Berlin's 23-hour day).
-    await insertReadings(getDb(env.DB), b, readings(Date.UTC(2024, 2, 30, 23), Date.UTC(2024, 2, 31, 22)));
-    await insertReadings(getDb(env.DB), k, readings(Date.UTC(2024, 2, 30, 18, 30), Date.UTC(2024, 2, 31, 18, 30)));
+    await insertReadings(await userDb(b), b, readings(Date.UTC(2024, 2, 30, 23), Date.UTC(2024, 2, 31, 22)));
+    await insertReadings(await userDb(k), k, readings(Date.UTC(2024, 2, 30, 18, 30), Date.UTC(2024, 2, 31, 18, 30)));
 
     const { penv, queue } = pipelineEnv();
     // 01:00 UTC on 1 April = 03:00 in Berlin (CEST), 06:30 in Kolkata.
@@ -136,13 +136,13 @@ describe("daily aggregation", () => {
     const { job } = await startAnalysis(penv, userId, { trigger: "api", periodDays: 7 });
     queue.take(); // the prepare message is lost
     const now = Date.now();
-    await env.DB.prepare("UPDATE insight_jobs SET updated_at = ? WHERE id = ?").bind(now - 11 * MIN, job.id).run();
+    await runOnShards("UPDATE insight_jobs SET updated_at = ? WHERE id = ?", now - 11 * MIN, job.id);
     await scheduled(penv, HOURLY_CRON, now);
     expect(mine(userId, queue.take())).toEqual([{ kind: "chunk", job_id: job.id, user_id: userId, stage: "prepare", part: 0 }]);
 
-    await env.DB.prepare("UPDATE insight_jobs SET updated_at = ? WHERE id = ?").bind(now - 61 * MIN, job.id).run();
+    await runOnShards("UPDATE insight_jobs SET updated_at = ? WHERE id = ?", now - 61 * MIN, job.id);
     await scheduled(penv, HOURLY_CRON, now);
-    const stuck = await findJob(getDb(env.DB), userId, job.id);
+    const stuck = await findJob(await userDb(userId), userId, job.id);
     expect(stuck).toMatchObject({ status: "failed", error: "The analysis stopped making progress (last step: prepare) and was stopped." });
   });
 
@@ -150,18 +150,18 @@ describe("daily aggregation", () => {
     const a = await register();
     const userId = await internalId(a.email);
     const now = Date.now();
-    await insertReadings(getDb(env.DB), userId, readings(now - 3 * 86_400_000, now - 2 * 86_400_000));
+    await insertReadings(await userDb(userId), userId, readings(now - 3 * 86_400_000, now - 2 * 86_400_000));
     const { penv, queue } = pipelineEnv();
     await scheduled(penv, WEEKLY_CRON, now);
     const starts = mine(userId, queue.take());
     expect(starts).toEqual([{ kind: "start", user_id: userId, trigger: "cron" }]);
     await deliver(penv, starts);
-    const job = await env.DB.prepare("SELECT id, trigger, status FROM insight_jobs WHERE user_id = ?").bind(userId).first<{ id: string; trigger: string; status: string }>();
+    const job = await (await userD1(userId)).prepare("SELECT id, trigger, status FROM insight_jobs WHERE user_id = ?").bind(userId).first<{ id: string; trigger: string; status: string }>();
     expect(job).toMatchObject({ trigger: "cron", status: "queued" });
     expect(mine(userId, queue.take())).toEqual([{ kind: "chunk", job_id: job!.id, user_id: userId, stage: "prepare", part: 0 }]);
     // A second weekly start while it runs finds the same job.
     await deliver(penv, starts);
-    const count = await env.DB.prepare("SELECT count(*) AS n FROM insight_jobs WHERE user_id = ?").bind(userId).first<{ n: number }>();
+    const count = await (await userD1(userId)).prepare("SELECT count(*) AS n FROM insight_jobs WHERE user_id = ?").bind(userId).first<{ n: number }>();
     expect(count!.n).toBe(1);
   });
 });

@@ -2,11 +2,11 @@
  * Failure path of the insights pipeline: a chunk that throws is retried with backoff, and after
  * the last retry the dead-letter queue's consumer marks the job failed with the reason.
  */
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { startAnalysis } from "../../worker/insights/pipeline/jobs.ts";
 import type { ChunkMessage } from "../../worker/insights/pipeline/messages.ts";
 import { api, register } from "./helpers.ts";
+import { countOnShards, runOnShards } from "./shard-helpers.ts";
 import { deliver, DLQ, drain, internalId, pipelineEnv, seededAccount } from "./pipeline-helpers.ts";
 
 describe("a failing chunk", () => {
@@ -20,7 +20,7 @@ describe("a failing chunk", () => {
     expect(mp).toBeDefined();
 
     // The pattern search reads the prepared series; corrupt it so the chunk throws every time.
-    await env.DB.prepare("UPDATE insight_chunks SET data = 'not a packed series' WHERE job_id = ? AND stage = 'prepare'").bind(job.id).run();
+    await runOnShards("UPDATE insight_chunks SET data = 'not a packed series' WHERE job_id = ? AND stage = 'prepare'", job.id);
     const delays: number[] = [];
     // max_retries = 3 in wrangler.toml: four attempts in all.
     for (let attempts = 1; attempts <= 4; attempts++) {
@@ -43,7 +43,7 @@ describe("a failing chunk", () => {
     // The other chunks of the failed job are acknowledged without computing anything.
     const rest = await deliver(penv, fanOut.filter((m) => m !== mp));
     expect(rest.retryMessages).toEqual([]);
-    const chunks = await env.DB.prepare("SELECT count(*) AS n FROM insight_chunks WHERE job_id = ?").bind(job.id).first<{ n: number }>();
+    const chunks = { n: await countOnShards("SELECT count(*) AS n FROM insight_chunks WHERE job_id = ?", job.id) };
     expect(chunks!.n).toBe(1);
     expect(queue.take()).toEqual([]);
 

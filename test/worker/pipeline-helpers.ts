@@ -7,7 +7,6 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { expect } from "vitest";
 import { localToUtc } from "../../seed/local-time.ts";
 import { generateSynthetic, type SyntheticData } from "../../seed/synthetic.ts";
-import { getDb } from "../../worker/db/client.ts";
 import worker from "../../worker/index.ts";
 import type { PipelineEnv } from "../../worker/insights/pipeline/jobs.ts";
 import type { PipelineMessage } from "../../worker/insights/pipeline/messages.ts";
@@ -20,6 +19,7 @@ import { sleepKind } from "../../worker/records/sleep.ts";
 import { insertReadings } from "../../worker/repositories/readings.ts";
 import { insertRecords } from "../../worker/repositories/records.ts";
 import { register, type Account } from "./helpers.ts";
+import { shardEnv, userDb } from "./shard-helpers.ts";
 
 export const QUEUE = "glucolens-insights";
 export const DLQ = "glucolens-insights-dlq";
@@ -40,7 +40,7 @@ export class RecordingQueue {
 
 export function pipelineEnv(): { penv: PipelineEnv; queue: RecordingQueue } {
   const queue = new RecordingQueue();
-  return { penv: { DB: env.DB, INSIGHTS_QUEUE: queue as unknown as PipelineEnv["INSIGHTS_QUEUE"] }, queue };
+  return { penv: { ...shardEnv(), INSIGHTS_QUEUE: queue as unknown as PipelineEnv["INSIGHTS_QUEUE"] }, queue };
 }
 
 let messageCounter = 0;
@@ -126,13 +126,13 @@ export async function internalId(email: string): Promise<number> {
 
 async function insertKind(userId: number, kind: RecordKind, items: readonly unknown[]) {
   const rows = items.map((item) => kind.toRow(kind.input.parse(item)));
-  const db = getDb(env.DB);
+  const db = await userDb(userId);
   for (let i = 0; i < rows.length; i += 500) await insertRecords(db, userId, kind, rows.slice(i, i + 500));
 }
 
 /** Stores synthetic data for a user directly through the repositories. */
 export async function store(userId: number, data: Partial<SyntheticData>) {
-  const db = getDb(env.DB);
+  const db = await userDb(userId);
   if (data.readings?.length) {
     for (let i = 0; i < data.readings.length; i += 10_000) await insertReadings(db, userId, data.readings.slice(i, i + 10_000));
   }

@@ -3,14 +3,13 @@
  * (seed/synthetic.ts PLANTED) analysed by the real queue consumer (`worker.queue` driven with
  * createMessageBatch), then read through the insights API.
  */
-import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "../../worker/db/client.ts";
 import { processChunk } from "../../worker/insights/pipeline/consumer.ts";
 import { startAnalysis } from "../../worker/insights/pipeline/jobs.ts";
 import type { ChunkMessage } from "../../worker/insights/pipeline/messages.ts";
 import { findJob, jobResults } from "../../worker/insights/repository.ts";
 import { api, type Account } from "./helpers.ts";
+import { userD1, userDb } from "./shard-helpers.ts";
 import { deliver, drain, pipelineEnv, seeded, seededAccount } from "./pipeline-helpers.ts";
 
 let account: Account;
@@ -123,9 +122,9 @@ describe("analysis of a 90-day account with planted relationships", () => {
     expect(job.id).not.toBe(firstJob);
     // Every round shuffled and every message delivered twice, in batches of three.
     const delivered = await drain(penv, queue, { shuffle: seeded(7), duplicate: true, batchSize: 3 });
-    expect(delivered.length).toBeGreaterThan(2 * (await findJob(getDb(env.DB), userId, job.id))!.plannedChunks - 1);
-    expect((await findJob(getDb(env.DB), userId, job.id))!.status).toBe("done");
-    const [a, b] = await Promise.all([jobResults(getDb(env.DB), userId, firstJob), jobResults(getDb(env.DB), userId, job.id)]);
+    expect(delivered.length).toBeGreaterThan(2 * (await findJob(await userDb(userId), userId, job.id))!.plannedChunks - 1);
+    expect((await findJob(await userDb(userId), userId, job.id))!.status).toBe("done");
+    const [a, b] = await Promise.all([jobResults(await userDb(userId), userId, firstJob), jobResults(await userDb(userId), userId, job.id)]);
     expect([...b.keys()].sort()).toEqual(["causal", "correlations", "day_clusters", "metrics", "patterns", "rules"]);
     expect(b).toEqual(a);
   });
@@ -138,7 +137,7 @@ describe("analysis of a 90-day account with planted relationships", () => {
     expect(await processChunk(early, penv)).toBe("too-early");
     expect(await processChunk(prepare, penv)).toBe("stored");
     const fanOut = queue.take();
-    const row = () => env.DB.prepare("SELECT created_at, cpu_ms, length(data) AS size FROM insight_chunks WHERE job_id = ? AND stage = 'prepare'").bind(job.id).first();
+    const row = async () => (await userD1(userId)).prepare("SELECT created_at, cpu_ms, length(data) AS size FROM insight_chunks WHERE job_id = ? AND stage = 'prepare'").bind(job.id).first();
     const before = await row();
     expect(await processChunk(prepare, penv)).toBe("redelivered");
     expect(await row()).toEqual(before);
@@ -150,6 +149,6 @@ describe("analysis of a 90-day account with planted relationships", () => {
     expect(await processChunk({ ...prepare, user_id: userId + 100_000 }, penv)).toBe("unknown-job");
     queue.sent.push(...fanOut);
     await drain(penv, queue);
-    expect((await findJob(getDb(env.DB), userId, job.id))!.status).toBe("done");
+    expect((await findJob(await userDb(userId), userId, job.id))!.status).toBe("done");
   });
 });

@@ -9,7 +9,7 @@
  * the dead-letter queue) marks the backfill failed, and `POST /bridges/{id}/backfill` resumes
  * it from the cursor.
  */
-import { getDb } from "../db/client.ts";
+import { shardDb, type ShardEnv } from "../db/shards.ts";
 import type { Bindings } from "../env.ts";
 import { sendAll, type BridgeBackfillMessage, type PipelineQueue } from "../insights/pipeline/messages.ts";
 import { monitorStub } from "../monitor/client.ts";
@@ -27,7 +27,7 @@ export type BackfillOutcome = "unknown-bridge" | "not-running" | "next-page" | "
 
 /** One page. Throws on a vendor outage (the consumer retries the message with backoff). */
 export async function processBridgeBackfill(msg: BridgeBackfillMessage, env: Bindings): Promise<BackfillOutcome> {
-  const db = getDb(env.DB);
+  const db = await shardDb(env, msg.user_id);
   const row = await getBridge(db, msg.user_id, msg.bridge_id);
   if (!row || row.kind !== "nightscout") return "unknown-bridge";
   if (row.backfillStatus !== "running") return "not-running";
@@ -43,6 +43,7 @@ export async function processBridgeBackfill(msg: BridgeBackfillMessage, env: Bin
     throw err;
   }
   const pending: Promise<unknown>[] = [];
+  // The account (directory) names the user's Durable Object.
   const user = await env.DB.prepare("SELECT public_id AS publicId FROM users WHERE id = ?").bind(msg.user_id).first<{ publicId: string }>();
   const stored = await storeBridgedReadings(env, { waitUntil: (p) => pending.push(p) }, msg.user_id, "nightscout", page, (recent) => {
     if (user) pending.push(monitorStub(env, user.publicId).ingest({ userId: msg.user_id, publicId: user.publicId }, recent).catch(() => undefined));
@@ -58,6 +59,6 @@ export async function processBridgeBackfill(msg: BridgeBackfillMessage, env: Bin
 }
 
 /** The dead-letter consumer's part: a page that exhausted its retries fails the backfill. */
-export async function failBridgeBackfill(msg: BridgeBackfillMessage, env: Pick<Bindings, "DB">): Promise<void> {
-  await updateBridge(getDb(env.DB), msg.user_id, msg.bridge_id, { backfillStatus: "failed", backfillError: "The Nightscout site did not answer after repeated attempts; resume the backfill to try again" });
+export async function failBridgeBackfill(msg: BridgeBackfillMessage, env: ShardEnv): Promise<void> {
+  await updateBridge(await shardDb(env, msg.user_id), msg.user_id, msg.bridge_id, { backfillStatus: "failed", backfillError: "The Nightscout site did not answer after repeated attempts; resume the backfill to try again" });
 }

@@ -8,7 +8,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { getDb } from "../db/client.ts";
+import { userDb } from "../db/shards.ts";
 import type { AppEnv, Bindings } from "../env.ts";
 import { isProduction } from "../lib/config.ts";
 import { ApiError, invalid, notFound } from "../lib/errors.ts";
@@ -78,7 +78,7 @@ const monitorOf = (c: Context<AppEnv>) => monitorStub(c.env, c.get("user").publi
 const owner = (c: Context<AppEnv>) => ({ userId: c.get("user").id, publicId: c.get("user").publicId, requestId: c.get("requestId") });
 
 async function found(c: Context<AppEnv>, id: string): Promise<BridgeRow> {
-  const row = await getBridge(getDb(c.env.DB), c.get("user").id, id);
+  const row = await getBridge(await userDb(c), c.get("user").id, id);
   if (!row) throw notFound("Bridge");
   return row;
 }
@@ -86,7 +86,7 @@ async function found(c: Context<AppEnv>, id: string): Promise<BridgeRow> {
 /** Queues a Nightscout bridge's history backfill again from the oldest entry fetched so far. */
 async function resumeBackfill(c: Context<AppEnv>, row: BridgeRow): Promise<BridgeRow> {
   const before = row.backfillCursor ?? Date.now();
-  const updated = (await updateBridge(getDb(c.env.DB), c.get("user").id, row.id, { backfillStatus: "running", backfillError: null })) ?? row;
+  const updated = (await updateBridge(await userDb(c), c.get("user").id, row.id, { backfillStatus: "running", backfillError: null })) ?? row;
   await startNightscoutBackfill(c.env, c.get("user").id, row.id, before);
   return updated;
 }
@@ -113,7 +113,7 @@ bridgeRoutes.openapi(
     const id = crypto.randomUUID();
     const credentials: BridgeCredentials = input.kind === "nightscout" ? { token: input.token } : { username: input.username, password: input.password };
     const now = Date.now();
-    const row = await createBridge(getDb(c.env.DB), c.get("user").id, {
+    const row = await createBridge(await userDb(c), c.get("user").id, {
       id,
       kind: input.kind,
       region: input.kind === "nightscout" ? null : (input.region ?? null),
@@ -130,7 +130,7 @@ bridgeRoutes.openapi(
 
 bridgeRoutes.openapi(
   createRoute({ method: "get", path: "/", tags, summary: "List the bridges (without credentials)", security, responses: { 200: jsonContent(z.object({ items: z.array(Bridge) }), "The user's bridges"), ...commonErrors } }),
-  async (c) => c.json({ items: (await listBridges(getDb(c.env.DB), c.get("user").id)).map(toBridge) }, 200),
+  async (c) => c.json({ items: (await listBridges(await userDb(c), c.get("user").id)).map(toBridge) }, 200),
 );
 
 bridgeRoutes.openapi(
@@ -178,7 +178,7 @@ bridgeRoutes.openapi(
     if (targetChanged) Object.assign(changes, { bumpCredentials: true, status: "pending", failures: 0, nextPollAt: Date.now() });
     if (patch.paused !== undefined) changes.paused = patch.paused;
     if (patch.paused === false && !targetChanged) changes.nextPollAt = Date.now();
-    const updated = (await updateBridge(getDb(c.env.DB), c.get("user").id, row.id, changes)) ?? row;
+    const updated = (await updateBridge(await userDb(c), c.get("user").id, row.id, changes)) ?? row;
     const pollable = !updated.paused && updated.status !== "login_refused";
     await monitorOf(c).bridgeChanged(owner(c), row.id, pollable ? (updated.nextPollAt ?? Date.now()) : null);
     // A history backfill the old token or address stopped starts again from where it was.
@@ -191,7 +191,7 @@ bridgeRoutes.openapi(
   createRoute({ method: "delete", path: "/{id}", tags, summary: "Remove a bridge and its credentials", security, request: { params: BridgeId }, responses: { 204: { description: "Removed; readings already imported stay" }, ...commonErrors, ...notFoundError } }),
   async (c) => {
     const { id } = c.req.valid("param");
-    if (!(await deleteBridge(getDb(c.env.DB), c.get("user").id, id))) throw notFound("Bridge");
+    if (!(await deleteBridge(await userDb(c), c.get("user").id, id))) throw notFound("Bridge");
     await monitorOf(c).bridgeRemoved(id);
     return c.body(null, 204);
   },

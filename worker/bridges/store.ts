@@ -9,7 +9,7 @@
  * is removed on the next poll that sees both, so the same value is kept once.
  */
 import type { Bindings } from "../env.ts";
-import { getDb } from "../db/client.ts";
+import { shardFor, type ShardEnv } from "../db/shards.ts";
 import { recordMetric } from "../lib/metrics.ts";
 import { scheduleBackfill } from "../insights/pipeline/backfill.ts";
 import { insertReadings, sourceIds, type NewReading } from "../repositories/readings.ts";
@@ -35,7 +35,7 @@ export interface StoreOutcome {
  * (the Durable Object calls its own ingest; the queue consumer calls the object by RPC).
  */
 export async function storeBridgedReadings(
-  env: Pick<Bindings, "DB" | "INSIGHTS_QUEUE" | "METRICS">,
+  env: ShardEnv & Pick<Bindings, "INSIGHTS_QUEUE" | "METRICS">,
   ctx: Pick<ExecutionContext, "waitUntil">,
   userId: number,
   kind: BridgeKind,
@@ -44,7 +44,7 @@ export async function storeBridgedReadings(
 ): Promise<StoreOutcome> {
   const outcome: StoreOutcome = { inserted: 0, matched: 0, removed: 0 };
   if (!readings.length) return outcome;
-  const db = getDb(env.DB);
+  const { db, d1 } = await shardFor(env, userId);
   const source = bridgeSource(kind);
   const ownId = (await sourceIds(db, userId, [source])).get(source)!;
   let min = Infinity;
@@ -53,7 +53,7 @@ export async function storeBridgedReadings(
     min = Math.min(min, r.time);
     max = Math.max(max, r.time);
   }
-  const { results } = await env.DB.prepare(
+  const { results } = await d1.prepare(
     "SELECT time, source_id AS sourceId, value_tenths AS tenths FROM glucose_readings WHERE user_id = ?1 AND time BETWEEN ?2 AND ?3 ORDER BY time",
   )
     .bind(userId, min - SAME_READING_MS, max + SAME_READING_MS)
@@ -72,7 +72,7 @@ export async function storeBridgedReadings(
   }
   const stale = own.filter((o) => twin(o.time, o.tenths / 10));
   if (stale.length) {
-    await env.DB.batch(stale.map((o) => env.DB.prepare("DELETE FROM glucose_readings WHERE user_id = ?1 AND time = ?2 AND source_id = ?3").bind(userId, o.time, ownId)));
+    await d1.batch(stale.map((o) => d1.prepare("DELETE FROM glucose_readings WHERE user_id = ?1 AND time = ?2 AND source_id = ?3").bind(userId, o.time, ownId)));
     outcome.removed = stale.length;
   }
   if (!fresh.length) return outcome;

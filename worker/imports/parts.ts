@@ -17,7 +17,7 @@
  * that would carry too much stores nothing of its own.
  */
 import type { Context } from "hono";
-import { getDb } from "../db/client.ts";
+import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { toHex } from "../lib/crypto.ts";
 import { ApiError, errorBody, invalid } from "../lib/errors.ts";
@@ -62,7 +62,7 @@ export function partQuery(c: Context<AppEnv>, id: string): PartQuery {
 
 /** Refuses the part with 413 naming the limit, after removing the upload's state (its parts, parser state, progress). */
 async function overLimit(c: Context<AppEnv>, id: string, code: string, message: string, path: string): Promise<never> {
-  await deleteUploads(getDb(c.env.DB), c.get("user").id, { id });
+  await deleteUploads(await userDb(c), c.get("user").id, { id });
   throw new ApiError(413, code, `${message}; the upload was discarded (rows imported by earlier parts stay)`, [{ path, message }]);
 }
 
@@ -71,7 +71,7 @@ const replayed = (c: Context<AppEnv>, response: string) => c.body(response, 200,
 /** One part of an upload (see the module comment). */
 export async function importPart(c: Context<AppEnv>, q: PartQuery) {
   const userId = c.get("user").id;
-  const db = getDb(c.env.DB);
+  const db = await userDb(c);
   // A part is bounded by the request body limit (8 MiB), so reading it whole is fine; its hash
   // tells a client's retry (same bytes) from a different part sent under the same number.
   const body = new Uint8Array(await new Response(await uploadStream(c)).arrayBuffer());

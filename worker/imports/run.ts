@@ -7,7 +7,7 @@
  * an import in parts (./parts.ts) saves them between parts ({@link RunTotals}).
  */
 import type { Context } from "hono";
-import { getDb } from "../db/client.ts";
+import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { invalid } from "../lib/errors.ts";
 import { activityKind } from "../records/activities.ts";
@@ -102,7 +102,7 @@ export class ImportRun {
       c.imported += inserted;
       c.duplicates += batch.length - inserted;
     }
-    const db = getDb(this.c.env.DB);
+    const db = await userDb(this.c);
     for (const [kind, rows] of this.records) {
       if (!rows.length) continue;
       this.records.set(kind, []);

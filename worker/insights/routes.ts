@@ -6,7 +6,8 @@
  */
 import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
 import { dayNumberToIsoDate, localDayNumber, startOfLocalDay } from "../../analytics/cgm/index.ts";
-import { getDb } from "../db/client.ts";
+import type { Context } from "hono";
+import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { invalid, notFound } from "../lib/errors.ts";
 import { findJob, jobTimings, latestResult, listDailySummaries, readingsInRange, userSettings } from "./repository.ts";
@@ -23,8 +24,8 @@ const MAX_DAILY_RANGE_DAYS = 400;
 
 export const insightRoutes = new OpenAPIHono<AppEnv>();
 
-async function settings(c: { env: AppEnv["Bindings"]; get: (k: "user") => AppEnv["Variables"]["user"] }) {
-  const s = await userSettings(getDb(c.env.DB), c.get("user").id);
+async function settings(c: Context<AppEnv>) {
+  const s = await userSettings(await userDb(c), c.get("user").id);
   if (!s) throw notFound("Account");
   return s;
 }
@@ -50,7 +51,7 @@ insightRoutes.openapi(
     if (endDay - Date.parse(`${start}T00:00:00Z`) / DAY_MS >= MAX_DAILY_RANGE_DAYS) {
       throw invalid([{ path: "start", message: `the range may span at most ${MAX_DAILY_RANGE_DAYS} days` }]);
     }
-    const rows = await listDailySummaries(getDb(c.env.DB), c.get("user").id, start, end);
+    const rows = await listDailySummaries(await userDb(c), c.get("user").id, start, end);
     return c.json({ unit, timezone, start, end, items: rows.map((r) => dailyView(r, unit)) }, 200);
   },
 );
@@ -87,7 +88,7 @@ insightRoutes.openapi(
     responses: { 200: jsonContent(JobStatus, "The job"), ...commonErrors, ...notFoundError },
   }),
   async (c) => {
-    const db = getDb(c.env.DB);
+    const db = await userDb(c);
     const userId = c.get("user").id;
     const job = await findJob(db, userId, c.req.valid("param").id);
     if (!job) throw notFound("Analysis job");
@@ -108,7 +109,7 @@ insightRoutes.openapi(
   }),
   async (c) => {
     const { unit } = await settings(c);
-    return c.json(correlationsView(await latestResult<CorrelationsDoc>(getDb(c.env.DB), c.get("user").id, "correlations"), unit), 200);
+    return c.json(correlationsView(await latestResult<CorrelationsDoc>(await userDb(c), c.get("user").id, "correlations"), unit), 200);
   },
 );
 
@@ -123,7 +124,7 @@ insightRoutes.openapi(
     security,
     responses: { 200: jsonContent(Causal, "From the latest finished analysis"), ...commonErrors },
   }),
-  async (c) => c.json(causalView(await latestResult<CausalDoc>(getDb(c.env.DB), c.get("user").id, "causal")), 200),
+  async (c) => c.json(causalView(await latestResult<CausalDoc>(await userDb(c), c.get("user").id, "causal")), 200),
 );
 
 insightRoutes.openapi(
@@ -139,7 +140,7 @@ insightRoutes.openapi(
   }),
   async (c) => {
     const { unit } = await settings(c);
-    return c.json(patternsView(await latestResult<PatternsDoc>(getDb(c.env.DB), c.get("user").id, "patterns"), unit), 200);
+    return c.json(patternsView(await latestResult<PatternsDoc>(await userDb(c), c.get("user").id, "patterns"), unit), 200);
   },
 );
 
@@ -155,7 +156,7 @@ insightRoutes.openapi(
   }),
   async (c) => {
     const { unit } = await settings(c);
-    return c.json(rulesView(await latestResult<RulesDoc>(getDb(c.env.DB), c.get("user").id, "rules"), unit), 200);
+    return c.json(rulesView(await latestResult<RulesDoc>(await userDb(c), c.get("user").id, "rules"), unit), 200);
   },
 );
 
@@ -174,7 +175,7 @@ insightRoutes.openapi(
   async (c) => {
     const { timezone, unit } = await settings(c);
     const { period_days: periodDays } = c.req.valid("query");
-    const db = getDb(c.env.DB);
+    const db = await userDb(c);
     const userId = c.get("user").id;
     const end = Date.now();
     const mid = end - periodDays * DAY_MS;
@@ -219,7 +220,7 @@ insightRoutes.openapi(
     const today = localDayNumber(Date.now(), timezone);
     const end = startOfLocalDay(today, timezone);
     const start = startOfLocalDay(today - days, timezone);
-    const readings = await readingsInRange(getDb(c.env.DB), c.get("user").id, start, end);
+    const readings = await readingsInRange(await userDb(c), c.get("user").id, start, end);
     return c.json(agpView({ unit, days, start, end, timezone, readings }), 200);
   },
 );
@@ -237,6 +238,6 @@ insightRoutes.openapi(
   }),
   async (c) => {
     const { unit } = await settings(c);
-    return c.json(dayClustersView(await latestResult<DayClustersResult>(getDb(c.env.DB), c.get("user").id, "day_clusters"), unit), 200);
+    return c.json(dayClustersView(await latestResult<DayClustersResult>(await userDb(c), c.get("user").id, "day_clusters"), unit), 200);
   },
 );

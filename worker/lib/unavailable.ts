@@ -20,6 +20,9 @@ const TRANSIENT = [
   "Durable Object reset because its code was updated",
   "database is locked",
   "SQLITE_BUSY",
+  // A shard's write fence (worker/db/shard-d1.ts) still up after the writer's wait: a user move
+  // that takes unusually long; the retry reaches the new shard.
+  "user_moving",
 ];
 
 /** Seconds a client should wait before retrying. */

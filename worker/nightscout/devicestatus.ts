@@ -19,6 +19,7 @@ import { publishToSockets } from "./socketio-publish.ts";
 import { batchAnswer, countOf, iso, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
 import { isObjectId, newObjectId } from "./ids.ts";
 import { parseFind, type CollectionSpec, type Condition } from "./query.ts";
+import { userD1 } from "../db/shards.ts";
 
 export const deviceStatusSpec: CollectionSpec & { table: "device_statuses" } = {
   table: "device_statuses",
@@ -78,7 +79,7 @@ async function upsert(c: Context<AppEnv>, prepared: Prepared[]): Promise<Record<
     for (const k of [...(s.identifier ? [`i:${s.identifier}`] : []), `n:${s.nsId}`, `t:${s.time}:${s.pair}`]) if (!byKey.has(k)) byKey.set(k, t);
   }
   const storedDoc = new Map(found.map((s) => [s.rowId, s.isValid ? JSON.stringify(s.doc) : null]));
-  const d1 = c.env.DB;
+  const d1 = await userD1(c);
   const now = Date.now();
   const userId = c.get("user").id;
   const statements: D1PreparedStatement[] = [];

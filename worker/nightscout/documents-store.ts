@@ -10,6 +10,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { matchesInCode, translate, type CollectionSpec, type Condition } from "./query.ts";
+import { userD1 } from "../db/shards.ts";
 
 export type DocTable = "nightscout_treatments" | "device_statuses" | "nightscout_food";
 
@@ -56,7 +57,7 @@ export async function listDocuments(c: Context<AppEnv>, table: DocTable, spec: C
   while (out.length < count) {
     const limit = t.inCode.length ? PAGE : Math.min(PAGE * 10, count - out.length);
     const keyset: string[] = after ? ["(d.time < ? OR (d.time = ? AND d.id < ?))"] : [];
-    const rows: D1Result<DocRow> = await c.env.DB.prepare(
+    const rows: D1Result<DocRow> = await (await userD1(c)).prepare(
       `SELECT d.id, d.ns_id, d.identifier, d.time, d.doc${linksCol(table)} FROM ${table} d WHERE d.user_id = ? ${[...where, ...keyset].map((w) => `AND ${w}`).join(" ")} ORDER BY d.time DESC, d.id DESC LIMIT ${limit}`,
     )
       .bind(c.get("user").id, ...t.params, ...(after ? [after.time, after.time, after.id] : []))
@@ -78,7 +79,7 @@ export async function countDocuments(c: Context<AppEnv>, spec: CollectionSpec & 
   const table = spec.table!;
   const t = translate(conditions, spec, { defaultWindow: false });
   if (t.inCode.length) return (await listDocuments(c, table, spec, conditions, Number.MAX_SAFE_INTEGER, { defaultWindow: false })).length;
-  const row = await c.env.DB.prepare(`SELECT count(*) AS n FROM ${table} d WHERE d.user_id = ? AND d.is_valid = 1 ${t.where.map((w) => `AND ${w}`).join(" ")}`)
+  const row = await (await userD1(c)).prepare(`SELECT count(*) AS n FROM ${table} d WHERE d.user_id = ? AND d.is_valid = 1 ${t.where.map((w) => `AND ${w}`).join(" ")}`)
     .bind(c.get("user").id, ...t.params)
     .first<{ n: number }>();
   return row?.n ?? 0;
@@ -91,7 +92,7 @@ export async function countDocuments(c: Context<AppEnv>, spec: CollectionSpec & 
 export async function findByKeys(c: Context<AppEnv>, table: DocTable, keys: { nsIds: string[]; identifiers: string[]; pairs: [number, string][]; pairColumn?: string }): Promise<(StoredDoc & { isValid: boolean; pair: string | null })[]> {
   if (!keys.nsIds.length && !keys.identifiers.length && !keys.pairs.length) return [];
   const pairCol = keys.pairColumn ?? "NULL";
-  const rows = await c.env.DB.prepare(
+  const rows = await (await userD1(c)).prepare(
     `SELECT d.id, d.ns_id, d.identifier, d.time, d.doc, d.is_valid, ${pairCol} AS pair${linksCol(table)} FROM ${table} d WHERE d.user_id = ?1 AND (
        d.ns_id IN (SELECT value FROM json_each(?2)) OR d.identifier IN (SELECT value FROM json_each(?3))
        OR (d.time, ${pairCol}) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?4)))`,
@@ -106,7 +107,7 @@ export async function invalidateDocuments(c: Context<AppEnv>, table: DocTable, s
   const t = translate(conditions, spec, { defaultWindow: true });
   let ids: number[] | null = null;
   if (t.inCode.length) ids = (await listDocuments(c, table, spec, conditions, Number.MAX_SAFE_INTEGER, { defaultWindow: true })).map((s) => s.rowId);
-  const res = await c.env.DB.prepare(
+  const res = await (await userD1(c)).prepare(
     `UPDATE ${table} AS d SET is_valid = 0, srv_modified = ? WHERE d.user_id = ? AND d.is_valid = 1 ${
       ids ? "AND d.id IN (SELECT value FROM json_each(?))" : t.where.map((w) => `AND ${w}`).join(" ")
     } RETURNING id, ns_id, identifier, time, doc${table === "nightscout_treatments" ? ", record_links" : ""}`,

@@ -23,6 +23,7 @@ import { sourceIds, type NewReading } from "../repositories/readings.ts";
 import { storeReadings } from "../services/ingest.ts";
 import { readingObjectId } from "./ids.ts";
 import { iso } from "./http.ts";
+import { userD1 } from "../db/shards.ts";
 
 export const METER_SUFFIX = " (meter)";
 const CHUNK = 5_000;
@@ -84,7 +85,7 @@ export const ENTRY_FROM = `SELECT r.time, r.source_id, r.value_tenths, r.trend, 
 export async function upsertEntries(c: Context<AppEnv>, writes: EntryWrite[]): Promise<Record<string, unknown>[]> {
   if (!writes.length) return [];
   const userId = c.get("user").id;
-  const d1 = c.env.DB;
+  const d1 = await userD1(c);
   const keyOf = (w: EntryWrite) => `${w.reading.time}:${w.type}`;
   const last = new Map<string, EntryWrite>();
   for (const w of writes) last.set(keyOf(w), w);
@@ -161,7 +162,7 @@ function chunks<T>(items: T[], size: number): T[][] {
 /** Deletes the readings matched by `where` (and their extras); answers how many. */
 export async function deleteEntries(c: Context<AppEnv>, where: string[], params: unknown[], limit: number | null): Promise<number> {
   const userId = c.get("user").id;
-  const d1 = c.env.DB;
+  const d1 = await userD1(c);
   const keys = await d1
     .prepare(`SELECT r.time, r.source_id FROM glucose_readings r JOIN glucose_sources s ON s.id = r.source_id
       LEFT JOIN nightscout_entry_extras x ON x.user_id = r.user_id AND x.time = r.time AND x.source_id = r.source_id

@@ -27,6 +27,7 @@ import { isObjectId, newObjectId, parseReadingObjectId } from "./ids.ts";
 import { deleteEntries, ENTRY_FROM, entryDoc, METER_SUFFIX, upsertEntries, type EntryRow, type EntryWrite } from "./entries-store.ts";
 import { matchesInCode, parseFind, translate, type CollectionSpec, type Condition } from "./query.ts";
 import { countDocuments } from "./documents-store.ts";
+import { userD1 } from "../db/shards.ts";
 
 const DEFAULT_DEVICE = "nightscout";
 const FLAG_BELOW = 1;
@@ -175,7 +176,7 @@ async function* readEntries(c: Context<AppEnv>, q: EntryQuery): AsyncGenerator<R
   while (left > 0) {
     const limit = t.inCode.length ? PAGE : Math.min(PAGE, left);
     const keyset: string[] = after ? ["(r.time < ? OR (r.time = ? AND r.source_id > ?))"] : [];
-    const rows: D1Result<EntryRow> = await c.env.DB.prepare(`${ENTRY_FROM} WHERE r.user_id = ? ${[...where, ...keyset].map((w) => `AND ${w}`).join(" ")} ORDER BY r.time DESC, r.source_id LIMIT ${limit}`)
+    const rows: D1Result<EntryRow> = await (await userD1(c)).prepare(`${ENTRY_FROM} WHERE r.user_id = ? ${[...where, ...keyset].map((w) => `AND ${w}`).join(" ")} ORDER BY r.time DESC, r.source_id LIMIT ${limit}`)
       .bind(c.get("user").id, ...t.params, ...(after ? [after.time, after.time, after.sourceId] : []))
       .all<EntryRow>();
     const docs = rows.results.map(entryDoc).filter((d: Record<string, unknown>) => matchesInCode(d, t.inCode)).slice(0, left);
@@ -349,7 +350,7 @@ entriesRoutes.get("/count/:storage/where", async (c) => {
   let n: number;
   if (storage === "entries" || !["treatments", "devicestatus"].includes(storage)) {
     const t = translate(conditions, entriesSpec, { defaultWindow: false });
-    const row = await c.env.DB.prepare(
+    const row = await (await userD1(c)).prepare(
       `SELECT count(*) AS n FROM glucose_readings r JOIN glucose_sources s ON s.id = r.source_id
        LEFT JOIN nightscout_entry_extras x ON x.user_id = r.user_id AND x.time = r.time AND x.source_id = r.source_id
        WHERE r.user_id = ? ${t.where.map((w) => `AND ${w}`).join(" ")}`,

@@ -16,6 +16,7 @@ import { findByKeys, invalidateDocuments, listDocuments, served } from "./docume
 import { iso, purify, readDocuments } from "./http.ts";
 import { isObjectId, newObjectId } from "./ids.ts";
 import type { CollectionSpec } from "./query.ts";
+import { userD1 } from "../db/shards.ts";
 
 const foodSpec: CollectionSpec = {
   fields: { created_at: { sql: "d.time", kind: "time" } },
@@ -45,7 +46,7 @@ async function save(c: Context<AppEnv>) {
   const ids = docs.map((d) => (d._id ? String(d._id).toLowerCase() : newObjectId(now)));
   const found = await findByKeys(c, "nightscout_food", { nsIds: ids, identifiers: [], pairs: [] });
   const rows = new Map(found.map((s) => [s.nsId, s.rowId]));
-  const d1 = c.env.DB;
+  const d1 = await userD1(c);
   const userId = c.get("user").id;
   const statements = docs.map((d, i) => {
     delete d._id;

@@ -5,7 +5,7 @@
  * (iob-cob.ts). Authenticated by the `/api/v1/glucose/*` guard; reads only the caller's data.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { getDb } from "../db/client.ts";
+import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { notFound } from "../lib/errors.ts";
 import { commonErrors, iso, jsonContent } from "../schemas/common.ts";
@@ -55,7 +55,7 @@ iobCobRoutes.openapi(
   }),
   async (c) => {
     const now = Date.now();
-    const r = await iobCobNow(getDb(c.env.DB), c.get("user"), now);
+    const r = await iobCobNow(await userDb(c), c.get("user"), now);
     if (!r) throw notFound("Account");
     const iob = r.iob as Partial<{ iob: number; display: string; source: string; device: string; treatmentIob: number; lastBolus: { mills: number } | null }>;
     const cob = r.cob as Partial<{ cob: number; display: number; source: string; device: string; lastCarbs: { mills: number } | null }>;

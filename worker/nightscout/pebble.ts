@@ -11,7 +11,7 @@
  * `/pebble.json` answers the same.
  */
 import { Hono, type Context } from "hono";
-import { getDb } from "../db/client.ts";
+import { userDb, userD1 } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid } from "../lib/errors.ts";
 import { getMonitorConfig } from "../repositories/alerts.ts";
@@ -43,14 +43,14 @@ function countOf(c: Context<AppEnv>): number {
 }
 
 async function pebble(c: Context<AppEnv>) {
-  const db = getDb(c.env.DB);
+  const db = await userDb(c);
   const user = c.get("user");
   const config = await getMonitorConfig(db, user.id);
   if (!config) throw new ApiError(401, "unauthorized", "Account no longer exists");
   const units = unitsOf(c, nightscoutUnits(config.unit));
   const count = countOf(c);
   const now = Date.now();
-  const data = await liveData(db, c.env.DB, user, now, count);
+  const data = await liveData(db, (await userD1(c)), user, now, count);
   if (!data) throw new ApiError(401, "unauthorized", "Account no longer exists");
   const mmol = units === "mmol";
   const bgs: Record<string, unknown>[] = [...data.sgvs]

@@ -21,7 +21,7 @@ import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, zodFields, type FieldError } from "../lib/errors.ts";
 import { toHex } from "../lib/crypto.ts";
 import { iso } from "../schemas/common.ts";
-import { getDb } from "../db/client.ts";
+import { userDb } from "../db/shards.ts";
 import { activeProfiles } from "./profile-active.ts";
 import { defaultProfileDocument } from "./profile-default.ts";
 import { findProfileByHash, deleteProfile, listProfiles, listProfilesByStartDate, upsertProfiles, type NewProfile, type StoredProfile } from "./profile-repository.ts";
@@ -90,7 +90,7 @@ async function prepare(c: Context<AppEnv>, items: unknown[], indexed: boolean): 
 
 /** Stores what is new; a document without `_id` whose content is already stored answers that copy. */
 async function store(c: Context<AppEnv>, docs: (NewProfile & { hasClientId: boolean })[]): Promise<StoredProfile[]> {
-  const db = getDb(c.env.DB);
+  const db = await userDb(c);
   const userId = c.get("user").id;
   const answers: (StoredProfile | number)[] = [];
   const toWrite: NewProfile[] = [];
@@ -119,7 +119,7 @@ async function store(c: Context<AppEnv>, docs: (NewProfile & { hasClientId: bool
 
 const listRoute = async (c: Context<AppEnv>) => {
   const count = profileCount(c);
-  const stored = await listProfiles(getDb(c.env.DB), c.get("user").id, count);
+  const stored = await listProfiles(await userDb(c), c.get("user").id, count);
   return c.json(stored.length ? stored.map(profileOut) : [await defaultDocument(c)], 200);
 };
 
@@ -145,18 +145,18 @@ const queryRoute = async (c: Context<AppEnv>) => {
     else bounds[op] = t;
   }
   if (fields.length) throw invalid(fields);
-  const stored = await listProfilesByStartDate(getDb(c.env.DB), c.get("user").id, bounds, count);
+  const stored = await listProfilesByStartDate(await userDb(c), c.get("user").id, bounds, count);
   return c.json(stored.map(profileOut), 200);
 };
 
 async function defaultDocument(c: Context<AppEnv>) {
-  const active = await activeProfiles(getDb(c.env.DB), c.get("user"));
+  const active = await activeProfiles(await userDb(c), c.get("user"));
   if (!active) throw new ApiError(401, "unauthorized", "Account no longer exists");
   return defaultProfileDocument(c.get("user").publicId, { ...active.config, timezone: active.config.forecast.timezone });
 }
 
 const currentRoute = async (c: Context<AppEnv>) => {
-  const [latest] = await listProfiles(getDb(c.env.DB), c.get("user").id, 1);
+  const [latest] = await listProfiles(await userDb(c), c.get("user").id, 1);
   return c.json(latest ? profileOut(latest) : await defaultDocument(c), 200);
 };
 
@@ -173,7 +173,7 @@ const putRoute = async (c: Context<AppEnv>) => {
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw invalid([{ path: "body", message: "must be one profile document (an object)" }]);
   const [doc] = await prepare(c, [body], false);
   if (!doc!.hasClientId) doc!.id = newObjectId();
-  const [stored] = await upsertProfiles(getDb(c.env.DB), c.get("user").id, [doc!]);
+  const [stored] = await upsertProfiles(await userDb(c), c.get("user").id, [doc!]);
   return c.json(profileOut(stored!), 200);
 };
 
@@ -188,7 +188,7 @@ profileRoutes.get("/profile/current.json", currentRoute);
 profileRoutes.delete("/profile/:id", async (c) => {
   const id = c.req.param("id");
   if (!OBJECT_ID.test(id)) throw badId("id", id);
-  await deleteProfile(getDb(c.env.DB), c.get("user").id, id);
+  await deleteProfile(await userDb(c), c.get("user").id, id);
   return c.json({}, 200);
 });
 

@@ -11,7 +11,7 @@
  * display unit (Nightscout's server `units`).
  */
 import { Hono, type Context } from "hono";
-import { getDb } from "../db/client.ts";
+import { userDb, userD1 } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { getMonitorConfig } from "../repositories/alerts.ts";
@@ -51,9 +51,9 @@ export function allProperties(data: LiveData, units: DisplayUnits): Record<strin
 }
 
 async function properties(c: Context<AppEnv>, selection: string | undefined) {
-  const db = getDb(c.env.DB);
+  const db = await userDb(c);
   const user = c.get("user");
-  const [config, data] = await Promise.all([getMonitorConfig(db, user.id), liveData(db, c.env.DB, user, Date.now())]);
+  const [config, data] = await Promise.all([getMonitorConfig(db, user.id), liveData(db, (await userD1(c)), user, Date.now())]);
   if (!config || !data) throw new ApiError(401, "unauthorized", "Account no longer exists");
   let result = allProperties(data, nightscoutUnits(config.unit));
   const names = (selection ?? "").split(",").filter(Boolean);

@@ -12,6 +12,7 @@
 import type { Bindings } from "../env.ts";
 import { createApp } from "../app.ts";
 import { getDb } from "../db/client.ts";
+import { shardDb } from "../db/shards.ts";
 import type { AuthUser } from "../middleware/auth.ts";
 import { digestHex, findUploaderOwner } from "../repositories/interop.ts";
 import { sourceIds } from "../repositories/readings.ts";
@@ -77,7 +78,7 @@ export async function entryDocs(
   userId: number,
   readings: readonly { time: number; value: number; source: string; trend: string | null }[],
 ): Promise<{ sgvs: Record<string, unknown>[]; mbgs: Record<string, unknown>[] }> {
-  const ids = await sourceIds(getDb(env.DB), userId, readings.map((r) => r.source));
+  const ids = await sourceIds(await shardDb(env, userId), userId, readings.map((r) => r.source));
   const sgvs: Record<string, unknown>[] = [];
   const mbgs: Record<string, unknown>[] = [];
   for (const r of readings) {

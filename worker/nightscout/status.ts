@@ -10,7 +10,7 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { getDb } from "../db/client.ts";
+import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { getMonitorConfig } from "../repositories/alerts.ts";
@@ -23,7 +23,7 @@ const API2_VERSION = "2.0.0";
 export const VERSION = "15.0.3";
 
 async function statusInfo(c: Context<AppEnv>) {
-  const config = await getMonitorConfig(getDb(c.env.DB), c.get("user").id);
+  const config = await getMonitorConfig(await userDb(c), c.get("user").id);
   if (!config) throw new ApiError(401, "unauthorized", "Account no longer exists");
   const now = Date.now();
   const { rules } = config;

@@ -28,7 +28,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { BatchItem } from "drizzle-orm/batch";
 import { and, eq, inArray } from "drizzle-orm";
-import { getDb } from "../db/client.ts";
+import { userDb, userD1 } from "../db/shards.ts";
 import { notes as notesTable } from "../db/schema-notes.ts";
 import type { AppEnv } from "../env.ts";
 import { zodFields, type FieldError } from "../lib/errors.ts";
@@ -190,7 +190,7 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
 
 export async function upsertTreatments(c: Context<AppEnv>, prepared: Prepared[], now = Date.now()): Promise<Record<string, unknown>[]> {
   if (!prepared.length) return [];
-  const db = getDb(c.env.DB);
+  const db = await userDb(c);
   const userId = c.get("user").id;
   const found = await findByKeys(c, "nightscout_treatments", {
     nsIds: prepared.flatMap((p) => [...(p.clientId ? [p.clientId] : []), ...(p.replaces ? [p.replaces] : [])]),
@@ -252,7 +252,7 @@ export async function upsertTreatments(c: Context<AppEnv>, prepared: Prepared[],
       }
     }
     // 2. The treatments themselves, in one batch.
-    const d1 = c.env.DB;
+    const d1 = await userD1(c);
     const statements = changed.map((t) => {
       const l = links.get(t) ?? [];
       const args = [t.p.time, t.p.eventType, t.p.identifier ?? t.stored?.identifier ?? null, JSON.stringify(t.doc), l[0]?.[0] ?? null, l[0]?.[1] ?? null, l.length ? JSON.stringify(l) : null, now];
@@ -309,7 +309,7 @@ async function nativeNotes(c: Context<AppEnv>, conditions: Condition[], count: n
   const eventType = conditions.find((x) => x.field === "eventType");
   if (eventType && !(eventType.op === "$eq" && eventType.values[0] === "Note")) return [];
   const t = translate(conditions.filter((x) => x.field !== "eventType"), notesSpec, { defaultWindow: true });
-  const rows = await c.env.DB.prepare(
+  const rows = await (await userD1(c)).prepare(
     `SELECT n.id, n.time, n.text, n.tags, n.source FROM notes n WHERE n.user_id = ? ${t.where.map((w) => `AND ${w}`).join(" ")}
        AND NOT EXISTS (SELECT 1 FROM nightscout_treatments d, json_each(d.record_links) j
          WHERE d.user_id = n.user_id AND d.time = n.time AND json_extract(j.value, '$[0]') = 'notes' AND json_extract(j.value, '$[1]') = n.id)
@@ -336,7 +336,7 @@ async function listTreatments(c: Context<AppEnv>) {
 
 /** Removes the meals, insulin doses, activities and notes that removed treatments were mapped onto. */
 export async function removeLinkedRecords(c: Context<AppEnv>, links: [string, number][][]) {
-  const db = getDb(c.env.DB);
+  const db = await userDb(c);
   const userId = c.get("user").id;
   const statements: BatchItem<"sqlite">[] = [];
   for (const kind of recordKinds) {
@@ -347,7 +347,7 @@ export async function removeLinkedRecords(c: Context<AppEnv>, links: [string, nu
 }
 
 async function removeTreatments(c: Context<AppEnv>, conditions: Condition[]) {
-  const db = getDb(c.env.DB);
+  const db = await userDb(c);
   const userId = c.get("user").id;
   const idCond = conditions.find((x) => x.field === "_id" && x.op === "$eq");
   const noteId = idCond ? noteIdOf(idCond.values[0]!) : null;

@@ -9,6 +9,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { getDb } from "../db/client.ts";
+import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { ApiError, notFound, unauthorized } from "../lib/errors.ts";
@@ -77,7 +78,7 @@ reportRoutes.openapi(
     responses: { 200: pdfContent("The report"), ...commonErrors },
   }),
   async (c) => {
-    const report = await loadAgpReport(getDb(c.env.DB), await owner(c), c.req.valid("query").days);
+    const report = await loadAgpReport(await userDb(c), await owner(c), c.req.valid("query").days);
     return pdfResponse(await renderAgpPdf(report), report, "attachment");
   },
 );
@@ -205,7 +206,7 @@ async function openShare(c: Context<AppEnv>, token: string, resource: "agp" | "a
     const reason = status === "revoked" ? "has been revoked" : "has expired";
     throw new ApiError(410, "share_link_gone", `This report link ${reason}; ask for a new one`, [{ path: "token", message: reason }]);
   }
-  const report = await loadAgpReport(db, { id: share.userId, name: who.name, unit: who.unit, timezone: who.timezone }, share.days, now);
+  const report = await loadAgpReport(await userDb(c, share.userId), { id: share.userId, name: who.name, unit: who.unit, timezone: who.timezone }, share.days, now);
   return { report, logOpen: () => log(200) };
 }
 

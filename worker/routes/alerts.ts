@@ -10,6 +10,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { getDb } from "../db/client.ts";
+import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { sha256Hex, randomToken } from "../lib/crypto.ts";
 import { ApiError, invalid, notFound, unauthorized } from "../lib/errors.ts";
@@ -56,7 +57,7 @@ alertRoutes.openapi(
     responses: { 200: jsonContent(AlertSettings.openapi("AlertSettings"), "The rules (defaults until first saved)"), ...commonErrors },
   }),
   async (c) => {
-    const config = await getMonitorConfig(getDb(c.env.DB), c.get("user").id);
+    const config = await getMonitorConfig(await userDb(c), c.get("user").id);
     if (!config) throw unauthorized("Account no longer exists");
     return c.json(settingsFromRules(config.rules, config.unit), 200);
   },
@@ -75,7 +76,7 @@ alertRoutes.openapi(
     responses: { 200: jsonContent(AlertSettings, "The rules as saved"), ...commonErrors },
   }),
   async (c) => {
-    const db = getDb(c.env.DB);
+    const db = await userDb(c);
     const user = c.get("user");
     const config = await getMonitorConfig(db, user.id);
     if (!config) throw unauthorized("Account no longer exists");
@@ -182,7 +183,7 @@ alertRoutes.openapi(
     const q = c.req.valid("query");
     const after = q.cursor === undefined ? undefined : parseCursor(q.cursor);
     if (after === null) throw invalid([{ path: "cursor", message: "is not a cursor returned by this list" }]);
-    const db = getDb(c.env.DB);
+    const db = await userDb(c);
     const user = c.get("user");
     const [account, page] = await Promise.all([findUser(db, user.id), listAlertEvents(db, user.id, { start: q.start, end: q.end, limit: q.limit, after })]);
     if (!account) throw unauthorized("Account no longer exists");
@@ -219,7 +220,7 @@ alertRoutes.openapi(
     const { id } = c.req.valid("param");
     const result = await acknowledgeAlert(c.env, user, id, c.get("requestId"));
     if (result.ok) return c.json({ alert: result.alert }, 200);
-    if (await alertExists(getDb(c.env.DB), user.id, id)) throw new ApiError(409, "not_active", "The alert has already resolved", [{ path: "id", message: "is no longer active" }]);
+    if (await alertExists(await userDb(c), user.id, id)) throw new ApiError(409, "not_active", "The alert has already resolved", [{ path: "id", message: "is no longer active" }]);
     throw notFound("Alert");
   },
 );

@@ -12,6 +12,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sign } from "hono/jwt";
 import type { Context } from "hono";
 import { getDb, type Db } from "../db/client.ts";
+import { deleteShardRows, mirrorProfile, placeNewUser } from "../db/shard-accounts.ts";
 import type { AppEnv } from "../env.ts";
 import { jwtSecret } from "../lib/config.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
@@ -144,6 +145,7 @@ authRoutes.openapi(
     const body = c.req.valid("json");
     const db = getDb(c.env.DB);
     const user = await createUser(db, { ...body, password: await hashPassword(body.password) });
+    await placeNewUser(c.env, user);
     afterResponse(c, "auth.register_mail_failed", async (env, later) => {
       if (await ownsEmail(later, user)) await sendVerificationMail(env, later, user);
       else await sendAddressTakenMail(env, later, user.email);
@@ -391,6 +393,7 @@ authRoutes.openapi(
   async (c) => {
     const user = await updateProfile(getDb(c.env.DB), c.get("user").id, c.req.valid("json"));
     if (!user) throw unauthorized("Account no longer exists");
+    await mirrorProfile(c.env, user);
     return c.json(publicUser(user), 200);
   },
 );
@@ -414,6 +417,8 @@ authRoutes.openapi(
     // land there between the D1 delete and its wipe. If D1 then fails, deleting again finishes.
     await closeMonitors(c.env, user.publicId, user.id, await followedPublicIds(db, user.id));
     sessionsOfUserEnded(user.id);
+    // The shards' rows first: the directory's account is what a retry of the deletion finds.
+    await deleteShardRows(c.env, user.id);
     await deleteUser(db, user.id);
     return c.body(null, 204);
   },

@@ -13,7 +13,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Zip, ZipDeflate } from "fflate";
 import type { Context } from "hono";
-import { getDb } from "../db/client.ts";
+import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { invalid, notFound, type FieldError } from "../lib/errors.ts";
 import { recordKinds, type RecordKind } from "../records/index.ts";
@@ -49,7 +49,7 @@ interface GlucoseOut {
 }
 
 async function* glucosePages(c: Context<AppEnv>, r: { start?: number; end?: number }): AsyncGenerator<GlucoseOut[]> {
-  const db = getDb(c.env.DB);
+  const db = await userDb(c);
   let after: { time: number; sourceId: number } | undefined;
   for (;;) {
     const page = await listReadings(db, c.get("user").id, { start: r.start, end: r.end, limit: PAGE, after });
@@ -60,7 +60,7 @@ async function* glucosePages(c: Context<AppEnv>, r: { start?: number; end?: numb
 }
 
 async function* recordPages(c: Context<AppEnv>, kind: RecordKind, r: { start?: number; end?: number }): AsyncGenerator<Record<string, unknown>[]> {
-  const db = getDb(c.env.DB);
+  const db = await userDb(c);
   let after: { time: number; id: number } | undefined;
   for (;;) {
     const page = await listRecords(db, c.get("user").id, kind, { start: r.start, end: r.end, limit: PAGE, after });

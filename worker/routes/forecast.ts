@@ -7,7 +7,7 @@
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { LIVE_HISTORY_MS, liveForecast, MAX_ORIGIN_AGE_MS, timeZoneMinuteOfDay, type LinearForecastModel } from "../../analytics/forecast/index.ts";
-import { getDb } from "../db/client.ts";
+import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { notFound } from "../lib/errors.ts";
 import { readingsInRange, userSettings } from "../insights/repository.ts";
@@ -52,7 +52,7 @@ forecastRoutes.openapi(
   async (c) => {
     const { horizon } = c.req.valid("query");
     const userId = c.get("user").id;
-    const db = getDb(c.env.DB);
+    const db = await userDb(c);
     const now = Date.now();
     const [choice, settings, readings] = await Promise.all([loadForecastModel(db, userId), userSettings(db, userId), readingsInRange(db, userId, now - MAX_ORIGIN_AGE_MS - LIVE_HISTORY_MS, now + 5 * 60_000)]);
     if (!settings) throw notFound("Account");

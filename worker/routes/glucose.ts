@@ -3,7 +3,7 @@
  * /api/v1/glucose: readings (single and bulk create, list, get, update, delete, delete a range).
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { getDb } from "../db/client.ts";
+import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, notFound, zodFields, type FieldError } from "../lib/errors.ts";
 import { mgdlFrom } from "../../vocabulary/units.ts";
@@ -73,7 +73,7 @@ glucoseRoutes.openapi(
       ]);
     }
     // The store has just resolved the source's id, so this is the isolate's cache, not D1.
-    const sourceId = (await sourceIds(getDb(c.env.DB), c.get("user").id, [reading.source])).get(reading.source)!;
+    const sourceId = (await sourceIds(await userDb(c), c.get("user").id, [reading.source])).get(reading.source)!;
     return c.json(toApi({ ...reading, id: readingId(reading.time, sourceId) }), 201);
   },
 );
@@ -118,7 +118,7 @@ glucoseRoutes.openapi(
     const q = c.req.valid("query");
     const after = q.cursor === undefined ? undefined : parseReadingId(q.cursor);
     if (after === null) throw invalid([{ path: "cursor", message: "is not a cursor returned by this list" }]);
-    const page = await listReadingsJson(getDb(c.env.DB), c.get("user").id, { start: q.start, end: q.end, limit: q.limit, after });
+    const page = await listReadingsJson(await userDb(c), c.get("user").id, { start: q.start, end: q.end, limit: q.limit, after });
     // The items array arrives as JSON text from SQLite; only the envelope is added here.
     return c.body(`{"items":${page.json},"next_cursor":${JSON.stringify(page.nextCursor)}}`, 200, { "content-type": "application/json" }) as never;
   },
@@ -143,7 +143,7 @@ glucoseRoutes.openapi(
     if (!end.success) fields.push({ path: "end", message: "must be ISO 8601 with a UTC offset, or epoch milliseconds" });
     if (start.success && end.success && start.data >= end.data) fields.push({ path: "end", message: "must be after start" });
     if (fields.length || !start.success || !end.success) throw invalid(fields);
-    const deleted = await deleteReadingRange(getDb(c.env.DB), c.get("user").id, start.data, end.data, raw.source);
+    const deleted = await deleteReadingRange(await userDb(c), c.get("user").id, start.data, end.data, raw.source);
     return c.json({ deleted }, 200);
   },
 );
@@ -159,7 +159,7 @@ glucoseRoutes.openapi(
     responses: { 200: jsonContent(Reading, "The reading"), ...commonErrors, ...notFoundError },
   }),
   async (c) => {
-    const found = await getReading(getDb(c.env.DB), c.get("user").id, keyOf(c.req.valid("param").id));
+    const found = await getReading(await userDb(c), c.get("user").id, keyOf(c.req.valid("param").id));
     if (!found) throw notFound("Reading");
     return c.json(toApi(found), 200);
   },
@@ -177,7 +177,7 @@ glucoseRoutes.openapi(
     responses: { 200: jsonContent(Reading, "The updated reading"), ...commonErrors, ...notFoundError, ...conflictError },
   }),
   async (c) => {
-    const db = getDb(c.env.DB);
+    const db = await userDb(c);
     const userId = c.get("user").id;
     const key = keyOf(c.req.valid("param").id);
     const current = await getReading(db, userId, key);
@@ -212,7 +212,7 @@ glucoseRoutes.openapi(
     responses: { 204: { description: "Deleted" }, ...commonErrors, ...notFoundError },
   }),
   async (c) => {
-    const deleted = await deleteReading(getDb(c.env.DB), c.get("user").id, keyOf(c.req.valid("param").id));
+    const deleted = await deleteReading(await userDb(c), c.get("user").id, keyOf(c.req.valid("param").id));
     if (!deleted) throw notFound("Reading");
     return c.body(null, 204);
   },
@@ -231,7 +231,7 @@ glucoseRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const s = await readingSeriesJson(getDb(c.env.DB), c.get("user").id, q.start, q.end);
+    const s = await readingSeriesJson(await userDb(c), c.get("user").id, q.start, q.end);
     return c.body(`{"unit":"mg/dL","count":${s.n},"t":${s.t},"v":${s.v}}`, 200, { "content-type": "application/json" }) as never;
   },
 );

@@ -11,6 +11,7 @@ import { productionConfigProblems } from "../lib/config.ts";
 import { errorFields } from "../lib/log.ts";
 import { QUEUE_PROBE } from "../insights/pipeline/messages.ts";
 import { jsonContent } from "../schemas/common.ts";
+import { shardBindings } from "../db/shards.ts";
 
 const Health = z.object({ status: z.literal("ok") }).openapi("Health");
 
@@ -70,7 +71,9 @@ healthRoutes.openapi(
   }),
   async (c) => {
     const problems = productionConfigProblems(c.env);
-    const [d1, queue] = await Promise.all([timed(() => c.env.DB.prepare("SELECT 1").first()), queueCheck(c.env)]);
+    // The directory and every shard (worker/db/shards.ts): a user on an unreachable shard cannot be served.
+    const databases = [c.env.DB, ...shardBindings(c.env)];
+    const [d1, queue] = await Promise.all([timed(() => Promise.all(databases.map((db) => db.prepare("SELECT 1").first()))), queueCheck(c.env)]);
     const checks: Record<CheckName, CheckResult> = { d1, queue, config: problems.length ? { ok: false, error: problems.join("; ") } : { ok: true } };
     const failed = (Object.keys(checks) as CheckName[]).filter((k) => !checks[k].ok);
     if (failed.length) c.get("log")?.error("health.not_ready", { failed, d1: d1.error, queue: queue.error });

@@ -9,7 +9,7 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { prepareSeries, timeZoneMinuteOfDay } from "../../analytics/forecast/index.ts";
 import { predictMealFromHistory } from "../../analytics/meal-impact/index.ts";
-import { getDb } from "../db/client.ts";
+import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { notFound } from "../lib/errors.ts";
 import { userSettings } from "../insights/repository.ts";
@@ -37,7 +37,7 @@ mealImpactRoutes.openapi(
   async (c) => {
     const body = c.req.valid("json");
     const userId = c.get("user").id;
-    const db = getDb(c.env.DB);
+    const db = await userDb(c);
     const start = body.time - HISTORY_DAYS * DAY_MS;
     const [settings, h] = await Promise.all([userSettings(db, userId), loadMealHistory(db, userId, start, body.time + 1)]);
     if (!settings) throw notFound("Account");

@@ -5,7 +5,7 @@
  * kinds, so their behaviour (validation, errors, isolation, paging) cannot drift apart.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { getDb } from "../db/client.ts";
+import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, notFound, zodFields, type FieldError } from "../lib/errors.ts";
 import { scheduleBackfill } from "../insights/pipeline/backfill.ts";
@@ -70,7 +70,7 @@ export function recordRoutes(kind: RecordKind): OpenAPIHono<AppEnv> {
       const value = c.req.valid("json");
       const problems = kind.check?.(value) ?? [];
       if (problems.length) throw invalid(problems);
-      const { inserted } = await insertRecords(getDb(c.env.DB), c.get("user").id, kind, [kind.toRow(value)]);
+      const { inserted } = await insertRecords(await userDb(c), c.get("user").id, kind, [kind.toRow(value)]);
       if (!inserted.length) throw new ApiError(409, "duplicate", `An identical ${kind.label.toLowerCase()} is already stored`, [{ path: timeName, message: "an identical record exists at this time" }]);
       scheduleBackfill(c.env, c.executionCtx, c.get("user").id, dayTimes(inserted));
       return c.json(toApi(inserted[0]!), 201);
@@ -105,7 +105,7 @@ export function recordRoutes(kind: RecordKind): OpenAPIHono<AppEnv> {
         if (result.ok) valid.push(result.values);
         else rejected.push({ index, fields: result.fields });
       });
-      const { inserted, duplicates } = await insertRecords(getDb(c.env.DB), c.get("user").id, kind, valid);
+      const { inserted, duplicates } = await insertRecords(await userDb(c), c.get("user").id, kind, valid);
       scheduleBackfill(c.env, c.executionCtx, c.get("user").id, dayTimes(inserted));
       return c.json({ inserted: inserted.length, duplicates, rejected }, 200);
     },
@@ -126,7 +126,7 @@ export function recordRoutes(kind: RecordKind): OpenAPIHono<AppEnv> {
       const q = c.req.valid("query");
       const after = q.cursor === undefined ? undefined : parseCursor(q.cursor);
       if (after === null) throw invalid([{ path: "cursor", message: "is not a cursor returned by this list" }]);
-      const page = await listRecords(getDb(c.env.DB), c.get("user").id, kind, { start: q.start, end: q.end, limit: q.limit, after });
+      const page = await listRecords(await userDb(c), c.get("user").id, kind, { start: q.start, end: q.end, limit: q.limit, after });
       const last = page.items.at(-1);
       return c.json({ items: page.items.map(toApi), next_cursor: page.more && last ? cursorOf(last[timeName] as number, last.id) : null }, 200);
     },
@@ -143,7 +143,7 @@ export function recordRoutes(kind: RecordKind): OpenAPIHono<AppEnv> {
       responses: { 200: jsonContent(Output, "The record"), ...commonErrors, ...notFoundError },
     }),
     async (c) => {
-      const row = await getRecord(getDb(c.env.DB), c.get("user").id, kind, parseId(c.req.valid("param").id));
+      const row = await getRecord(await userDb(c), c.get("user").id, kind, parseId(c.req.valid("param").id));
       if (!row) throw notFound(kind.label);
       return c.json(toApi(row), 200);
     },
@@ -161,7 +161,7 @@ export function recordRoutes(kind: RecordKind): OpenAPIHono<AppEnv> {
       responses: { 200: jsonContent(Output, "The updated record"), ...commonErrors, ...notFoundError },
     }),
     async (c) => {
-      const db = getDb(c.env.DB);
+      const db = await userDb(c);
       const userId = c.get("user").id;
       const id = parseId(c.req.valid("param").id);
       const current = await getRecord(db, userId, kind, id);
@@ -194,7 +194,7 @@ export function recordRoutes(kind: RecordKind): OpenAPIHono<AppEnv> {
       responses: { 204: { description: "Deleted" }, ...commonErrors, ...notFoundError },
     }),
     async (c) => {
-      const deleted = await deleteRecord(getDb(c.env.DB), c.get("user").id, kind, parseId(c.req.valid("param").id));
+      const deleted = await deleteRecord(await userDb(c), c.get("user").id, kind, parseId(c.req.valid("param").id));
       if (!deleted) throw notFound(kind.label);
       return c.body(null, 204);
     },

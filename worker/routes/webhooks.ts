@@ -23,6 +23,7 @@
  */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { getDb } from "../db/client.ts";
+import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { constantTimeEqual, randomToken, toHex } from "../lib/crypto.ts";
 import { ApiError, invalid, unauthorized, zodFields, type FieldError } from "../lib/errors.ts";
@@ -129,7 +130,7 @@ webhookRoutes.post("/:source", async (c) => {
   const key = c.req.header("idempotency-key");
   if (key !== undefined && (key.length < 1 || key.length > 200)) throw invalid([{ path: "Idempotency-Key", message: "must be 1–200 characters" }]);
   if (key) {
-    const first = await findIdempotent(db, user.id, key);
+    const first = await findIdempotent(await userDb(c), user.id, key);
     if (first) return c.body(first.body, first.status as 200, { "content-type": "application/json", "idempotent-replayed": "true" });
   }
   let json: unknown;
@@ -142,7 +143,7 @@ webhookRoutes.post("/:source", async (c) => {
   if (fields.length) throw invalid(fields);
   const inserted = await storeReadings(c, readings);
   const response = JSON.stringify({ received: readings.length, inserted, duplicates: readings.length - inserted });
-  if (key) await saveIdempotent(db, user.id, key, 200, response);
+  if (key) await saveIdempotent(await userDb(c), user.id, key, 200, response);
   return c.body(response, 200, { "content-type": "application/json" });
 });
 

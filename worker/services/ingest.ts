@@ -6,7 +6,7 @@
  * answered once D1 has the readings; new readings of past days queue the insights back-fill.
  */
 import type { Context } from "hono";
-import { getDb } from "../db/client.ts";
+import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { scheduleBackfill } from "../insights/pipeline/backfill.ts";
 import { insertReadings, type NewReading } from "../repositories/readings.ts";
@@ -20,7 +20,7 @@ export async function storeReadings(c: Context<AppEnv>, readings: NewReading[]):
   // As the single-reading POST does: the live monitor hears of the readings as the D1 write
   // starts (it ignores readings it already holds, so a retried upload raises nothing twice).
   notifyMonitor(c, readings);
-  const inserted = await insertReadings(getDb(c.env.DB), userId, readings);
+  const inserted = await insertReadings(await userDb(c), userId, readings);
   // Labelled by route group (entries, webhooks, imports), never by user.
   recordMetric(c.env, "readings_ingested", c.req.path.split("/")[3] ?? "other", inserted);
   if (inserted) scheduleBackfill(c.env, c.executionCtx, userId, readings.map((x) => x.time));

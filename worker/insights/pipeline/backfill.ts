@@ -9,7 +9,7 @@
  * times that decide the day: meals, insulin, medications `time`; activities `start`; sleep `end`.
  */
 import { dayNumberToIsoDate, localDayNumber } from "../../../analytics/cgm/index.ts";
-import { getDb } from "../../db/client.ts";
+import { shardDb } from "../../db/shards.ts";
 import { createLogger, errorFields } from "../../lib/log.ts";
 import { userSettings } from "../repository.ts";
 import type { PipelineEnv } from "./jobs.ts";
@@ -33,7 +33,7 @@ export function backfillMessages(userId: number, dayNumbers: Iterable<number>): 
 
 /** Queues re-aggregation of the completed local days touched by `times`. Returns the messages sent. */
 export async function enqueueBackfill(env: PipelineEnv, userId: number, times: Iterable<number>, now = Date.now()): Promise<PipelineMessage[]> {
-  const user = await userSettings(getDb(env.DB), userId);
+  const user = await userSettings(await shardDb(env, userId), userId);
   if (!user) return [];
   const today = localDayNumber(now, user.timezone);
   const days = new Set<number>();

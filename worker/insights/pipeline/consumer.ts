@@ -14,7 +14,7 @@
  * Messages that do not parse, or that name a job of another user, are dropped (acked) with a log line.
  */
 import { failBridgeBackfill, processBridgeBackfill } from "../../bridges/backfill.ts";
-import { getDb } from "../../db/client.ts";
+import { shardDb } from "../../db/shards.ts";
 import type { Bindings } from "../../env.ts";
 import { isAccountGone } from "../../lib/errors.ts";
 import { createLogger, logLevelOf, type LogFields, type Logger } from "../../lib/log.ts";
@@ -36,7 +36,7 @@ export type ChunkOutcome = "stored" | "redelivered" | "job-finished" | "unknown-
 
 /** Processes one chunk message (exported for tests and the recovery sweep). */
 export async function processChunk(msg: ChunkMessage, env: PipelineEnv, log: Logger = pipelineLogger(env)): Promise<ChunkOutcome> {
-  const db = getDb(env.DB);
+  const db = await shardDb(env, msg.user_id);
   const job = await findJob(db, msg.user_id, msg.job_id);
   if (!job) return "unknown-job"; // deleted with its user, pruned, or not this user's job
   if (job.status === "done" || job.status === "failed") return "job-finished";
@@ -62,7 +62,7 @@ export async function processChunk(msg: ChunkMessage, env: PipelineEnv, log: Log
 
 /** Aggregates the days of an `aggregate` message and stores them (replacing what was there). */
 export async function processAggregate(msg: AggregateMessage, env: PipelineEnv): Promise<number> {
-  const db = getDb(env.DB);
+  const db = await shardDb(env, msg.user_id);
   const user = await userSettings(db, msg.user_id);
   if (!user) return 0;
   const days = [...new Set(msg.days.map(dayNumberOfDate))].sort((a, b) => a - b);
@@ -119,7 +119,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: PipelineEnv
       log.error("insights.message_failed", { kind: body.kind, attempts: message.attempts, retry_in_s: delaySeconds, error, ...(body.kind === "chunk" ? { job_id: body.job_id, stage: body.stage, part: body.part } : {}) });
       if (body.kind === "chunk") {
         const where = `${STAGE_LABELS[body.stage]} (${body.stage} part ${body.part + 1}), attempt ${message.attempts}`;
-        await recordChunkError(getDb(env.DB), body.user_id, body.job_id, `${where}: ${error}`).catch(() => undefined);
+        await recordChunkError(await shardDb(env, body.user_id), body.user_id, body.job_id, `${where}: ${error}`).catch(() => undefined);
       }
       message.retry({ delaySeconds });
     }
@@ -131,12 +131,12 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: PipelineEnv
  * the last error recorded by the main consumer as the reason. Other messages are logged and dropped.
  */
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: PipelineEnv): Promise<void> {
-  const db = getDb(env.DB);
   const log = pipelineLogger(env, { queue: batch.queue });
   for (const message of batch.messages) {
     const parsed = PipelineMessage.safeParse(message.body);
     if (parsed.success && parsed.data.kind === "chunk") {
       const { user_id: userId, job_id: jobId, stage, part } = parsed.data;
+      const db = await shardDb(env, userId);
       const job = await findJob(db, userId, jobId);
       if (job) {
         const detail = job.lastChunkError ?? `${STAGE_LABELS[stage]} (${stage} part ${part + 1})`;

@@ -12,7 +12,8 @@
  * "Active" means a CGM reading in the last 7 days (daily) or 14 days (weekly).
  */
 import { dayNumberToIsoDate, localDayNumber, toLocalParts } from "../../../analytics/cgm/index.ts";
-import { getDb } from "../../db/client.ts";
+import type { Db } from "../../db/client.ts";
+import { allShardDbs } from "../../db/shards.ts";
 import { createLogger, logLevelOf } from "../../lib/log.ts";
 import { activeUsers, allTimezones, markJobFailed, pruneOldJobs, stalledJobs } from "../repository.ts";
 import { resendMissing, type PipelineEnv } from "./jobs.ts";
@@ -30,7 +31,15 @@ export const KEEP_JOBS = 5;
 
 /** Queues the aggregation of yesterday for users whose local time is 03:xx at `time`. Returns the messages. */
 export async function queueDailyAggregation(env: PipelineEnv, time: number): Promise<PipelineMessage[]> {
-  const db = getDb(env.DB);
+  const users: { id: number; timezone: string }[] = [];
+  // Each shard's users (the anchors carry the time zone), one shard at a time.
+  for (const db of allShardDbs(env)) users.push(...(await dueForAggregation(db, time)));
+  const messages: PipelineMessage[] = users.map((u) => ({ kind: "aggregate", user_id: u.id, days: [dayNumberToIsoDate(localDayNumber(time, u.timezone) - 1)] }));
+  await sendAll(env.INSIGHTS_QUEUE, messages);
+  return messages;
+}
+
+async function dueForAggregation(db: Db, time: number): Promise<{ id: number; timezone: string }[]> {
   const zones = (await allTimezones(db)).filter((tz) => {
     try {
       return toLocalParts(time, tz).hour === AGGREGATION_HOUR;
@@ -38,15 +47,13 @@ export async function queueDailyAggregation(env: PipelineEnv, time: number): Pro
       return false; // an unknown zone: nothing to aggregate by
     }
   });
-  const users = await activeUsers(db, time - 7 * DAY_MS, zones);
-  const messages: PipelineMessage[] = users.map((u) => ({ kind: "aggregate", user_id: u.id, days: [dayNumberToIsoDate(localDayNumber(time, u.timezone) - 1)] }));
-  await sendAll(env.INSIGHTS_QUEUE, messages);
-  return messages;
+  return activeUsers(db, time - 7 * DAY_MS, zones);
 }
 
 /** Queues a weekly analysis start for every active user. */
 export async function queueWeeklyAnalyses(env: PipelineEnv, time: number): Promise<PipelineMessage[]> {
-  const users = await activeUsers(getDb(env.DB), time - 14 * DAY_MS);
+  const users: { id: number }[] = [];
+  for (const db of allShardDbs(env)) users.push(...(await activeUsers(db, time - 14 * DAY_MS)));
   const messages: PipelineMessage[] = users.map((u) => ({ kind: "start", user_id: u.id, trigger: "cron" }));
   await sendAll(env.INSIGHTS_QUEUE, messages);
   return messages;
@@ -54,14 +61,15 @@ export async function queueWeeklyAnalyses(env: PipelineEnv, time: number): Promi
 
 /** Re-sends the missing messages of jobs without progress for 10 minutes; fails those stuck for an hour. */
 export async function recoverStalledJobs(env: PipelineEnv, time: number): Promise<{ resent: number; failed: number }> {
-  const db = getDb(env.DB);
   let resent = 0;
   let failed = 0;
-  for (const job of await stalledJobs(db, time - RESEND_AFTER_MS)) {
-    if (job.updatedAt < time - FAIL_AFTER_MS) {
-      if (await markJobFailed(db, job.userId, job.id, `The analysis stopped making progress (last step: ${job.stage}) and was stopped.`)) failed++;
-    } else {
-      resent += await resendMissing(env, job.userId, job.id);
+  for (const db of allShardDbs(env)) {
+    for (const job of await stalledJobs(db, time - RESEND_AFTER_MS)) {
+      if (job.updatedAt < time - FAIL_AFTER_MS) {
+        if (await markJobFailed(db, job.userId, job.id, `The analysis stopped making progress (last step: ${job.stage}) and was stopped.`)) failed++;
+      } else {
+        resent += await resendMissing(env, job.userId, job.id);
+      }
     }
   }
   return { resent, failed };
@@ -77,6 +85,7 @@ export async function handleScheduled(controller: Pick<ScheduledController, "cro
   }
   const aggregated = await queueDailyAggregation(env, time);
   const recovered = await recoverStalledJobs(env, time);
-  const pruned = await pruneOldJobs(getDb(env.DB), KEEP_JOBS);
+  let pruned = 0;
+  for (const db of allShardDbs(env)) pruned += await pruneOldJobs(db, KEEP_JOBS);
   log.info("insights.hourly", { aggregate_messages: aggregated.length, ...recovered, pruned });
 }

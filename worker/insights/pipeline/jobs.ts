@@ -8,7 +8,8 @@
  * copy: the claimer sends the stage again once they are complete).
  */
 import { localDayNumber, startOfLocalDay } from "../../../analytics/cgm/index.ts";
-import { getDb, type Db } from "../../db/client.ts";
+import type { Db } from "../../db/client.ts";
+import { shardDb, type ShardEnv } from "../../db/shards.ts";
 import { accountGone } from "../../lib/errors.ts";
 import {
   chunkCounts,
@@ -28,7 +29,7 @@ import { sendAll, type ChunkMessage, type PipelineQueue } from "./messages.ts";
 import { plannedChunks, planJob, readyStages, STAGES, type Stage } from "./plan.ts";
 
 /** The bindings the pipeline uses (a test can pass a recording queue). */
-export interface PipelineEnv {
+export interface PipelineEnv extends ShardEnv {
   DB: D1Database;
   INSIGHTS_QUEUE: PipelineQueue;
   /** Optional counters (worker/lib/metrics.ts) and log level (worker/lib/log.ts). */
@@ -51,7 +52,7 @@ export const chunkMessage = (job: Pick<Job, "id" | "userId">, stage: Stage, part
  * and the chunk plan are fixed here.
  */
 export async function startAnalysis(env: PipelineEnv, userId: number, options: { periodDays?: number; trigger: "api" | "cron"; now?: number }): Promise<{ job: Job; created: boolean }> {
-  const db = getDb(env.DB);
+  const db = await shardDb(env, userId);
   const user = await userSettings(db, userId);
   // Deleted (a request or a queued start that outlived the account): answered 401, or dropped.
   if (!user) throw accountGone();
@@ -100,7 +101,7 @@ async function missingParts(db: Db, job: Job, stages: readonly Stage[], counts: 
  * thrown, so the chunk's message is retried and tries again.
  */
 export async function advance(env: PipelineEnv, job: Job): Promise<void> {
-  const db = getDb(env.DB);
+  const db = await shardDb(env, job.userId);
   await touchJob(db, job.userId, job.id);
   const counts = await chunkCounts(db, job.userId, job.id);
   const ready = readyStages(job.plan, counts);
@@ -121,7 +122,7 @@ export async function advance(env: PipelineEnv, job: Job): Promise<void> {
  * harmless (chunks are idempotent). Returns the number of messages sent.
  */
 export async function resendMissing(env: PipelineEnv, userId: number, jobId: string): Promise<number> {
-  const db = getDb(env.DB);
+  const db = await shardDb(env, userId);
   const job = await findJob(db, userId, jobId);
   if (!job || (job.status !== "queued" && job.status !== "running")) return 0;
   const counts = await chunkCounts(db, userId, jobId);

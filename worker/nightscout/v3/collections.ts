@@ -10,6 +10,7 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
+import { userD1 } from "../../db/shards.ts";
 import { zodFields, type FieldError } from "../../lib/errors.ts";
 import { iso } from "../http.ts";
 import { ProfileDocumentInput } from "../profile-schema.ts";
@@ -41,7 +42,7 @@ async function invalidateTreatment(c: Context<AppEnv>, rowid: unknown, now: numb
     now === null
       ? `DELETE FROM nightscout_treatments WHERE user_id = ? AND id = ? RETURNING record_links`
       : `UPDATE nightscout_treatments SET is_valid = 0, srv_modified = ${Number(now)} WHERE user_id = ? AND id = ? RETURNING record_links`;
-  const res = await c.env.DB.prepare(sql).bind(c.get("user").id, rowid).all<{ record_links: string | null }>();
+  const res = await (await userD1(c)).prepare(sql).bind(c.get("user").id, rowid).all<{ record_links: string | null }>();
   await removeLinkedRecords(c, res.results.map((r) => (r.record_links ? (JSON.parse(r.record_links) as [string, number][]) : [])));
 }
 

@@ -11,6 +11,7 @@
 /* eslint-disable no-underscore-dangle */
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
+import { userD1 } from "../../db/shards.ts";
 import { iso, purify } from "../http.ts";
 import { isObjectId, newObjectId } from "../ids.ts";
 import type { Collection, ColName, Column, Doc, RowQuery, Stored } from "./collection.ts";
@@ -84,7 +85,7 @@ export function documentCollection(t: DocumentTable): Collection {
   };
   const rows = async (c: Context<AppEnv>, q: RowQuery) => {
     const where = [...(q.includeInvalid ? [] : ["d.is_valid = 1"]), ...q.where];
-    const res = await c.env.DB.prepare(`${select} WHERE d.user_id = ? ${where.map((w) => `AND ${w}`).join(" ")} ORDER BY ${q.order} LIMIT ${q.limit} OFFSET ${q.offset}`)
+    const res = await (await userD1(c)).prepare(`${select} WHERE d.user_id = ? ${where.map((w) => `AND ${w}`).join(" ")} ORDER BY ${q.order} LIMIT ${q.limit} OFFSET ${q.offset}`)
       .bind(c.get("user").id, ...q.params)
       .all<Row>();
     return res.results.map(toStored);
@@ -129,7 +130,7 @@ export function documentCollection(t: DocumentTable): Collection {
       if (t.insert) return t.insert(c, doc, time, now);
       const json = storedJson({ ...doc, created_at: doc.created_at ?? iso(time) });
       const extra = Object.entries((await t.extraWrite?.(doc, time)) ?? {});
-      await c.env.DB.prepare(
+      await (await userD1(c)).prepare(
         `INSERT INTO ${t.table} (user_id, ${nsIdCol}, identifier, ${timeCol}, doc, srv_created, srv_modified${extra.map(([k]) => `, ${k}`).join("")}) VALUES (?, ?, ?, ?, ?, ?, ?${extra.map(() => ", ?").join("")})`,
       )
         .bind(c.get("user").id, newObjectId(now), doc.identifier, time, json, now, now, ...extra.map(([, v]) => v))
@@ -140,23 +141,23 @@ export function documentCollection(t: DocumentTable): Collection {
       if (t.replace) return t.replace(c, stored, doc, time, now);
       const json = storedJson({ ...doc, created_at: doc.created_at ?? iso(time) });
       const extra = Object.entries((await t.extraWrite?.(doc, time)) ?? {});
-      await c.env.DB.prepare(`UPDATE ${t.table} AS d SET identifier = ?, ${timeCol} = ?, doc = ?, srv_modified = ?, is_valid = 1${extra.map(([k]) => `, ${k} = ?`).join("")} WHERE d.user_id = ? AND ${t.rowid} = ?`)
+      await (await userD1(c)).prepare(`UPDATE ${t.table} AS d SET identifier = ?, ${timeCol} = ?, doc = ?, srv_modified = ?, is_valid = 1${extra.map(([k]) => `, ${k} = ?`).join("")} WHERE d.user_id = ? AND ${t.rowid} = ?`)
         .bind(doc.identifier, time, json, now, ...extra.map(([, v]) => v), c.get("user").id, stored.key)
         .run();
     },
     async markDeleted(c, stored, now) {
       if (t.markDeleted) return t.markDeleted(c, stored, now);
-      await c.env.DB.prepare(`UPDATE ${t.table} AS d SET is_valid = 0, srv_modified = ? WHERE d.user_id = ? AND ${t.rowid} = ?`).bind(now, c.get("user").id, stored.key).run();
+      await (await userD1(c)).prepare(`UPDATE ${t.table} AS d SET is_valid = 0, srv_modified = ? WHERE d.user_id = ? AND ${t.rowid} = ?`).bind(now, c.get("user").id, stored.key).run();
     },
     async deletePermanently(c, stored) {
       if (t.deletePermanently) return t.deletePermanently(c, stored);
-      await c.env.DB.prepare(`DELETE FROM ${t.table} AS d WHERE d.user_id = ? AND ${t.rowid} = ?`).bind(c.get("user").id, stored.key).run();
+      await (await userD1(c)).prepare(`DELETE FROM ${t.table} AS d WHERE d.user_id = ? AND ${t.rowid} = ?`).bind(c.get("user").id, stored.key).run();
     },
     async history(c, since, inclusive, limit) {
       return rows(c, { where: [`d.srv_modified ${inclusive ? ">=" : ">"} ?`], params: [since], order: `d.srv_modified ASC, ${t.rowid} ASC`, limit, offset: 0, includeInvalid: true });
     },
     async lastModified(c) {
-      const r = await c.env.DB.prepare(`SELECT max(d.srv_modified) AS m FROM ${t.table} d WHERE d.user_id = ?`).bind(c.get("user").id).first<{ m: number | null }>();
+      const r = await (await userD1(c)).prepare(`SELECT max(d.srv_modified) AS m FROM ${t.table} d WHERE d.user_id = ?`).bind(c.get("user").id).first<{ m: number | null }>();
       return r?.m ?? null;
     },
   };

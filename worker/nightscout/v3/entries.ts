@@ -12,6 +12,7 @@
 /* eslint-disable no-underscore-dangle */
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
+import { userD1 } from "../../db/shards.ts";
 import { parseEntry } from "../entries.ts";
 import { deleteEntries, ENTRY_FROM, entryDoc, METER_SUFFIX, upsertEntries, type EntryRow } from "../entries-store.ts";
 import { parseReadingObjectId } from "../ids.ts";
@@ -39,14 +40,14 @@ function toStored(r: Row): Stored {
 }
 
 async function rows(c: Context<AppEnv>, q: RowQuery): Promise<Stored[]> {
-  const res = await c.env.DB.prepare(`${FROM} WHERE r.user_id = ? ${q.where.map((w) => `AND ${w}`).join(" ")} ORDER BY ${q.order} LIMIT ${q.limit} OFFSET ${q.offset}`)
+  const res = await (await userD1(c)).prepare(`${FROM} WHERE r.user_id = ? ${q.where.map((w) => `AND ${w}`).join(" ")} ORDER BY ${q.order} LIMIT ${q.limit} OFFSET ${q.offset}`)
     .bind(c.get("user").id, ...q.params)
     .all<Row>();
   return res.results.map(toStored);
 }
 
 async function tombstone(c: Context<AppEnv>, identifier: string): Promise<Stored | null> {
-  const t = await c.env.DB.prepare(`SELECT doc FROM nightscout_entry_tombstones WHERE user_id = ? AND identifier = ?`).bind(c.get("user").id, identifier).first<{ doc: string }>();
+  const t = await (await userD1(c)).prepare(`SELECT doc FROM nightscout_entry_tombstones WHERE user_id = ? AND identifier = ?`).bind(c.get("user").id, identifier).first<{ doc: string }>();
   return t ? { doc: JSON.parse(t.doc) as Doc, key: null, valid: false } : null;
 }
 
@@ -61,7 +62,7 @@ export const ENTRY_BY_IDENTIFIER_SQL = `SELECT time, source_id FROM nightscout_e
 async function findOne(c: Context<AppEnv>, identifier: string): Promise<Stored | null> {
   const userId = c.get("user").id;
   // A sent identifier or client `_id` (extras, indexed), else a derived `_id` names (time, source).
-  const x = await c.env.DB.prepare(ENTRY_BY_IDENTIFIER_SQL).bind(userId, identifier).first<{ time: number; source_id: number }>();
+  const x = await (await userD1(c)).prepare(ENTRY_BY_IDENTIFIER_SQL).bind(userId, identifier).first<{ time: number; source_id: number }>();
   const key = x ? { time: x.time, sourceId: x.source_id } : parseReadingObjectId(identifier);
   if (key) {
     const found = (await rows(c, { where: ["r.time = ?", "r.source_id = ?"], params: [key.time, key.sourceId], order: "r.time", limit: 1, offset: 0, includeInvalid: false }))[0];
@@ -90,22 +91,23 @@ async function write(c: Context<AppEnv>, doc: Doc, now: number, created: number 
   const w = toWrite(doc, now);
   const [stored] = await upsertEntries(c, [w]);
   const key = parseReadingObjectId(String(stored!._id))!;
-  await c.env.DB.batch([
-    c.env.DB.prepare(`UPDATE nightscout_entry_extras SET srv_created = coalesce(?1, srv_created, ?2), srv_modified = ?2, identifier = ?3 WHERE user_id = ?4 AND time = ?5 AND source_id = ?6`).bind(created, now, w.identifier, c.get("user").id, key.time, key.sourceId),
-    c.env.DB.prepare(`DELETE FROM nightscout_entry_tombstones WHERE user_id = ? AND identifier = ?`).bind(c.get("user").id, w.identifier),
+  const d1 = await userD1(c);
+  await d1.batch([
+    d1.prepare(`UPDATE nightscout_entry_extras SET srv_created = coalesce(?1, srv_created, ?2), srv_modified = ?2, identifier = ?3 WHERE user_id = ?4 AND time = ?5 AND source_id = ?6`).bind(created, now, w.identifier, c.get("user").id, key.time, key.sourceId),
+    d1.prepare(`DELETE FROM nightscout_entry_tombstones WHERE user_id = ? AND identifier = ?`).bind(c.get("user").id, w.identifier),
   ]);
 }
 
 async function remove(c: Context<AppEnv>, stored: Stored, now: number | null) {
   if (!stored.key) {
-    if (now === null) await c.env.DB.prepare(`DELETE FROM nightscout_entry_tombstones WHERE user_id = ? AND identifier = ?`).bind(c.get("user").id, stored.doc.identifier).run();
+    if (now === null) await (await userD1(c)).prepare(`DELETE FROM nightscout_entry_tombstones WHERE user_id = ? AND identifier = ?`).bind(c.get("user").id, stored.doc.identifier).run();
     return;
   }
   const [time, sourceId] = stored.key as [number, number];
   await deleteEntries(c, ["r.time = ?", "r.source_id = ?"], [time, sourceId], 1);
   if (now !== null) {
     const doc = { ...stored.doc, isValid: false, srvModified: now };
-    await c.env.DB.prepare(`INSERT INTO nightscout_entry_tombstones (user_id, identifier, time, doc, srv_modified) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, identifier) DO UPDATE SET time = excluded.time, doc = excluded.doc, srv_modified = excluded.srv_modified`)
+    await (await userD1(c)).prepare(`INSERT INTO nightscout_entry_tombstones (user_id, identifier, time, doc, srv_modified) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, identifier) DO UPDATE SET time = excluded.time, doc = excluded.doc, srv_modified = excluded.srv_modified`)
       .bind(c.get("user").id, stored.doc.identifier, time, JSON.stringify(doc), now)
       .run();
   }
@@ -153,13 +155,13 @@ export const entriesCollection: Collection = {
   async history(c, since, inclusive, limit) {
     const op = inclusive ? ">=" : ">";
     const live = await rows(c, { where: [`(r.time ${op} ? OR x.srv_modified ${op} ?)`], params: [since, since], order: `${SRV_MODIFIED} ASC, r.time ASC`, limit, offset: 0, includeInvalid: true });
-    const dead = await c.env.DB.prepare(`SELECT doc FROM nightscout_entry_tombstones WHERE user_id = ? AND srv_modified ${op} ? ORDER BY srv_modified LIMIT ${limit}`).bind(c.get("user").id, since).all<{ doc: string }>();
+    const dead = await (await userD1(c)).prepare(`SELECT doc FROM nightscout_entry_tombstones WHERE user_id = ? AND srv_modified ${op} ? ORDER BY srv_modified LIMIT ${limit}`).bind(c.get("user").id, since).all<{ doc: string }>();
     const all = [...live, ...dead.results.map((t) => ({ doc: JSON.parse(t.doc) as Doc, key: null, valid: false }))];
     return all.sort((a, b) => (a.doc.srvModified as number) - (b.doc.srvModified as number)).slice(0, limit);
   },
   async lastModified(c) {
     const userId = c.get("user").id;
-    const r = await c.env.DB.prepare(
+    const r = await (await userD1(c)).prepare(
       `SELECT max((SELECT max(time) FROM glucose_readings WHERE user_id = ?1), coalesce((SELECT max(srv_modified) FROM nightscout_entry_extras WHERE user_id = ?1), 0), coalesce((SELECT max(srv_modified) FROM nightscout_entry_tombstones WHERE user_id = ?1), 0)) AS m`,
     )
       .bind(userId)

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Applies the D1 migrations to every database of wrangler.toml: the directory (DB) and each shard
+// (SHARD_0, SHARD_1, ...); they share one migrations folder (worker/db/shards.ts, docs/storage.md).
+//
+//   node scripts/migrate-all.mjs --local [--persist-to DIR]     (npm run db:migrate, npm start)
+//   node scripts/migrate-all.mjs --remote                       (npm run deploy)
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/** Every `[[d1_databases]]` binding of wrangler.toml, in file order. */
+export function d1Bindings(path = "wrangler.toml") {
+  const toml = readFileSync(path, "utf8");
+  return [...toml.matchAll(/\[\[d1_databases\]\]([\s\S]*?)(?=\n\[|$)/g)].map((m) => /^binding\s*=\s*"([^"]+)"/m.exec(m[1])?.[1]).filter(Boolean);
+}
+
+/** Runs `wrangler d1 migrations apply` for each binding; throws with wrangler's output on failure. */
+export function migrateAll({ remote = false, persistTo, env = process.env } = {}) {
+  for (const binding of d1Bindings()) {
+    const args = ["wrangler", "d1", "migrations", "apply", binding, remote ? "--remote" : "--local", ...(persistTo ? ["--persist-to", persistTo] : [])];
+    const r = spawnSync("npx", args, { env: { ...env, CI: "true", WRANGLER_SEND_METRICS: "false" }, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`migrations of ${binding} failed:\n${r.stdout}\n${r.stderr}`);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const argv = process.argv.slice(2);
+  const at = argv.indexOf("--persist-to");
+  try {
+    migrateAll({ remote: argv.includes("--remote"), persistTo: at >= 0 ? argv[at + 1] : undefined });
+    console.log(`migrations applied to ${d1Bindings().join(", ")}`);
+  } catch (err) {
+    console.error(String(err instanceof Error ? err.message : err));
+    process.exit(1);
+  }
+}

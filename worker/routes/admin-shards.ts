@@ -1,0 +1,61 @@
+/**
+ * @module worker/routes/admin-shards
+ * Operator routes for the sharded storage, never for users: where users live and an online move
+ * of one user to another shard (worker/db/shard-move.ts; `npm run move-user`). Enabled only when
+ * the `SHARD_ADMIN_SECRET` secret is set, and then only with `Authorization: Bearer <secret>`;
+ * otherwise every path answers 404 as an unknown route would. Not in the public OpenAPI document.
+ */
+import { Hono } from "hono";
+import { eq, sql } from "drizzle-orm";
+import { users } from "../db/schema.ts";
+import { userShards } from "../db/schema-shards.ts";
+import { MoveError, moveUser } from "../db/shard-move.ts";
+import { directoryDb, shardCount } from "../db/shards.ts";
+import type { AppEnv } from "../env.ts";
+import { constantTimeEqual } from "../lib/crypto.ts";
+import { ApiError, notFound } from "../lib/errors.ts";
+
+export const adminShardRoutes = new Hono<AppEnv>();
+
+const encoder = new TextEncoder();
+
+adminShardRoutes.use("*", async (c, next) => {
+  const secret = c.env.SHARD_ADMIN_SECRET;
+  const given = c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (!secret || !given || !constantTimeEqual(encoder.encode(given), encoder.encode(secret))) throw new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`);
+  await next();
+});
+
+/** Users per shard, and moves in progress. */
+adminShardRoutes.get("/", async (c) => {
+  const rows = await directoryDb(c.env)
+    .select({ shard: userShards.shard, state: userShards.state, users: sql<number>`count(*)` })
+    .from(userShards)
+    .groupBy(userShards.shard, userShards.state);
+  return c.json({ shards: shardCount(c.env), placements: rows }, 200);
+});
+
+/** `{"user_id": "<public id>", "to": <shard>}`: moves the user; answers what was copied. */
+adminShardRoutes.post("/move", async (c) => {
+  let body: { user_id?: unknown; to?: unknown; settle_ms?: unknown };
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new ApiError(400, "bad_request", "Request body is not valid JSON", [{ path: "body", message: "is not valid JSON" }]);
+  }
+  const fields = [];
+  if (typeof body.user_id !== "string") fields.push({ path: "user_id", message: "must be the user's public id" });
+  if (typeof body.to !== "number" || !Number.isInteger(body.to)) fields.push({ path: "to", message: "must be a shard index" });
+  if (body.settle_ms !== undefined && (typeof body.settle_ms !== "number" || body.settle_ms < 0)) fields.push({ path: "settle_ms", message: "must be a number of ms" });
+  if (fields.length) throw new ApiError(422, "validation_failed", "Some fields are invalid", fields);
+  const user = await directoryDb(c.env).select({ id: users.id }).from(users).where(eq(users.publicId, body.user_id as string)).get();
+  if (!user) throw notFound("User");
+  try {
+    const result = await moveUser(c.env, user.id, body.to as number, { settleMs: body.settle_ms as number | undefined });
+    return c.json({ from: result.from, to: result.to, rows: result.rows, fenced_ms: result.fencedMs }, 200);
+  } catch (err) {
+    if (!(err instanceof MoveError)) throw err;
+    const path = err.code === "bad_target" || err.code === "already_there" ? "to" : "user_id";
+    throw new ApiError(err.code === "copy_mismatch" ? 500 : 409, err.code, err.message, [{ path, message: err.message }]);
+  }
+});
