@@ -15,7 +15,7 @@ import { mkdirSync } from "node:fs";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStandins, type Standins } from "../worker/bridge-standins/server.ts";
-import { launchChromium } from "./browser.ts";
+import { launchChromium, registerInBrowser } from "./browser.ts";
 import { startWebPlatform, type RunningPlatform } from "./platform.ts";
 
 const SHOTS = "test-results/e2e";
@@ -71,13 +71,7 @@ describe("Settings → Bridges in the browser", () => {
     page.setDefaultNavigationTimeout(90_000);
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${platform.web}/register`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Name").fill("Bridges Tester");
-    await page.getByLabel("Password").fill(password);
-    await page.getByLabel("Time zone").selectOption("Europe/Berlin");
-    await page.getByRole("button", { name: /create account/i }).click();
-    await page.waitForURL(`${platform.web}/`);
+    await registerInBrowser(page, platform.web, { email, name: "Bridges Tester", password, timezone: "Europe/Berlin" });
 
     // Settings links to the bridges page.
     await page.goto(`${platform.web}/settings`);

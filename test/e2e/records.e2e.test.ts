@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./browser.ts";
+import { launchChromium, registerInBrowser } from "./browser.ts";
 import { startWebPlatform, type RunningPlatform } from "./platform.ts";
 
 const SHOTS = "test-results/e2e";
@@ -35,13 +35,7 @@ describe("records in the browser", () => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
 
-    await page.goto(`${platform.web}/register`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Name").fill("Records Tester");
-    await page.getByLabel("Password").fill(password);
-    await page.getByLabel("Time zone").selectOption("Europe/Berlin");
-    await page.getByRole("button", { name: /create account/i }).click();
-    await page.waitForURL(`${platform.web}/`);
+    await registerInBrowser(page, platform.web, { email, name: "Records Tester", password, timezone: "Europe/Berlin" });
 
     // Some glucose so the history chart has something to draw.
     const login = await (
