@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
+import { freshMigratedState } from "./migrated-state.ts";
 
 export interface Platform {
   url: string;
@@ -46,9 +47,7 @@ function peakMiB(pid: number): number {
 /** `vars` are passed to `wrangler dev` as `--var NAME:value` (development-only settings of a test). */
 export async function startPlatform(port = Number(process.env.BENCH_PORT ?? 8790), name = "bench", vars: Record<string, string> = {}): Promise<Platform> {
   const stateDir = `.tmp/${name}-state`;
-  rmSync(stateDir, { recursive: true, force: true });
-  const migrate = spawnSync("node", ["scripts/migrate-all.mjs", "--local", "--persist-to", stateDir], { env, encoding: "utf8" });
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  freshMigratedState(stateDir);
   const child: ChildProcess = spawn(
     "npx",
     ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", stateDir, "--show-interactive-dev-session=false", "--log-level", "warn", ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
@@ -113,15 +112,13 @@ export async function startBuiltPlatform(
   entry?: string,
 ): Promise<Platform & { workerdPids(): number[]; output(): string }> {
   const outDir = `.tmp/${name}-build`;
-  rmSync(stateDir, { recursive: true, force: true });
   // The migrations always come from the root wrangler.toml (SERVE_CONFIG may name another Worker on the same D1).
   const config = extraEnv.SERVE_CONFIG ? ["--config", extraEnv.SERVE_CONFIG] : [];
   rmSync(outDir, { recursive: true, force: true });
   // Absolute: wrangler resolves --outdir against the config's folder.
   const build = spawnSync("npx", ["wrangler", "deploy", "--dry-run", ...config, "--outdir", resolve(outDir), ...(entry ? [entry] : [])], { env, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
-  const migrate = spawnSync("node", ["scripts/migrate-all.mjs", "--local", "--persist-to", stateDir], { env, encoding: "utf8" });
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  freshMigratedState(stateDir);
   // The bundle is the one .js file (named after the config's `main`) beside its Text/Data modules.
   const bundle = readdirSync(outDir).find((f) => f.endsWith(".js"));
   if (!bundle) throw new Error(`no bundle in ${outDir}`);
