@@ -16,25 +16,24 @@ import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStandins, type Standins } from "../worker/bridge-standins/server.ts";
 import { launchChromium, registerInBrowser } from "./browser.ts";
-import { startWebPlatform, type RunningPlatform } from "./platform.ts";
+import { sharedWebPlatform } from "./platform.ts";
 
 const SHOTS = "test-results/e2e";
 const MIN = 60_000;
 const shown = (l: Locator) => l.waitFor({ state: "visible", timeout: 15_000 });
-let platform: RunningPlatform;
+let platform: { api: string; web: string };
 let browser: Browser;
 let standins: Standins;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   standins = await startStandins();
-  platform = await startWebPlatform(8823, 8824);
+  platform = sharedWebPlatform();
   browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  await platform?.stop();
   await standins?.close();
 });
 

@@ -10,23 +10,22 @@ import { mkdirSync } from "node:fs";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser.ts";
-import { startWebPlatform, type RunningPlatform } from "./platform.ts";
+import { sharedWebPlatform } from "./platform.ts";
 
 const SHOTS = "test-results/e2e";
 const shown = (l: Locator, timeout = 30_000) => l.waitFor({ state: "visible", timeout });
 const MIN = 60_000;
-let platform: RunningPlatform;
+let platform: { api: string; web: string };
 let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  platform = await startWebPlatform(Number(process.env.E2E_API_PORT ?? 8811), Number(process.env.E2E_WEB_PORT ?? 8812));
+  platform = sharedWebPlatform();
   browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  await platform?.stop();
 });
 
 async function register(page: Page, email: string, password: string, name: string) {

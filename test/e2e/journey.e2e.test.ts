@@ -16,7 +16,7 @@ import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSynthetic } from "../../seed/synthetic.ts";
 import { launchChromium } from "./browser.ts";
-import { startWebPlatform, type RunningPlatform } from "./platform.ts";
+import { sharedWebPlatform } from "./platform.ts";
 
 const SHOTS = "test-results/e2e";
 const CLARITY = fileURLToPath(new URL("../../../shared/data/dexcom-clarity/cgmquantify-sample.csv", import.meta.url));
@@ -26,18 +26,17 @@ const ZONE = "America/New_York";
 const PASSWORD = "browser journey password";
 
 const shown = (l: Locator, timeout = 20_000) => l.first().waitFor({ state: "visible", timeout });
-let platform: RunningPlatform;
+let platform: { api: string; web: string };
 let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  platform = await startWebPlatform(Number(process.env.E2E_API_PORT ?? 8813), Number(process.env.E2E_WEB_PORT ?? 8814));
+  platform = sharedWebPlatform();
   browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  await platform?.stop();
 });
 
 /** A page with timeouts for a loaded machine (the first request to the dev server compiles routes). */

@@ -3,6 +3,7 @@
  * site's dev server against it, on ports of their own so a running `npm start` is not disturbed.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { inject } from "vitest";
 import { startPlatform, type Platform } from "../support/local-platform.ts";
 
 export interface RunningPlatform {
@@ -49,4 +50,9 @@ export async function startWebPlatform(apiPort = Number(process.env.E2E_API_PORT
       await api.stop();
     },
   };
+}
+
+/** The platform the e2e global setup started (test/e2e/global-setup.ts), shared by the test files. */
+export function sharedWebPlatform(): { api: string; web: string } {
+  return inject("e2ePlatform");
 }

@@ -12,21 +12,20 @@ import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser.ts";
-import { startWebPlatform, type RunningPlatform } from "./platform.ts";
+import { sharedWebPlatform } from "./platform.ts";
 
 const SHOTS = "test-results/e2e";
-let platform: RunningPlatform;
+let platform: { api: string; web: string };
 let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  platform = await startWebPlatform(Number(process.env.E2E_API_PORT ?? 8818), Number(process.env.E2E_WEB_PORT ?? 8819));
+  platform = sharedWebPlatform();
   browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  await platform?.stop();
 });
 
 describe("progressive web app", () => {

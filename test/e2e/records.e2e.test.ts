@@ -8,23 +8,22 @@ import { mkdirSync } from "node:fs";
 import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, registerInBrowser } from "./browser.ts";
-import { startWebPlatform, type RunningPlatform } from "./platform.ts";
+import { sharedWebPlatform } from "./platform.ts";
 
 const SHOTS = "test-results/e2e";
 /** Waits for the element to be visible (fails the test after 15 s). */
 const shown = (l: Locator) => l.waitFor({ state: "visible", timeout: 15_000 });
-let platform: RunningPlatform;
+let platform: { api: string; web: string };
 let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  platform = await startWebPlatform(8805, 8806);
+  platform = sharedWebPlatform();
   browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  await platform?.stop();
 });
 
 describe("records in the browser", () => {
