@@ -74,6 +74,7 @@ import { ReadingWindow, type WindowRow } from "./reading-window.ts";
 import { directionOf, slopePerMinute, TREND_SPAN_MS, type Point } from "./trend.ts";
 import { SocketIoSubscribers } from "./socketio/subscribers.ts";
 import type { NightscoutDelta } from "./socketio/nightscout-shapes.ts";
+import type { StorageCollection } from "../vocabulary/socketio.ts";
 import { BridgePoller, type PollOutcome } from "./bridges/poller.ts";
 
 /** Only a reading at most this old (by the object's clock) can raise an alert. */
@@ -389,6 +390,13 @@ export class GlucoseMonitor extends DurableObject<Env> {
     if (this.deleted) return;
     this.remember(owner);
     this.socketio.publish([{ kind: "delta", delta }]);
+  }
+
+  /** Documents stored or deleted through API v3 that no delta carries, for the storage socket (durable/socketio/storage-channel.ts). */
+  async publishStorage(owner: MonitorOwner, colName: StorageCollection, change: "stored" | "deleted", identifiers: string[]): Promise<void> {
+    if (this.deleted || !identifiers.length) return;
+    this.remember(owner);
+    this.socketio.publish([{ kind: change, colName, identifiers }]);
   }
 
   /** A bridge was created or changed (worker/bridges/routes.ts): it is polled at `dueAt` (null: not at all). */

@@ -1,7 +1,8 @@
 /**
  * @module vocabulary/socketio
  * What the Worker's `/socket.io/` route and the SocketIoSession Durable Object both name: the
- * Engine.IO limits and session ids, and the Nightscout delta a monitor publishes to its sessions.
+ * Engine.IO limits and session ids, the Nightscout delta a monitor publishes to its sessions, and
+ * the collections of API v3's storage socket.
  */
 import { bytesToBase64Url } from "./bytes.ts";
 
@@ -27,3 +28,7 @@ export interface NightscoutDelta {
   devicestatus?: NightscoutDoc[];
   profiles?: NightscoutDoc[];
 }
+
+/** The collections of API v3 and its storage socket (lib/api3/index.js `enabledCollections`). */
+export const STORAGE_COLLECTIONS = ["devicestatus", "entries", "food", "profile", "settings", "treatments"] as const;
+export type StorageCollection = (typeof STORAGE_COLLECTIONS)[number];

@@ -12,7 +12,7 @@
  * - `announcement` for an "Announcement" treatment (lib/plugins/treatmentnotify.js
  *   requestAnnouncementNotify).
  */
-import type { NightscoutDelta, NightscoutDoc } from "../../vocabulary/socketio.ts";
+import type { NightscoutDelta, NightscoutDoc, StorageCollection } from "../../vocabulary/socketio.ts";
 import type { Alert, AlertKind, ServerMessage } from "../../worker/schemas/alerts.ts";
 
 export type { NightscoutDelta, NightscoutDoc };
@@ -21,6 +21,10 @@ export type { NightscoutDelta, NightscoutDoc };
 export type MonitorChange =
   | { kind: "readings"; readings: { time: number; value: number; source: string; trend: string | null }[] }
   | { kind: "delta"; delta: NightscoutDelta }
+  /** Documents stored through API v3 that no delta carries (device status, profile, food, settings), by identifier. */
+  | { kind: "stored"; colName: StorageCollection; identifiers: string[] }
+  /** Documents deleted through API v3 (storage socket `delete` events). */
+  | { kind: "deleted"; colName: StorageCollection; identifiers: string[] }
   | { kind: "notify"; event: NotifyEvent; notify: NightscoutNotify };
 
 export type NotifyEvent = "alarm" | "urgent_alarm" | "clear_alarm" | "announcement";

@@ -25,10 +25,15 @@ import { collectionPath, entryDocs, ownerOfCredential, rest, runtimeEntries, WRI
 import { decodeFrame, decodePayload, encodePayload, openPacket, randomId, PACKET, PING_INTERVAL_MS, PING_TIMEOUT_MS, type EioVersion, type EnginePacket } from "./engine-io.ts";
 import { announcementOf, byMills, LEVEL, withMills, type MonitorChange, type NightscoutDoc, type NotifyEvent, type NightscoutNotify } from "./nightscout-shapes.ts";
 import { ackPacket, connectErrorPacket, connectPacket, decodeSocketPacket, disconnectPacket, eventPacket, PacketType } from "./socket-io.ts";
+import { storageLookup, storedEvent, subscribedCollections, UNAUTHORIZED_TO_ANY, type StorageEvent } from "./storage-channel.ts";
+import type { StorageCollection } from "../../vocabulary/socketio.ts";
 
-/** Namespaces served: the main one (lib/server/websocket.js) and `/alarm` (lib/api3/alarmSocket.js). */
-const NAMESPACES = ["/", "/alarm"];
+/** Namespaces served: the main one (lib/server/websocket.js), `/alarm` (lib/api3/alarmSocket.js) and `/storage` (lib/api3/storageSocket.js). */
+const NAMESPACES = ["/", "/alarm", "/storage"];
 const ALARM_NSP = "/alarm";
+const STORAGE_NSP = "/storage";
+/** API v3's largest page (API3_MAX_LIMIT), for the lookups behind storage events. */
+const V3_PAGE = 1000;
 /** Hours of history in the first `dataUpdate` when `authorize` names none (websocket.js: 48). */
 const DEFAULT_HISTORY_H = 48;
 const MAX_HISTORY_H = 14 * 24;
@@ -57,6 +62,9 @@ interface SessionState {
   read: boolean;
   /** `subscribe` on `/alarm` granted. */
   alarms: boolean;
+  /** Collections subscribed on `/storage`, and the access token they were granted to (API v3 reads the documents with it). */
+  storage?: StorageCollection[];
+  storageToken?: SocketCredential | null;
   /** Last request, message or pong from the client (epoch ms). */
   lastSeen: number;
   /** Engine.IO 4 over WebSocket: when the last unanswered ping went out. */
@@ -277,6 +285,7 @@ export class SocketIoSession extends DurableObject<Env> {
     if (packet.type === PacketType.DISCONNECT) {
       delete s.namespaces[packet.nsp];
       if (packet.nsp === ALARM_NSP) s.alarms = false;
+      if (packet.nsp === STORAGE_NSP) s.storage = [];
       if (packet.nsp === "/") s.read = false;
       this.save();
       return;
@@ -285,7 +294,9 @@ export class SocketIoSession extends DurableObject<Env> {
     const [event, ...args] = packet.data as [string, ...unknown[]];
     const ack: Ack = packet.id === undefined ? null : (...reply: unknown[]) => this.send(ackPacket(packet.nsp, packet.id!, ...reply));
     try {
-      await (packet.nsp === ALARM_NSP ? this.onAlarmEvent(s, event, args, ack) : this.onMainEvent(s, event, args, ack));
+      if (packet.nsp === ALARM_NSP) await this.onAlarmEvent(s, event, args, ack);
+      else if (packet.nsp === STORAGE_NSP) await this.onStorageEvent(s, event, args, ack);
+      else await this.onMainEvent(s, event, args, ack);
     } catch (err) {
       this.log("error", "socketio.event_failed", err, { event });
       ack?.({ result: "Internal error: it has been logged" });
@@ -327,6 +338,22 @@ export class SocketIoSession extends DurableObject<Env> {
     this.save();
     await this.subscribe(s);
     ack?.({ success: true, message: "Subscribed for alarms", read: true, ack: true });
+  }
+
+  /** Events of `/storage` (lib/api3/storageSocket.js subscribe and subscribeAuthorized). */
+  private async onStorageEvent(s: SessionState, event: string, args: unknown[], ack: Ack): Promise<void> {
+    if (event !== "subscribe") return;
+    const m = (args[0] ?? {}) as Record<string, unknown>;
+    const credential = credentialOf(undefined, m.accessToken);
+    const user = credential ? await this.bind(s, credential) : null;
+    if (!user || !credential) return ack?.({ success: false, message: BAD_TOKEN });
+    const collections = subscribedCollections(m.collections);
+    if (!collections.length) return ack?.({ success: false, message: UNAUTHORIZED_TO_ANY });
+    s.storage = collections;
+    s.storageToken = credential;
+    this.save();
+    await this.subscribe(s);
+    ack?.({ success: true, collections });
   }
 
   /**
@@ -471,7 +498,7 @@ export class SocketIoSession extends DurableObject<Env> {
       if (c.kind === "readings") {
         const { sgvs, mbgs } = await entryDocs(this.bindings, s.user.id, c.readings);
         this.send(eventPacket("/", "dataUpdate", { delta: true, lastUpdated: Date.now(), ...(sgvs.length && { sgvs: byMills(sgvs) }), ...(mbgs.length && { mbgs: byMills(mbgs) }) }));
-      } else {
+      } else if (c.kind === "delta") {
         const delta = { ...c.delta, ...(c.delta.treatments && { treatments: byMills(c.delta.treatments.map(withMills)) }), ...(c.delta.devicestatus && { devicestatus: byMills(c.delta.devicestatus.map(withMills)) }) };
         this.send(eventPacket("/", "dataUpdate", { ...delta, lastUpdated: Date.now(), delta: true }));
         for (const t of c.delta.treatments ?? []) {
@@ -480,7 +507,31 @@ export class SocketIoSession extends DurableObject<Env> {
         }
       }
     }
+    if (s.storage?.length && s.storageToken && STORAGE_NSP in s.namespaces) {
+      for (const e of await this.storageEvents(s.storageToken, changes, s.storage)) this.send(eventPacket(STORAGE_NSP, e.event, e.data));
+    }
     return true;
+  }
+
+  /** The storage socket's events for these changes, each document as API v3 reads it. */
+  private async storageEvents(token: SocketCredential, changes: readonly MonitorChange[], subscribed: readonly StorageCollection[]): Promise<StorageEvent[]> {
+    const lookup = storageLookup(changes, subscribed);
+    const events: StorageEvent[] = [];
+    if (lookup.entries) {
+      const { times, from, to } = lookup.entries;
+      for (let skip = 0; ; skip += V3_PAGE) {
+        const res = await this.rest(token, "GET", `/api/v3/entries?date$gte=${from}&date$lte=${to}&sort=date&limit=${V3_PAGE}&skip=${skip}`);
+        const page = res.status === 200 ? ((res.body as { result?: NightscoutDoc[] }).result ?? []) : [];
+        for (const doc of page) if (times.has(doc.date as number)) events.push(storedEvent("entries", doc));
+        if (page.length < V3_PAGE) break;
+      }
+    }
+    for (const { colName, id } of lookup.documents) {
+      const res = await this.rest(token, "GET", `/api/v3/${colName}/${encodeURIComponent(id)}`);
+      const doc = res.status === 200 ? (res.body as { result?: NightscoutDoc }).result : undefined;
+      if (doc) events.push(storedEvent(colName, doc));
+    }
+    return [...events, ...lookup.deleted];
   }
 
   /** An alarm on the main namespace (authorized readers, as websocket.js emitted before /alarm) and on `/alarm` (subscribers). */

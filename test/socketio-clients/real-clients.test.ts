@@ -6,7 +6,8 @@
  * upgrading to a WebSocket by itself. Each runs NSClientService.kt's sequence: on `connect` emit
  * `authorize` (client, history, status, from, secret) with an ack; `dataUpdate`; `dbAdd` of a
  * treatment acked with its `_id`; a reading posted over REST arriving as a delta; a low as
- * `urgent_alarm`. The v4 client also subscribes on `/alarm` (lib/api3/alarmSocket.js).
+ * `urgent_alarm`. The v4 client also subscribes on `/alarm` (lib/api3/alarmSocket.js) and, as
+ * AndroidAPS's NSClientV3Service.kt does, on `/storage` (lib/api3/storageSocket.js).
  * `SOCKETIO_CLIENTS_PORT` picks the port.
  */
 import { createHash } from "node:crypto";
@@ -145,6 +146,23 @@ describe("real socket.io clients against the built Worker", () => {
     } finally {
       socket.close();
       alarms.close();
+    }
+  });
+
+  it("socket.io-client 4 on /storage, as NSClientV3Service.kt: subscribe, then a v1 reading as `create`", async () => {
+    const user = await account();
+    const storage = ioV4(`${platform.url}/storage`, { forceNew: true, transports: ["polling", "websocket"], reconnection: false });
+    try {
+      const next = recorder(storage as unknown as SocketV2, ["create", "update", "delete"]);
+      await until(() => storage.connected, "/storage connect");
+      const subscribed = await emitAck(storage, "subscribe", { accessToken: user.secret, collections: ["devicestatus", "entries", "profile", "treatments", "foods", "settings"] });
+      expect(subscribed).toEqual({ success: true, collections: ["devicestatus", "entries", "profile", "treatments", "settings"] });
+      const t = Date.now() - 60_000;
+      expect((await json("/api/v1/entries", { body: [{ type: "sgv", sgv: 104, date: t, direction: "FortyFiveUp", device: "xDrip" }], headers: { "api-secret": user.apiSecret } })).status).toBe(200);
+      const created = await next("create", (e) => e.colName === "entries");
+      expect(created.doc).toMatchObject({ sgv: 104, date: t, direction: "FortyFiveUp", type: "sgv", srvModified: expect.any(Number), identifier: expect.any(String) });
+    } finally {
+      storage.close();
     }
   });
 

@@ -105,6 +105,7 @@ describe("route table (lib/api/index.js, lib/api/status.js, lib/api/root.js, lib
     expect((await api("/api/versions")).json).toEqual([
       { version: "1.0.0", url: "/api/v1" },
       { version: "2.0.0", url: "/api/v2" },
+      { version: "3.0.3-alpha", url: "/api/v3" },
     ]);
     expect((await ns(up.apiSecret, "/api/v1/experiments/test")).json).toEqual({ status: "ok" });
   });

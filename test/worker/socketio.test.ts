@@ -303,6 +303,90 @@ describe("the /alarm namespace (lib/api3/alarmSocket.js)", () => {
   });
 });
 
+describe("the /storage namespace (lib/api3/storageSocket.js; AndroidAPS NSClientV3Service.kt)", () => {
+  /** NSClientV3Service.kt onConnectStorage: the access token and these collections ("foods" is AndroidAPS's spelling). */
+  const AAPS_COLLECTIONS = ["devicestatus", "entries", "profile", "treatments", "foods", "settings"];
+  const v3 = (a: { secret: string }, path: string, init: { method?: string; body?: unknown } = {}) => api(`${path}${path.includes("?") ? "&" : "?"}token=${a.secret}`, init);
+
+  it("subscribe with the access token, then create / update / delete of each collection, whichever API stored it", async () => {
+    const a = await account();
+    const c = await SioClient.websocket(4);
+    await c.connect("/storage");
+    await c.until(() => c.connects.some((p) => p.nsp === "/storage"));
+    // storageSocket.js subscribe: a missing or unknown token, then the granted collections in the order asked.
+    expect(await c.emit("/storage", "subscribe", { collections: AAPS_COLLECTIONS })).toEqual([{ success: false, message: "Missing or bad accessToken" }]);
+    expect(await c.emit("/storage", "subscribe", { accessToken: "nope", collections: AAPS_COLLECTIONS })).toEqual([{ success: false, message: "Missing or bad accessToken" }]);
+    expect(await c.emit("/storage", "subscribe", { accessToken: a.secret, collections: ["foods"] })).toEqual([{ success: false, message: "Unauthorized to receive any collection" }]);
+    expect(await c.emit("/storage", "subscribe", { accessToken: a.secret, collections: AAPS_COLLECTIONS })).toEqual([{ success: true, collections: ["devicestatus", "entries", "profile", "treatments", "settings"] }]);
+
+    // An xDrip+ reading over API v1 (NightscoutUploader.java): `create` with the v3 document, whose
+    // srvModified NSClientV3Service.kt onDataCreateUpdate reads.
+    const time = Date.now() - 2 * MIN;
+    const posted = await api("/api/v1/entries", { headers: { "api-secret": a.apiSecret }, body: [{ type: "sgv", sgv: 131, date: time, direction: "Flat", device: "xDrip-DexcomG6" }] });
+    expect(posted.status).toBe(200);
+    const [entry] = await c.next("create", "/storage", ([e]) => e.colName === "entries");
+    expect(entry.doc).toMatchObject({ type: "sgv", sgv: 131, date: time, direction: "Flat", device: "xDrip-DexcomG6", srvModified: expect.any(Number), identifier: expect.any(String) });
+    const read = await v3(a, `/api/v3/entries/${entry.doc.identifier}`);
+    expect(read.json.result).toMatchObject({ sgv: 131, date: time, identifier: entry.doc.identifier });
+
+    // A treatment created, then replaced, through API v3 (insert.js `create`, replace.js `update`).
+    const identifier = crypto.randomUUID();
+    const created = Date.now() - MIN;
+    const treatment = { identifier, date: created, utcOffset: 0, app: "AAPS", device: "AAPS", eventType: "Carb Correction", carbs: 20, created_at: new Date(created).toISOString() };
+    expect((await v3(a, "/api/v3/treatments", { body: treatment })).status).toBe(201);
+    const [made] = await c.next("create", "/storage", ([e]) => e.colName === "treatments");
+    expect(made.doc).toMatchObject({ identifier, carbs: 20, eventType: "Carb Correction", srvModified: expect.any(Number) });
+    expect((await v3(a, `/api/v3/treatments/${identifier}`, { method: "PUT", body: { ...treatment, carbs: 25 } })).status).toBe(200);
+    const [changed] = await c.next("update", "/storage", ([e]) => e.colName === "treatments");
+    expect(changed.doc).toMatchObject({ identifier, carbs: 25 });
+    expect(changed.doc.srvModified).toBeGreaterThan(changed.doc.srvCreated);
+
+    // Device status over v3 (AndroidAPS's own upload) and a profile over v1 (Loop's).
+    const statusId = crypto.randomUUID();
+    expect((await v3(a, "/api/v3/devicestatus", { body: { identifier: statusId, date: Date.now(), utcOffset: 0, app: "AAPS", device: "openaps://samsung", uploaderBattery: 71 } })).status).toBe(201);
+    const [status] = await c.next("create", "/storage", ([e]) => e.colName === "devicestatus");
+    expect(status.doc).toMatchObject({ identifier: statusId, uploaderBattery: 71 });
+    const profile = { defaultProfile: "Default", startDate: new Date().toISOString(), units: "mg/dl", store: { Default: { dia: 5, timezone: "UTC", units: "mg/dl", carbratio: [{ time: "00:00", value: 10 }], sens: [{ time: "00:00", value: 40 }], basal: [{ time: "00:00", value: 0.8 }], target_low: [{ time: "00:00", value: 100 }], target_high: [{ time: "00:00", value: 120 }] } } };
+    expect((await api("/api/v1/profile", { headers: { "api-secret": a.apiSecret }, body: profile })).status).toBe(200);
+    const [prof] = await c.next("create", "/storage", ([e]) => e.colName === "profile");
+    expect(prof.doc).toMatchObject({ defaultProfile: "Default", srvModified: expect.any(Number) });
+
+    // delete/operation.js: `delete` with the identifier only.
+    expect((await v3(a, `/api/v3/treatments/${identifier}`, { method: "DELETE" })).status).toBe(200);
+    const [gone] = await c.next("delete", "/storage");
+    expect(gone).toEqual({ colName: "treatments", identifier });
+    c.close();
+  });
+
+  it("only the subscribed collections, and never another user's documents", async () => {
+    const a = await account();
+    const b = await account();
+    const ca = await SioClient.websocket(4);
+    await ca.connect("/storage");
+    await ca.until(() => ca.connects.some((p) => p.nsp === "/storage"));
+    expect(await ca.emit("/storage", "subscribe", { accessToken: a.secret, collections: ["treatments"] })).toEqual([{ success: true, collections: ["treatments"] }]);
+    const cb = await SioClient.websocket(4);
+    await cb.connect("/storage");
+    await cb.until(() => cb.connects.some((p) => p.nsp === "/storage"));
+    expect(await cb.emit("/storage", "subscribe", { accessToken: b.secret })).toEqual([{ success: true, collections: ["devicestatus", "entries", "food", "profile", "settings", "treatments"] }]);
+    // A's session cannot switch to B (the session keeps its first user).
+    expect(await ca.emit("/storage", "subscribe", { accessToken: b.secret })).toEqual([{ success: false, message: "Missing or bad accessToken" }]);
+
+    await postReading(a, 140);
+    expect((await api("/api/v1/treatments", { headers: { "api-secret": a.apiSecret }, body: [{ eventType: "Note", notes: "A only", created_at: new Date().toISOString() }] })).status).toBe(200);
+    const [note] = await ca.next("create", "/storage", ([e]) => e.colName === "treatments");
+    expect(note.doc).toMatchObject({ notes: "A only" });
+    await postReading(b, 150);
+    await cb.next("create", "/storage", ([e]) => e.colName === "entries" && e.doc.sgv === 150);
+    await settle();
+    expect(ca.events.filter((e) => e.nsp === "/storage" && (e.args[0] as { colName: string }).colName !== "treatments")).toEqual([]);
+    expect(cb.events.filter((e) => e.nsp === "/storage").map((e) => (e.args[0] as { doc?: { sgv?: number; notes?: string } }).doc)).not.toContainEqual(expect.objectContaining({ notes: "A only" }));
+    expect(cb.events.filter((e) => e.nsp === "/storage").map((e) => (e.args[0] as { doc?: { sgv?: number } }).doc?.sgv)).not.toContain(140);
+    ca.close();
+    cb.close();
+  });
+});
+
 describe("eviction mid-session (state.abort, as test/worker/faults.test.ts)", () => {
   it("a polling session and the monitor are evicted; the session goes on and still gets the next reading", async () => {
     const a = await account();

@@ -27,6 +27,7 @@ import { defaultProfileDocument } from "./profile-default.ts";
 import { findProfileByHash, deleteProfile, listProfiles, listProfilesByStartDate, upsertProfiles, type NewProfile, type StoredProfile } from "./profile-repository.ts";
 import { OBJECT_ID, ProfileDocumentInput } from "./profile-schema.ts";
 import { parseFind, parseQueryTime } from "./query.ts";
+import { publishToSockets } from "./socketio-publish.ts";
 
 export const profileRoutes = new Hono<AppEnv>();
 
@@ -164,8 +165,10 @@ const postRoute = async (c: Context<AppEnv>) => {
   const body = await jsonBody(c);
   const items = Array.isArray(body) ? body : [body];
   if (items.length > MAX_DOCUMENTS) throw invalid([{ path: "body", message: `at most ${MAX_DOCUMENTS} documents per request` }]);
-  const stored = await store(c, await prepare(c, items, Array.isArray(body)));
-  return c.json(stored.map(profileOut), 200);
+  const stored = (await store(c, await prepare(c, items, Array.isArray(body)))).map(profileOut);
+  // As Nightscout's data-received: socket.io clients get the profiles as a delta.
+  publishToSockets(c, { profiles: stored });
+  return c.json(stored, 200);
 };
 
 const putRoute = async (c: Context<AppEnv>) => {
@@ -174,6 +177,7 @@ const putRoute = async (c: Context<AppEnv>) => {
   const [doc] = await prepare(c, [body], false);
   if (!doc!.hasClientId) doc!.id = newObjectId();
   const [stored] = await upsertProfiles(await userDb(c), c.get("user").id, [doc!]);
+  publishToSockets(c, { profiles: [profileOut(stored!)] });
   return c.json(profileOut(stored!), 200);
 };
 

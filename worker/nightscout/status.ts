@@ -20,6 +20,8 @@ import { iso } from "./http.ts";
 /** lib/api/const.json, and the package version Nightscout clients compare against (15.x). */
 const API1_VERSION = "1.0.0";
 const API2_VERSION = "2.0.0";
+/** lib/api3/const.json API3_VERSION. */
+export const API3_VERSION = "3.0.3-alpha";
 export const VERSION = "15.0.3";
 
 async function statusInfo(c: Context<AppEnv>) {
@@ -96,6 +98,7 @@ versionRoutes.get("/api/versions", (c) =>
     [
       { version: API1_VERSION, url: "/api/v1" },
       { version: API2_VERSION, url: "/api/v2" },
+      { version: API3_VERSION, url: "/api/v3" },
     ],
     200,
   ),

@@ -13,10 +13,20 @@ import { calculateIdentifier } from "./identifier.ts";
 import { MAX_LIMIT, parseDate, parseFilters, parseLimit, parseSkip, parseSort, projector } from "./params.ts";
 import { MSG, sendJson, sendStatus, V3Error } from "./respond.ts";
 import { demandPermission } from "./security.ts";
+import { publishStorageChange } from "../socketio-publish.ts";
 
 const MIN_UTC_OFFSET = -1440;
 const MAX_UTC_OFFSET = 1440;
 const IMMUTABLE = ["identifier", "date", "utcOffset", "eventType", "device", "app", "srvCreated", "subject", "srvModified", "modifiedBy", "isValid"];
+
+/**
+ * The storage socket hears of a v3 write (durable/socketio/storage-channel.ts): entries reach it
+ * as readings through the live monitor and treatments as the delta their store publishes; the
+ * other collections are told here, by identifier.
+ */
+function published(c: Context<AppEnv>, col: Collection, identifier: string): void {
+  if (col.name !== "entries" && col.name !== "treatments") publishStorageChange(c, col.name, "stored", [identifier]);
+}
 
 const readPermission = (col: Collection) => `api:${col.name}:${col.name === "settings" ? "admin" : "read"}`;
 const httpDate = (ms: number) => new Date(ms).toUTCString();
@@ -84,6 +94,7 @@ async function insert(c: Context<AppEnv>, col: Collection, doc: Doc) {
   validateCommon(doc);
   const now = Date.now();
   await col.insert(c, doc, now);
+  published(c, col, doc.identifier as string);
   c.header("Last-Modified", httpDate(now));
   c.header("Location", `/api/v3/${col.name}/${encodeURIComponent(doc.identifier as string)}`);
   return sendJson(c, 201, undefined, { identifier: doc.identifier, lastModified: now });
@@ -96,6 +107,7 @@ async function replace(c: Context<AppEnv>, col: Collection, doc: Doc, stored: St
   validateCommon(doc);
   const now = Date.now();
   await col.replace(c, stored, doc, now);
+  published(c, col, doc.identifier as string);
   c.header("Last-Modified", httpDate(now));
   const fields: Record<string, unknown> = { lastModified: now };
   const storedId = stored.doc.identifier;
@@ -161,6 +173,7 @@ export async function patchOp(c: Context<AppEnv>, col: Collection, identifier: s
   // A patched time moves created_at with it (collection.js parseDate is not run on a patch; the stored copy keeps both in step).
   if (patch.date !== undefined && patch.created_at === undefined) merged.created_at = new Date(patch.date as number).toISOString();
   await col.replace(c, stored, merged, now);
+  published(c, col, merged.identifier as string);
   c.header("Last-Modified", httpDate(now));
   return c.json({ status: 200 }, 200);
 }
@@ -172,6 +185,7 @@ export async function deleteOp(c: Context<AppEnv>, col: Collection, identifier: 
   if (stored.doc.isReadOnly === true || stored.doc.readOnly === true || stored.doc.readonly === true) throw new V3Error(422, MSG.READONLY_MODIFICATION, [{ path: "isReadOnly", message: "the stored document is read-only" }]);
   if (c.req.query("permanent") === "true") await col.deletePermanently(c, stored);
   else await col.markDeleted(c, stored, Date.now());
+  publishStorageChange(c, col.name, "deleted", [stored.doc.identifier as string]);
   return c.json({ status: 200 }, 200);
 }
 

@@ -6,13 +6,10 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
-import { VERSION } from "../status.ts";
+import { API3_VERSION, VERSION } from "../status.ts";
 import { COLLECTION_NAMES, COLLECTIONS } from "./collections.ts";
 import { sendJson } from "./respond.ts";
 import { checkPermission } from "./security.ts";
-
-/** lib/api3/const.json API3_VERSION. */
-export const API3_VERSION = "3.0.3-alpha";
 
 /** storageTools.js getVersionInfo; the storage is D1 rather than MongoDB. */
 const versionInfo = () => ({ version: VERSION, apiVersion: API3_VERSION, srvDate: Date.now(), storage: { storage: "cloudflare-d1", version: "1" } });
