@@ -14,7 +14,7 @@
  * Each payload names the person, the value and trend, and carries an action token scoped to
  * (subscription, person, alert), so the service worker's buttons work without a session.
  */
-import { getDb } from "../worker/db/client.ts";
+import { directoryDb } from "../worker/db/shards.ts";
 import { localMinutesOfDay } from "../vocabulary/timezone.ts";
 import { movementArrow } from "../vocabulary/trend.ts";
 import { mgdlFrom } from "../vocabulary/units.ts";
@@ -111,7 +111,7 @@ export async function pushAlerts(env: Env, owner: MonitorOwner, pushes: AlertPus
   const none = { sent: 0, expired: 0, failed: 0 };
   if (!pushes.length) return none;
   try {
-    const db = getDb(env.DB);
+    const db = directoryDb(env);
     const recipients = await pushRecipients(db, owner.userId);
     if (!recipients) return none;
     const items: Parameters<typeof deliver>[2] = [];

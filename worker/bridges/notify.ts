@@ -3,7 +3,7 @@
  * Tells the user by Web Push (worker/services/push.ts) that a vendor refused a bridge's login,
  * so polling has stopped until the credentials are changed. Only the user's own devices; never throws.
  */
-import { getDb } from "../db/client.ts";
+import { directoryDb } from "../db/shards.ts";
 import type { Bindings } from "../env.ts";
 import { pushRecipients } from "../push/repository.ts";
 import { deliver } from "../push/service.ts";
@@ -12,7 +12,7 @@ import type { BridgeKind } from "./vendors/types.ts";
 
 export async function pushLoginRefused(env: Bindings, userId: number, bridge: { id: string; kind: string }, reason: string): Promise<number> {
   try {
-    const db = getDb(env.DB);
+    const db = directoryDb(env);
     const recipients = await pushRecipients(db, userId);
     if (!recipients?.own.length) return 0;
     const name = VENDOR_NAMES[bridge.kind as BridgeKind] ?? bridge.kind;

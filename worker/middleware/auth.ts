@@ -9,7 +9,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { verify } from "hono/jwt";
-import { getDb } from "../db/client.ts";
+import { directoryDb } from "../db/shards.ts";
 import { jwtSecret } from "../lib/config.ts";
 import { unauthorized } from "../lib/errors.ts";
 import { sessionIsLive } from "../lib/live-sessions.ts";
@@ -100,7 +100,7 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const result = await verifiedRequest(c);
   if (!result.ok) throw unauthorized(result.message);
   const { user, sid } = result;
-  if (!(await sessionIsLive(sid, user.id, () => familyIsLive(getDb(c.env.DB), sid, user.id)))) {
+  if (!(await sessionIsLive(sid, user.id, () => familyIsLive(directoryDb(c.env), sid, user.id)))) {
     throw unauthorized("This session has ended (signed out, password changed or account deleted); sign in again");
   }
   c.set("user", user);

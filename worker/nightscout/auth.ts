@@ -18,7 +18,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { sign, verify } from "hono/jwt";
-import { getDb } from "../db/client.ts";
+import { directoryDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { jwtSecret } from "../lib/config.ts";
 import { errorBody } from "../lib/errors.ts";
@@ -39,7 +39,7 @@ export type Resolution = { attempted: false } | { attempted: true; resolved: Res
 const isDigest = (v: string) => /^[0-9a-fA-F]{40}$|^[0-9a-fA-F]{128}$/.test(v);
 
 export async function byUploaderSecret(c: Context<AppEnv>, value: string): Promise<AuthUser | null> {
-  const db = getDb(c.env.DB);
+  const db = directoryDb(c.env);
   const found = isDigest(value) ? await findUploaderOwner(db, value) : await findUploaderOwner(db, await digestHex("SHA-1", value));
   if (!found) return null;
   c.executionCtx.waitUntil(touchUploader(db, found.uploaderId, found.lastUsedAt).catch(() => undefined));
@@ -56,7 +56,7 @@ export async function byNightscoutJwt(c: Context<AppEnv>, token: string): Promis
     return null;
   }
   if (payload.typ !== "nightscout" || typeof payload.uploader !== "number") return null;
-  const found = await findUploaderById(getDb(c.env.DB), payload.uploader);
+  const found = await findUploaderById(directoryDb(c.env), payload.uploader);
   return found?.user ?? null;
 }
 
@@ -100,7 +100,7 @@ export const requireNightscout = createMiddleware<AppEnv>(async (c, next) => {
  * uploader secret, with Nightscout's answer shape. The JWT names the uploader, never its secret.
  */
 export async function issueNightscoutJwt(c: Context<AppEnv>, accessToken: string) {
-  const db = getDb(c.env.DB);
+  const db = directoryDb(c.env);
   const found = await findUploaderOwner(db, isDigest(accessToken) ? accessToken : await digestHex("SHA-1", accessToken));
   if (!found) return null;
   const iat = Math.floor(Date.now() / 1000);

@@ -11,8 +11,7 @@
  */
 import type { Bindings } from "../env.ts";
 import { createApp } from "../app.ts";
-import { getDb } from "../db/client.ts";
-import { shardDb } from "../db/shards.ts";
+import { directoryDb, shardDb } from "../db/shards.ts";
 import type { AuthUser } from "../middleware/auth.ts";
 import { digestHex, findUploaderOwner } from "../repositories/interop.ts";
 import { sourceIds } from "../repositories/readings.ts";
@@ -32,7 +31,7 @@ export type WritableCollection = keyof typeof WRITABLE_COLLECTIONS;
 
 /** The owner of an `authorize`/`subscribe` credential, as requireUploaderOrBearer finds it. */
 export async function ownerOfCredential(env: Bindings, credential: SocketCredential): Promise<AuthUser | null> {
-  const db = getDb(env.DB);
+  const db = directoryDb(env);
   const v = credential.value.trim();
   if (!v) return null;
   if (credential.via === "api-secret") return (await findUploaderOwner(db, v))?.user ?? null;

@@ -7,7 +7,7 @@
  * (a service worker holds no session), not by a bearer token.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { getDb } from "../db/client.ts";
+import { directoryDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, notFound } from "../lib/errors.ts";
 import { alertExists } from "../repositories/alerts.ts";
@@ -65,7 +65,7 @@ pushRoutes.openapi(
     const body = c.req.valid("json");
     const problem = endpointProblem(c.env, body.endpoint);
     if (problem) throw invalid([{ path: "endpoint", message: problem }]);
-    const { subscription, created } = await saveSubscription(getDb(c.env.DB), c.get("user").id, {
+    const { subscription, created } = await saveSubscription(directoryDb(c.env), c.get("user").id, {
       endpoint: body.endpoint,
       p256dh: body.keys.p256dh,
       auth: body.keys.auth,
@@ -77,13 +77,13 @@ pushRoutes.openapi(
 
 pushRoutes.openapi(
   createRoute({ method: "get", path: "/subscriptions", tags, summary: "The user's push subscriptions", security, responses: { 200: jsonContent(PushSubscriptionList.openapi("PushSubscriptionList"), "Every subscription"), ...commonErrors } }),
-  async (c) => c.json({ items: (await listSubscriptions(getDb(c.env.DB), c.get("user").id)).map(out) }, 200),
+  async (c) => c.json({ items: (await listSubscriptions(directoryDb(c.env), c.get("user").id)).map(out) }, 200),
 );
 
 pushRoutes.openapi(
   createRoute({ method: "delete", path: "/subscriptions/{id}", tags, summary: "Remove a push subscription", security, request: { params: SubscriptionId }, responses: { 204: { description: "Removed" }, ...commonErrors, ...notFoundError } }),
   async (c) => {
-    if (!(await deleteSubscription(getDb(c.env.DB), c.get("user").id, Number(c.req.valid("param").id)))) throw notFound("Push subscription");
+    if (!(await deleteSubscription(directoryDb(c.env), c.get("user").id, Number(c.req.valid("param").id)))) throw notFound("Push subscription");
     return c.body(null, 204);
   },
 );
@@ -98,7 +98,7 @@ pushRoutes.openapi(
     responses: { 200: jsonContent(PushTestResult.openapi("PushTestResult"), "How many were sent, expired (and removed) or failed"), ...commonErrors },
   }),
   async (c) => {
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const subs = await listSubscriptions(db, c.get("user").id);
     const payload = { v: 1, type: "test", title: "GlucoLens", body: "Notifications work on this device.", tag: "glucolens-test", urgent: false, actions: [], url: "/settings" };
     return c.json(await deliver(c.env, db, subs.map((subscription) => ({ subscription, payload, options: { ttl: 300, urgency: "normal" as const } }))), 200);
@@ -126,7 +126,7 @@ pushRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const found = await findSubscriptionOwner(db, body.subscription_id);
     const valid = found !== null && (await checkActionToken(c.env, body.token, body.subscription_id, body.user_id, body.alert_id, body.kind));
     if (!valid) throw new ApiError(401, "unauthorized", "Invalid action token or the subscription was removed", [{ path: "token", message: "is not valid for this alert" }]);

@@ -8,8 +8,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { getDb } from "../db/client.ts";
-import { userDb } from "../db/shards.ts";
+import { directoryDb, userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { ApiError, notFound, unauthorized } from "../lib/errors.ts";
@@ -43,7 +42,7 @@ function pdfResponse(bytes: Uint8Array, report: AgpReport, disposition: "attachm
 }
 
 async function owner(c: Context<AppEnv>): Promise<ReportOwner> {
-  const me = await findUser(getDb(c.env.DB), c.get("user").id);
+  const me = await findUser(directoryDb(c.env), c.get("user").id);
   if (!me) throw unauthorized("Account no longer exists");
   return { id: me.id, name: me.name, unit: me.unit, timezone: me.timezone };
 }
@@ -101,7 +100,7 @@ reportRoutes.openapi(
     const input = { days: body?.days ?? 14, expires_in_days: body?.expires_in_days ?? 14 };
     const token = randomToken(TOKEN_BYTES);
     const expiresAt = Date.now() + input.expires_in_days * DAY_MS;
-    const row = await createShare(getDb(c.env.DB), c.get("user").id, { tokenHash: await sha256Hex(token), days: input.days, expiresAt });
+    const row = await createShare(directoryDb(c.env), c.get("user").id, { tokenHash: await sha256Hex(token), days: input.days, expiresAt });
     const url = `${c.env.WEB_ORIGIN}/share/${token}`;
     return c.json({ id: row.id, days: row.days, created_at: iso(row.createdAt), expires_at: iso(row.expiresAt), url, token }, 201);
   },
@@ -119,7 +118,7 @@ reportRoutes.openapi(
   }),
   async (c) => {
     const now = Date.now();
-    return c.json({ items: (await listShares(getDb(c.env.DB), c.get("user").id)).map((s) => shareOut(s, now)) }, 200);
+    return c.json({ items: (await listShares(directoryDb(c.env), c.get("user").id)).map((s) => shareOut(s, now)) }, 200);
   },
 );
 
@@ -135,7 +134,7 @@ reportRoutes.openapi(
     responses: { 204: { description: "Revoked" }, ...commonErrors, ...notFoundError },
   }),
   async (c) => {
-    const row = await revokeShare(getDb(c.env.DB), c.get("user").id, c.req.valid("param").id);
+    const row = await revokeShare(directoryDb(c.env), c.get("user").id, c.req.valid("param").id);
     if (!row) throw notFound("Share link");
     return c.body(null, 204);
   },
@@ -159,7 +158,7 @@ reportRoutes.openapi(
     responses: { 200: jsonContent(ShareAccessList, "One page of opens"), ...commonErrors, ...notFoundError },
   }),
   async (c) => {
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const userId = c.get("user").id;
     const { id } = c.req.valid("param");
     if (!(await findShare(db, userId, id))) throw notFound("Share link");
@@ -194,7 +193,7 @@ const sharedErrors = {
  */
 async function openShare(c: Context<AppEnv>, token: string, resource: "agp" | "agp.pdf") {
   if (!TOKEN_PATTERN.test(token)) throw notFound("Share link");
-  const db = getDb(c.env.DB);
+  const db = directoryDb(c.env);
   const found = await findShareByTokenHash(db, await sha256Hex(token));
   if (!found) throw notFound("Share link");
   const { share, owner: who } = found;

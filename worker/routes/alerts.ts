@@ -9,8 +9,7 @@
  * browser cannot give an Authorization header; the ticket stands in for it.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { getDb } from "../db/client.ts";
-import { userDb } from "../db/shards.ts";
+import { directoryDb, userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { sha256Hex, randomToken } from "../lib/crypto.ts";
 import { ApiError, invalid, notFound, unauthorized } from "../lib/errors.ts";
@@ -119,7 +118,7 @@ alertRoutes.openapi(
   async (c) => {
     const ticket = randomToken(32);
     const expiresAt = Date.now() + TICKET_TTL_MS;
-    await insertTicket(getDb(c.env.DB), c.get("user").id, await sha256Hex(ticket), expiresAt);
+    await insertTicket(directoryDb(c.env), c.get("user").id, await sha256Hex(ticket), expiresAt);
     return c.json({ ticket, expires_at: iso(expiresAt), url: `/api/v1/alerts/stream?ticket=${ticket}` }, 201);
   },
 );
@@ -145,7 +144,7 @@ alertRoutes.openapi(
     }
     const ticket = c.req.valid("query").ticket;
     if (!ticket) throw unauthorized("Missing ticket: get one from POST /api/v1/alerts/ticket");
-    const owner = await consumeTicket(getDb(c.env.DB), await sha256Hex(ticket));
+    const owner = await consumeTicket(directoryDb(c.env), await sha256Hex(ticket));
     if (!owner) throw unauthorized("Invalid, expired or already used ticket");
     return (await openAlertStream(c.env, owner, c.req.raw)) as never;
   },

@@ -11,7 +11,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sign } from "hono/jwt";
 import type { Context } from "hono";
-import { getDb, type Db } from "../db/client.ts";
+import { type Db } from "../db/client.ts";
+import { directoryDb } from "../db/shards.ts";
 import { deleteShardRows, mirrorProfile, placeNewUser } from "../db/shard-accounts.ts";
 import type { AppEnv } from "../env.ts";
 import { jwtSecret } from "../lib/config.ts";
@@ -143,7 +144,7 @@ authRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const user = await createUser(db, { ...body, password: await hashPassword(body.password) });
     await placeNewUser(c.env, user);
     afterResponse(c, "auth.register_mail_failed", async (env, later) => {
@@ -166,7 +167,7 @@ authRoutes.openapi(
   }),
   async (c) => {
     const { email, password } = c.req.valid("json");
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const accountKey = `account:${email}`;
     const ipKey = `ip:${clientIp(c)}`;
     const wait = await throttledFor(db, [
@@ -206,7 +207,7 @@ authRoutes.openapi(
   }),
   async (c) => {
     const { refresh_token } = c.req.valid("json");
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const result = await rotateRefreshToken(db, await sha256Hex(refresh_token));
     if (!result.ok) {
       throw unauthorized(
@@ -232,7 +233,7 @@ authRoutes.openapi(
   }),
   async (c) => {
     const { refresh_token } = c.req.valid("json");
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const family = await familyOfToken(db, await sha256Hex(refresh_token));
     if (family) await revokeFamily(db, family);
     return c.body(null, 204);
@@ -253,7 +254,7 @@ authRoutes.openapi(
   }),
   async (c) => {
     const { email } = c.req.valid("json");
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const keys = [`magic:${email}`, `magic-ip:${clientIp(c)}`];
     const wait = await throttledFor(db, [
       { key: keys[0]!, limit: MAGIC_LINK_LIMIT },
@@ -283,7 +284,7 @@ authRoutes.openapi(
   }),
   async (c) => {
     const { token } = c.req.valid("json");
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const userId = await consumeMagicLink(db, await sha256Hex(token));
     const user = userId === null ? null : await markEmailVerified(db, userId);
     if (!user) throw unauthorized("This sign-in link is invalid, expired or already used");
@@ -314,7 +315,7 @@ authRoutes.openapi(
   }),
   async (c) => {
     const { token } = c.req.valid("json");
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const userId = await consumeEmailVerification(db, await sha256Hex(token));
     const user = userId === null ? null : await markEmailVerified(db, userId);
     if (!user) throw unauthorized("This verification link is invalid, expired or already used; ask for a new one");
@@ -348,7 +349,7 @@ authRoutes.openapi(
     },
   }),
   async (c) => {
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const user = await signedInAccount(c, db);
     if (user.emailVerified) throw new ApiError(409, "already_verified", "This address is already verified", [{ path: "email", message: "is already verified" }]);
     if (!(await ownsEmail(db, user))) {
@@ -376,7 +377,7 @@ authRoutes.openapi(
     responses: { 200: jsonContent(User, "The user"), ...commonErrors },
   }),
   async (c) => {
-    return c.json(publicUser(await signedInAccount(c, getDb(c.env.DB))), 200);
+    return c.json(publicUser(await signedInAccount(c, directoryDb(c.env))), 200);
   },
 );
 
@@ -391,7 +392,7 @@ authRoutes.openapi(
     responses: { 200: jsonContent(User, "The updated user"), ...commonErrors },
   }),
   async (c) => {
-    const user = await updateProfile(getDb(c.env.DB), c.get("user").id, c.req.valid("json"));
+    const user = await updateProfile(directoryDb(c.env), c.get("user").id, c.req.valid("json"));
     if (!user) throw unauthorized("Account no longer exists");
     await mirrorProfile(c.env, user);
     return c.json(publicUser(user), 200);
@@ -410,7 +411,7 @@ authRoutes.openapi(
     responses: { 204: { description: "Deleted" }, 403: errorContent("Wrong password"), ...commonErrors },
   }),
   async (c) => {
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const user = await signedInAccount(c, db);
     await recheckPassword(db, user, c.req.valid("json").password, "password", "Password is incorrect");
     // The live monitor first: from here on it refuses everything of this account, so nothing can
@@ -439,7 +440,7 @@ authRoutes.openapi(
   }),
   async (c) => {
     const { current_password, new_password } = c.req.valid("json");
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const user = await signedInAccount(c, db);
     await recheckPassword(db, user, current_password, "current_password", "Current password is incorrect");
     await updatePassword(db, user.id, await hashPassword(new_password));

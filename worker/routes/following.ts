@@ -12,7 +12,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { Hono, type MiddlewareHandler } from "hono";
-import { getDb } from "../db/client.ts";
+import { directoryDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { ApiError, notFound, unauthorized } from "../lib/errors.ts";
@@ -38,7 +38,7 @@ const TICKET_PATH = /^\/api\/v1\/following\/[^/]+\/alerts\/ticket$/;
  */
 export const asFollower: MiddlewareHandler<AppEnv> = async (c, next) => {
   const follower = c.get("user");
-  const db = getDb(c.env.DB);
+  const db = directoryDb(c.env);
   const followed = await findFollowedByPublicId(db, follower.id, c.req.param("user_id") ?? "");
   if (!followed) throw notFound("Followed person");
   const method = c.req.method;
@@ -84,9 +84,9 @@ followingRoutes.openapi(
     responses: { 200: jsonContent(FollowedList.openapi("FollowedList"), "Followed people"), ...commonErrors },
   }),
   async (c) => {
-    const me = await findUser(getDb(c.env.DB), c.get("user").id);
+    const me = await findUser(directoryDb(c.env), c.get("user").id);
     if (!me) throw unauthorized("Account no longer exists");
-    const views = await listSharings(getDb(c.env.DB), me.id, null);
+    const views = await listSharings(directoryDb(c.env), me.id, null);
     return c.json({ items: views.filter((v) => v.role === "follower" && v.sharing.status === "active").map((v) => ({ user_id: v.ownerPublicId, name: v.ownerName, sharing_id: v.sharing.id })) }, 200);
   },
 );
@@ -103,7 +103,7 @@ followingRoutes.openapi(
     responses: { 201: jsonContent(TicketResponse, "The ticket"), ...commonErrors, ...notFoundError },
   }),
   async (c) => {
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const followed = await findFollowedByPublicId(db, c.get("user").id, c.req.valid("param").user_id);
     if (!followed) throw notFound("Followed person");
     const ticket = randomToken(32);
@@ -128,7 +128,7 @@ followingRoutes.openapi(
     }
     const ticket = c.req.valid("query").ticket;
     if (!ticket) throw unauthorized("Missing ticket: get one from POST /api/v1/following/{user_id}/alerts/ticket");
-    const found = await consumeFollowTicket(getDb(c.env.DB), await sha256Hex(ticket));
+    const found = await consumeFollowTicket(directoryDb(c.env), await sha256Hex(ticket));
     if (!found || found.owner.publicId !== c.req.valid("param").user_id) throw unauthorized("Invalid, expired or already used ticket, or the sharing has ended");
     const headers = new Headers({ upgrade: "websocket", [OWNER_ID_HEADER]: String(found.owner.userId), [OWNER_PUBLIC_ID_HEADER]: found.owner.publicId, [FOLLOWER_ID_HEADER]: String(found.followerId) });
     return (await monitorStub(c.env, found.owner.publicId).fetch("https://monitor.internal/stream", { headers })) as never;

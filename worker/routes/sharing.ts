@@ -7,7 +7,7 @@
  * escalated to the caregivers. Reading a followed person's data: worker/routes/following.ts.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { getDb } from "../db/client.ts";
+import { directoryDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, notFound, unauthorized } from "../lib/errors.ts";
 import { sendMail } from "../lib/mail.ts";
@@ -52,7 +52,7 @@ function preferencesOut(s: SharingRow, unit: GlucoseUnit) {
 }
 
 async function account(c: { env: AppEnv["Bindings"]; get: (k: "user") => AppEnv["Variables"]["user"] }) {
-  const me = await findUser(getDb(c.env.DB), c.get("user").id);
+  const me = await findUser(directoryDb(c.env), c.get("user").id);
   if (!me) throw unauthorized("Account no longer exists");
   return me;
 }
@@ -77,7 +77,7 @@ sharingRoutes.openapi(
     const { email } = c.req.valid("json");
     const me = await account(c);
     if (email === me.email) throw invalid([{ path: "email", message: "is your own address" }]);
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const row = await createInvitation(db, me.id, email);
     if (!row) throw new ApiError(409, "duplicate", "This address already has an open invitation or sharing", [{ path: "email", message: "is already invited or following" }]);
     const link = `${c.env.WEB_ORIGIN}/sharing/accept/${row.id}`;
@@ -111,7 +111,7 @@ sharingRoutes.openapi(
   }),
   async (c) => {
     const me = await account(c);
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const result = await acceptInvitation(db, me, c.req.valid("param").id);
     if (!result.ok) {
       if (result.reason === "not_found") throw notFound("Invitation");
@@ -144,7 +144,7 @@ sharingRoutes.openapi(
   }),
   async (c) => {
     const me = await account(c);
-    return c.json({ items: (await listSharings(getDb(c.env.DB), me.id, invitedAddress(me))).map((v) => sharingOut(v, me.unit)) }, 200);
+    return c.json({ items: (await listSharings(directoryDb(c.env), me.id, invitedAddress(me))).map((v) => sharingOut(v, me.unit)) }, 200);
   },
 );
 
@@ -160,7 +160,7 @@ sharingRoutes.openapi(
     responses: { 204: { description: "Ended" }, ...commonErrors, ...notFoundError },
   }),
   async (c) => {
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const ended = await endSharing(db, c.get("user").id, c.req.valid("param").id);
     if (!ended) throw notFound("Sharing");
     if (ended.followerId !== null) {
@@ -207,7 +207,7 @@ sharingRoutes.openapi(
       prefs.quietTimezone = q ? q.timezone : null;
     }
     if (fields.length) throw invalid(fields);
-    const db = getDb(c.env.DB);
+    const db = directoryDb(c.env);
     const id = c.req.valid("param").id;
     // Read, merge and check the pair before writing, so a refused change stores nothing.
     const current = await updateFollowerPrefs(db, me.id, id, {});
@@ -240,7 +240,7 @@ sharingRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const page = await listAccessLog(getDb(c.env.DB), c.get("user").id, { limit: q.limit, before: q.cursor === undefined ? undefined : Number(q.cursor) });
+    const page = await listAccessLog(directoryDb(c.env), c.get("user").id, { limit: q.limit, before: q.cursor === undefined ? undefined : Number(q.cursor) });
     const last = page.items[page.items.length - 1];
     return c.json(
       {
@@ -254,7 +254,7 @@ sharingRoutes.openapi(
 
 sharingRoutes.openapi(
   createRoute({ method: "get", path: "/settings", tags, summary: "Escalation setting", security, responses: { 200: jsonContent(CareSettings.openapi("CareSettings"), "Minutes before an unacknowledged urgent low is escalated (default 10)"), ...commonErrors } }),
-  async (c) => c.json({ escalation_minutes: await getEscalationMinutes(getDb(c.env.DB), c.get("user").id) }, 200),
+  async (c) => c.json({ escalation_minutes: await getEscalationMinutes(directoryDb(c.env), c.get("user").id) }, 200),
 );
 
 sharingRoutes.openapi(
@@ -270,7 +270,7 @@ sharingRoutes.openapi(
   async (c) => {
     const { escalation_minutes } = c.req.valid("json");
     const user = c.get("user");
-    await saveEscalationMinutes(getDb(c.env.DB), user.id, escalation_minutes);
+    await saveEscalationMinutes(directoryDb(c.env), user.id, escalation_minutes);
     await monitorStub(c.env, user.publicId).setEscalationMinutes({ userId: user.id, publicId: user.publicId }, escalation_minutes);
     return c.json({ escalation_minutes }, 200);
   },

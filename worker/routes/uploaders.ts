@@ -5,7 +5,7 @@
  * SHA-1 (what uploaders send) and SHA-512 are stored.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { getDb } from "../db/client.ts";
+import { directoryDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { randomToken } from "../lib/crypto.ts";
 import { notFound } from "../lib/errors.ts";
@@ -36,7 +36,7 @@ uploaderRoutes.openapi(
     const { name } = c.req.valid("json");
     // Letters and digits only, so the secret can sit in a URL's user-info part unescaped.
     const secret = randomToken(24).replace(/[-_]/g, "x");
-    const up = await createUploader(getDb(c.env.DB), c.get("user").id, name, secret);
+    const up = await createUploader(directoryDb(c.env), c.get("user").id, name, secret);
     const url = new URL(c.req.url);
     return c.json({ id: String(up.id), name: up.name, secret, nightscout_url: `${url.protocol}//${secret}@${url.host}/api/v1/` }, 201);
   },
@@ -45,7 +45,7 @@ uploaderRoutes.openapi(
 uploaderRoutes.openapi(
   createRoute({ method: "get", path: "/", tags: ["Nightscout"], summary: "List uploader secrets (without the secrets)", security, responses: { 200: jsonContent(z.object({ items: z.array(Uploader) }), "Active uploaders"), ...commonErrors } }),
   async (c) => {
-    const items = await listUploaders(getDb(c.env.DB), c.get("user").id);
+    const items = await listUploaders(directoryDb(c.env), c.get("user").id);
     return c.json({ items: items.map((u) => ({ id: String(u.id), name: u.name, created_at: iso(u.createdAt), last_used_at: u.lastUsedAt === null ? null : iso(u.lastUsedAt) })) }, 200);
   },
 );
@@ -53,7 +53,7 @@ uploaderRoutes.openapi(
 uploaderRoutes.openapi(
   createRoute({ method: "delete", path: "/{id}", tags: ["Nightscout"], summary: "Revoke an uploader secret", security, request: { params: UploaderId }, responses: { 204: { description: "Revoked" }, ...commonErrors, ...notFoundError } }),
   async (c) => {
-    if (!(await revokeUploader(getDb(c.env.DB), c.get("user").id, Number(c.req.valid("param").id)))) throw notFound("Uploader");
+    if (!(await revokeUploader(directoryDb(c.env), c.get("user").id, Number(c.req.valid("param").id)))) throw notFound("Uploader");
     return c.body(null, 204);
   },
 );

@@ -22,8 +22,7 @@
  *    UTC; a missing zone is read as UTC). Readings are stored with source `{source}`.
  */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { getDb } from "../db/client.ts";
-import { userDb } from "../db/shards.ts";
+import { directoryDb, userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { constantTimeEqual, randomToken, toHex } from "../lib/crypto.ts";
 import { ApiError, invalid, unauthorized, zodFields, type FieldError } from "../lib/errors.ts";
@@ -118,7 +117,7 @@ webhookRoutes.post("/:source", async (c) => {
   if (!userId || !timestamp || !signature) throw unauthorized("Missing X-GlucoLens-User, X-GlucoLens-Timestamp or X-GlucoLens-Signature");
   if (!/^\d{1,12}$/.test(timestamp)) throw unauthorized("X-GlucoLens-Timestamp must be epoch seconds");
   if (Math.abs(Date.now() / 1000 - Number(timestamp)) > REPLAY_WINDOW_S) throw unauthorized("X-GlucoLens-Timestamp is outside the 5-minute window");
-  const db = getDb(c.env.DB);
+  const db = directoryDb(c.env);
   const user = /^[0-9a-f-]{36}$/i.test(userId) ? await findUserByPublicId(db, userId) : null;
   const secret = user ? await getWebhookSecret(db, user.id) : null;
   const body = await c.req.text();
@@ -151,7 +150,7 @@ export const webhookSecretRoutes = new OpenAPIHono<AppEnv>();
 
 webhookSecretRoutes.post("/", async (c) => {
   const secret = `whsec_${randomToken(32)}`;
-  await setWebhookSecret(getDb(c.env.DB), c.get("user").id, secret);
+  await setWebhookSecret(directoryDb(c.env), c.get("user").id, secret);
   const url = new URL(c.req.url);
   return c.json({ secret, user_id: c.get("user").publicId, url: `${url.protocol}//${url.host}/api/v1/webhooks/cgm/{source}` }, 201);
 });

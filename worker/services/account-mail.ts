@@ -6,7 +6,8 @@
  * same either way); a failure is logged.
  */
 import type { Context } from "hono";
-import { getDb, type Db } from "../db/client.ts";
+import { type Db } from "../db/client.ts";
+import { directoryDb } from "../db/shards.ts";
 import type { AppEnv, Bindings } from "../env.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { errorFields } from "../lib/log.ts";
@@ -17,7 +18,7 @@ import type { UserRecord } from "../repositories/users.ts";
 /** Runs `task` after the response; its failure is logged under `event`. */
 export function afterResponse(c: Context<AppEnv>, event: string, task: (env: Bindings, db: Db) => Promise<void>): void {
   const log = c.get("log");
-  c.executionCtx.waitUntil(task(c.env, getDb(c.env.DB)).catch((err: unknown) => log.error(event, errorFields(err))));
+  c.executionCtx.waitUntil(task(c.env, directoryDb(c.env)).catch((err: unknown) => log.error(event, errorFields(err))));
 }
 
 /** A single-use link that proves the account's owner reads mail at its address (valid 48 h). */
