@@ -10,14 +10,15 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newAccount } from "../support/local-platform.ts";
-import { d1Files, migrateFresh, wranglerDev, type Dev } from "./wrangler-dev.ts";
+import { freshMigratedState } from "../support/migrated-state.ts";
+import { d1Files, wranglerDev, type Dev } from "./wrangler-dev.ts";
 
 const PORT = Number(process.env.FAULTS_TEST_PORT ?? 8863);
 const dev: Dev = wranglerDev(PORT, ".tmp/faults-http-state");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  migrateFresh(dev.stateDir);
+  freshMigratedState(dev.stateDir);
   await dev.start();
 });
 afterAll(async () => {

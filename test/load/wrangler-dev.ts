@@ -3,8 +3,8 @@
  * test/support/local-platform.ts's startPlatform, which starts from fresh state each time), for the
  * fault tests: a Worker restarted mid-request, a D1 file locked from outside.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readdirSync, rmSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
@@ -15,12 +15,6 @@ export interface Dev {
   /** SIGKILL of the whole process group: no graceful shutdown, as a crash or a deploy would. */
   kill(): Promise<void>;
   start(): Promise<void>;
-}
-
-export function migrateFresh(stateDir: string): void {
-  rmSync(stateDir, { recursive: true, force: true });
-  const r = spawnSync("node", ["scripts/migrate-all.mjs", "--local", "--persist-to", stateDir], { env, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`migrations failed:\n${r.stdout}\n${r.stderr}`);
 }
 
 /** The local D1 SQLite file(s) of a state folder. */
