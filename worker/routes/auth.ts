@@ -11,7 +11,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sign } from "hono/jwt";
 import type { Context } from "hono";
-import { type Db } from "../db/client.ts";
+import type { Db } from "../db/client.ts";
 import { directoryDb } from "../db/shards.ts";
 import { deleteShardRows, mirrorProfile, placeNewUser } from "../db/shard-accounts.ts";
 import type { AppEnv } from "../env.ts";

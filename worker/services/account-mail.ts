@@ -6,7 +6,7 @@
  * same either way); a failure is logged.
  */
 import type { Context } from "hono";
-import { type Db } from "../db/client.ts";
+import type { Db } from "../db/client.ts";
 import { directoryDb } from "../db/shards.ts";
 import type { AppEnv, Bindings } from "../env.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
