@@ -23,12 +23,35 @@ export function migrateAll({ remote = false, persistTo, env = process.env } = {}
   }
 }
 
+/**
+ * Accounts of the directory with no shard: stored before the sharded layout (migration 0014), their
+ * data is in the directory's copies of the per-user tables, which the Worker never reads, so they
+ * would be answered "Account no longer exists". Moving them onto the shards is not built yet.
+ */
+export async function unplacedAccounts(where) {
+  const { query } = await import("./d1-tools.mjs");
+  const [row] = query("SELECT count(*) AS n FROM users WHERE id NOT IN (SELECT user_id FROM user_shards)", where);
+  return Number(row?.n ?? 0);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const argv = process.argv.slice(2);
   const at = argv.indexOf("--persist-to");
+  const remote = argv.includes("--remote");
+  const persistTo = at >= 0 ? argv[at + 1] : undefined;
   try {
-    migrateAll({ remote: argv.includes("--remote"), persistTo: at >= 0 ? argv[at + 1] : undefined });
+    migrateAll({ remote, persistTo });
     console.log(`migrations applied to ${d1Bindings().join(", ")}`);
+    const unplaced = await unplacedAccounts(remote ? { remote: true } : { persistTo });
+    if (unplaced) {
+      console.error(
+        `${unplaced} account(s) in the directory database (DB) have no shard: they were stored before the sharded layout ` +
+          `(migration 0014), and this version of the Worker would answer them "Account no longer exists". ` +
+          `Moving them onto the shards is not built yet, so this stops here` +
+          (remote ? " and nothing is deployed." : `. For local data you can do without, delete ${persistTo ?? ".wrangler/state"} and start again.`),
+      );
+      process.exit(1);
+    }
   } catch (err) {
     console.error(String(err instanceof Error ? err.message : err));
     process.exit(1);
