@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { query } from "./d1-tools.mjs";
 
 /** Every `[[d1_databases]]` binding of wrangler.toml, in file order. */
 export function d1Bindings(path = "wrangler.toml") {
@@ -28,8 +29,7 @@ export function migrateAll({ remote = false, persistTo, env = process.env } = {}
  * data is in the directory's copies of the per-user tables, which the Worker never reads, so they
  * would be answered "Account no longer exists". Moving them onto the shards is not built yet.
  */
-export async function unplacedAccounts(where) {
-  const { query } = await import("./d1-tools.mjs");
+export function unplacedAccounts(where) {
   const [row] = query("SELECT count(*) AS n FROM users WHERE id NOT IN (SELECT user_id FROM user_shards)", where);
   return Number(row?.n ?? 0);
 }
@@ -42,7 +42,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     migrateAll({ remote, persistTo });
     console.log(`migrations applied to ${d1Bindings().join(", ")}`);
-    const unplaced = await unplacedAccounts(remote ? { remote: true } : { persistTo });
+    const unplaced = unplacedAccounts(remote ? { remote: true } : { persistTo });
     if (unplaced) {
       console.error(
         `${unplaced} account(s) in the directory database (DB) have no shard: they were stored before the sharded layout ` +

@@ -27,13 +27,12 @@ import { announcementOf, byMills, LEVEL, withMills, type MonitorChange, type Nig
 import { ackPacket, connectErrorPacket, connectPacket, decodeSocketPacket, disconnectPacket, eventPacket, PacketType } from "./socket-io.ts";
 import { storageLookup, storedEvent, subscribedCollections, UNAUTHORIZED_TO_ANY, type StorageEvent } from "./storage-channel.ts";
 import type { StorageCollection } from "../../vocabulary/socketio.ts";
+import { MAX_LIMIT } from "../../worker/nightscout/v3/params.ts";
 
 /** Namespaces served: the main one (lib/server/websocket.js), `/alarm` (lib/api3/alarmSocket.js) and `/storage` (lib/api3/storageSocket.js). */
 const NAMESPACES = ["/", "/alarm", "/storage"];
 const ALARM_NSP = "/alarm";
 const STORAGE_NSP = "/storage";
-/** API v3's largest page (API3_MAX_LIMIT), for the lookups behind storage events. */
-const V3_PAGE = 1000;
 /** Hours of history in the first `dataUpdate` when `authorize` names none (websocket.js: 48). */
 const DEFAULT_HISTORY_H = 48;
 const MAX_HISTORY_H = 14 * 24;
@@ -519,11 +518,11 @@ export class SocketIoSession extends DurableObject<Env> {
     const events: StorageEvent[] = [];
     if (lookup.entries) {
       const { times, from, to } = lookup.entries;
-      for (let skip = 0; ; skip += V3_PAGE) {
-        const res = await this.rest(token, "GET", `/api/v3/entries?date$gte=${from}&date$lte=${to}&sort=date&limit=${V3_PAGE}&skip=${skip}`);
+      for (let skip = 0; ; skip += MAX_LIMIT) {
+        const res = await this.rest(token, "GET", `/api/v3/entries?date$gte=${from}&date$lte=${to}&sort=date&limit=${MAX_LIMIT}&skip=${skip}`);
         const page = res.status === 200 ? ((res.body as { result?: NightscoutDoc[] }).result ?? []) : [];
         for (const doc of page) if (times.has(doc.date as number)) events.push(storedEvent("entries", doc));
-        if (page.length < V3_PAGE) break;
+        if (page.length < MAX_LIMIT) break;
       }
     }
     for (const { colName, id } of lookup.documents) {

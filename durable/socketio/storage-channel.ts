@@ -33,7 +33,7 @@ export type StorageEvent = { event: "create" | "update"; data: { colName: Storag
 
 /** What a change asks the session to look up through API v3 before it can emit. */
 export interface StorageLookup {
-  /** Readings by time (and source): one v3 search over their time span. */
+  /** Readings by time: one v3 search over their time span, kept where the time is one of theirs. */
   entries: { times: Set<number>; from: number; to: number } | null;
   /** Documents by their v1 `_id` or their identifier (API v3 reads by either), per collection. */
   documents: { colName: StorageCollection; id: string }[];

@@ -16,12 +16,12 @@ import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStandins, type Standins } from "../worker/bridge-standins/server.ts";
 import { launchChromium, registerInBrowser } from "./browser.ts";
-import { sharedWebPlatform } from "./platform.ts";
+import { sharedWebPlatform, type PlatformUrls } from "./platform.ts";
 
 const SHOTS = "test-results/e2e";
 const MIN = 60_000;
 const shown = (l: Locator) => l.waitFor({ state: "visible", timeout: 15_000 });
-let platform: { api: string; web: string };
+let platform: PlatformUrls;
 let browser: Browser;
 let standins: Standins;
 

@@ -10,12 +10,12 @@ import { mkdirSync } from "node:fs";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser.ts";
-import { sharedWebPlatform } from "./platform.ts";
+import { sharedWebPlatform, type PlatformUrls } from "./platform.ts";
 
 const SHOTS = "test-results/e2e";
 const shown = (l: Locator, timeout = 30_000) => l.waitFor({ state: "visible", timeout });
 const MIN = 60_000;
-let platform: { api: string; web: string };
+let platform: PlatformUrls;
 let browser: Browser;
 
 beforeAll(async () => {

@@ -5,11 +5,11 @@
  * command itself (start-journey, forms-without-js) still start `npm start` on their own ports.
  */
 import type { TestProject } from "vitest/node";
-import { startWebPlatform } from "./platform.ts";
+import { startWebPlatform, type PlatformUrls } from "./platform.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    e2ePlatform: { api: string; web: string };
+    e2ePlatform: PlatformUrls;
   }
 }
 

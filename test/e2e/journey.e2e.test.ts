@@ -16,7 +16,7 @@ import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSynthetic } from "../../seed/synthetic.ts";
 import { launchChromium } from "./browser.ts";
-import { sharedWebPlatform } from "./platform.ts";
+import { sharedWebPlatform, type PlatformUrls } from "./platform.ts";
 
 const SHOTS = "test-results/e2e";
 const CLARITY = fileURLToPath(new URL("../../../shared/data/dexcom-clarity/cgmquantify-sample.csv", import.meta.url));
@@ -26,7 +26,7 @@ const ZONE = "America/New_York";
 const PASSWORD = "browser journey password";
 
 const shown = (l: Locator, timeout = 20_000) => l.first().waitFor({ state: "visible", timeout });
-let platform: { api: string; web: string };
+let platform: PlatformUrls;
 let browser: Browser;
 
 beforeAll(async () => {

@@ -52,7 +52,10 @@ export async function startWebPlatform(apiPort = Number(process.env.E2E_API_PORT
   };
 }
 
+/** Where a running platform answers: the API and the web site. */
+export type PlatformUrls = Pick<RunningPlatform, "api" | "web">;
+
 /** The platform the e2e global setup started (test/e2e/global-setup.ts), shared by the test files. */
-export function sharedWebPlatform(): { api: string; web: string } {
+export function sharedWebPlatform(): PlatformUrls {
   return inject("e2ePlatform");
 }

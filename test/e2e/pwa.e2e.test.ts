@@ -12,10 +12,10 @@ import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser.ts";
-import { sharedWebPlatform } from "./platform.ts";
+import { sharedWebPlatform, type PlatformUrls } from "./platform.ts";
 
 const SHOTS = "test-results/e2e";
-let platform: { api: string; web: string };
+let platform: PlatformUrls;
 let browser: Browser;
 
 beforeAll(async () => {

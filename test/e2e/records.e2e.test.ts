@@ -8,12 +8,12 @@ import { mkdirSync } from "node:fs";
 import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, registerInBrowser } from "./browser.ts";
-import { sharedWebPlatform } from "./platform.ts";
+import { sharedWebPlatform, type PlatformUrls } from "./platform.ts";
 
 const SHOTS = "test-results/e2e";
 /** Waits for the element to be visible (fails the test after 15 s). */
 const shown = (l: Locator) => l.waitFor({ state: "visible", timeout: 15_000 });
-let platform: { api: string; web: string };
+let platform: PlatformUrls;
 let browser: Browser;
 
 beforeAll(async () => {
