@@ -26,8 +26,8 @@ export function migrateAll({ remote = false, persistTo, env = process.env } = {}
 
 /**
  * Accounts of the directory with no shard: stored before the sharded layout (migration 0014), their
- * data is in the directory's copies of the per-user tables, which the Worker never reads, so they
- * would be answered "Account no longer exists". Moving them onto the shards is not built yet.
+ * rows are still in the directory's copies of the per-user tables until the Worker adopts them
+ * (worker/db/shard-adopt.ts).
  */
 export function unplacedAccounts(where) {
   const [row] = query("SELECT count(*) AS n FROM users WHERE id NOT IN (SELECT user_id FROM user_shards)", where);
@@ -44,13 +44,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(`migrations applied to ${d1Bindings().join(", ")}`);
     const unplaced = unplacedAccounts(remote ? { remote: true } : { persistTo });
     if (unplaced) {
-      console.error(
-        `${unplaced} account(s) in the directory database (DB) have no shard: they were stored before the sharded layout ` +
-          `(migration 0014), and this version of the Worker would answer them "Account no longer exists". ` +
-          `Moving them onto the shards is not built yet, so this stops here` +
-          (remote ? " and nothing is deployed." : `. For local data you can do without, delete ${persistTo ?? ".wrangler/state"} and start again.`),
+      console.log(
+        `${unplaced} account(s) were stored before the sharded layout: the Worker moves each onto its shard on the ` +
+          `account's first request, the hourly cron 50 at a time, or all at once with \`npm run move-user -- --adopt\`.`,
       );
-      process.exit(1);
     }
   } catch (err) {
     console.error(String(err instanceof Error ? err.message : err));

@@ -4,6 +4,7 @@
  */
 import { env } from "cloudflare:test";
 import { getDb, type Db } from "../../worker/db/client.ts";
+import { register, type Account } from "./helpers.ts";
 
 /** SHARD_0, SHARD_1, ... in index order. */
 export function shardBindings(): D1Database[] {
@@ -71,4 +72,19 @@ export function shardEnv(): { DB: D1Database; SHARD_0: D1Database } {
   const out: Record<string, D1Database> = { DB: env.DB };
   shardBindings().forEach((d1, n) => (out[`SHARD_${n}`] = d1));
   return out as unknown as { DB: D1Database; SHARD_0: D1Database };
+}
+
+/**
+ * Registers accounts until one is placed on a shard `wanted` accepts (placement goes by id, so at
+ * most one try per shard). A move may only go to a shard whose id range holds every id of the user
+ * (worker/db/shard-copy.ts idAboveRange), so tests that move pick where the account starts.
+ */
+export async function registerOnShard(wanted: (shard: number) => boolean): Promise<{ account: Account; id: number; shard: number }> {
+  for (let tries = 0; tries <= shardBindings().length; tries++) {
+    const account = await register();
+    const id = await internalIdOf(account.id);
+    const shard = await shardIndexOf(id);
+    if (wanted(shard)) return { account, id, shard };
+  }
+  throw new Error("no registration landed on a wanted shard");
 }

@@ -9,10 +9,10 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
-import { MOVED_TABLES } from "../../worker/db/shard-move.ts";
+import { MOVED_TABLES } from "../../worker/db/shard-copy.ts";
 import { api, expectFieldError, register, type Account } from "./helpers.ts";
 import { uploader as createUploader } from "./interop-helpers.ts";
-import { allDatabases, internalIdOf, shardBindings, shardIndexOf } from "./shard-helpers.ts";
+import { allDatabases, internalIdOf, registerOnShard, shardBindings, shardIndexOf } from "./shard-helpers.ts";
 
 const ADMIN = { authorization: `Bearer ${env.SHARD_ADMIN_SECRET}` };
 const MIN = 60_000;
@@ -66,9 +66,9 @@ describe("placement", () => {
 
 describe("online move", () => {
   it("moves a user while readings and records keep arriving: every sent reading and record once on the target, none left on the source", async () => {
-    const a = await register();
-    const { id, shard: from } = await placementOf(a);
-    const to = (from + 1) % shardBindings().length;
+    const last = shardBindings().length - 1;
+    const { account: a, id, shard: from } = await registerOnShard((n) => n < last);
+    const to = from + 1;
     const base = Date.now() - 6 * 60 * MIN;
     // History before the move: 300 readings, a meal.
     const history = Array.from({ length: 300 }, (_, i) => ({ time: base + i * MIN, value: 100 + (i % 50) }));
@@ -128,15 +128,23 @@ describe("online move", () => {
     expect(list.json.items).toHaveLength(times.length);
   });
 
-  it("moves a user back to a shard it left (the old fence comes down) and keeps their ids", async () => {
-    const a = await register();
-    const { shard: from } = await placementOf(a);
-    const to = (from + 2) % shardBindings().length;
+  it("moves a user back to a shard it left (the old fence comes down) and keeps their ids; refuses a shard below their ids' range", async () => {
+    const { account: a } = await registerOnShard((n) => n === 0);
     const note = await api("/api/v1/notes", { token: a.access, body: { time: new Date(Date.now() - MIN).toISOString(), text: "kept" } });
-    expect((await api("/admin/shards/move", { headers: ADMIN, body: { user_id: a.id, to, settle_ms: 0 } })).status).toBe(200);
-    expect((await api("/admin/shards/move", { headers: ADMIN, body: { user_id: a.id, to: from, settle_ms: 0 } })).status).toBe(200);
+    expect((await api("/admin/shards/move", { headers: ADMIN, body: { user_id: a.id, to: 2, settle_ms: 0 } })).status).toBe(200);
+    expect((await api("/admin/shards/move", { headers: ADMIN, body: { user_id: a.id, to: 0, settle_ms: 0 } })).status).toBe(200);
     expect((await api(`/api/v1/notes/${note.json.id}`, { token: a.access })).json.text).toBe("kept");
     expect((await api("/api/v1/notes", { token: a.access, body: { time: new Date().toISOString(), text: "after" } })).status).toBe(201);
+    // A note made on shard 1 has an id of shard 1's range: shard 0 would go on counting from it,
+    // into ids shard 1 hands out too, so the move back is refused and the user stays where they are.
+    expect((await api("/admin/shards/move", { headers: ADMIN, body: { user_id: a.id, to: 1, settle_ms: 0 } })).status).toBe(200);
+    expect((await api("/api/v1/notes", { token: a.access, body: { time: new Date().toISOString(), text: "on shard 1" } })).status).toBe(201);
+    const down = await api("/admin/shards/move", { headers: ADMIN, body: { user_id: a.id, to: 0, settle_ms: 0 } });
+    expectFieldError(down, 409, "to");
+    expect(down.json.error.code).toBe("ids_above_range");
+    expect(await shardIndexOf(await internalIdOf(a.id))).toBe(1);
+    expect((await api("/api/v1/notes", { token: a.access })).json.items.map((n: { text: string }) => n.text).sort()).toEqual(["after", "kept", "on shard 1"]);
+    expect((await api("/api/v1/notes", { token: a.access, body: { time: new Date().toISOString(), text: "still writable" } })).status).toBe(201);
   });
 
   it("guards the operator route: 404 without the secret, field errors, 409 for the same shard", async () => {
@@ -157,12 +165,11 @@ describe("online move", () => {
 
 describe("deletion and export across shards", () => {
   it("account deletion after a move leaves no row of the user in the directory or any shard", async () => {
-    const a = await register();
-    const { id, shard } = await placementOf(a);
+    const { account: a, id, shard } = await registerOnShard((n) => n < shardBindings().length - 1);
     const base = Date.now() - 30 * MIN;
     await api("/api/v1/glucose/readings", { token: a.access, body: { time: base, value: 120 } });
     await api("/api/v1/meals", { token: a.access, body: { time: new Date(base).toISOString(), carbs: 20 } });
-    expect((await api("/admin/shards/move", { headers: ADMIN, body: { user_id: a.id, to: (shard + 1) % 3, settle_ms: 0 } })).status).toBe(200);
+    expect((await api("/admin/shards/move", { headers: ADMIN, body: { user_id: a.id, to: shard + 1, settle_ms: 0 } })).status).toBe(200);
     expect((await api("/api/v1/auth/me", { method: "DELETE", token: a.access, body: { password: a.password } })).status).toBe(204);
     for (const { name, d1 } of allDatabases()) {
       const tables = (await d1.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'").all<{ name: string }>()).results;
@@ -260,9 +267,8 @@ describe("Nightscout API v3 and cloud bridges on the sharded layout", () => {
   // the Dexcom Share stand-in speaks the protocol of test/worker/bridge-standins/dexcom-share.ts.
   it("moves v3 settings, an entry's tombstone and server times, and a bridge with the user; the bridge then polls on the new shard", { timeout: 60_000 }, async () => {
     const standins = inject("bridgeStandins");
-    const a = await register();
-    const { id, shard: from } = await placementOf(a);
-    const to = (from + 1) % shardBindings().length;
+    const { account: a, id, shard: from } = await registerOnShard((n) => n < shardBindings().length - 1);
+    const to = from + 1;
     const { secret } = await createUploader(a.access, "AndroidAPS");
     const jwt = (await api(`/api/v2/authorization/request/${secret}`)).json.token as string;
     const v3 = (path: string, init: { method?: string; body?: unknown } = {}) => api(path, { ...init, headers: { authorization: `Bearer ${jwt}` } });

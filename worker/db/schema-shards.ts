@@ -13,10 +13,13 @@ export const userShards = sqliteTable(
     userId: owner().primaryKey(),
     /** Index of the SHARD_n binding holding the user's rows. */
     shard: integer("shard").notNull(),
-    /** `active`, or `moving` while an operator move copies the rows to `target`. */
-    state: text("state", { enum: ["active", "moving"] }).notNull().default("active"),
+    /**
+     * `active`; `moving` while an operator move copies the rows to `target`; `adopting` while an
+     * account stored before sharding is copied from the directory (worker/db/shard-adopt.ts).
+     */
+    state: text("state", { enum: ["active", "moving", "adopting"] }).notNull().default("active"),
     target: integer("target"),
-    /** Epoch ms of the last completed move. */
+    /** Epoch ms of the last completed move; while `adopting`, the adopter's last heartbeat. */
     movedAt: integer("moved_at"),
   },
   (t) => [index("user_shards_shard").on(t.shard)],

@@ -10,47 +10,16 @@ import * as t from "./schema.ts";
 import { userShards } from "./schema-shards.ts";
 import { allShardDbs, directoryDb, resolveShard, shardDb, shardDbAt, shardForNewUser } from "./shards.ts";
 import type { ShardEnv } from "./shards.ts";
-
-/**
- * Each shard allocates AUTOINCREMENT ids from its own range (shard n from n·10¹⁰), so a moved
- * user's ids never meet another's. 10¹⁰ rows per table and shard; with at most 100 shards every id
- * stays within 12 decimal digits, the widest a reading id's source part may have (`<time>-<source>`).
- */
-export const SHARD_ID_RANGE = 10_000_000_000;
-
-type Profile = { id: number; publicId: string; email: string; name: string; timezone: string; unit: "mg/dL" | "mmol/L" };
-
-const anchorValues = (u: Profile) => ({
-  id: u.id,
-  publicId: u.publicId,
-  email: u.email,
-  name: u.name,
-  timezone: u.timezone,
-  unit: u.unit,
-  passwordHash: "",
-  passwordSalt: "",
-  passwordIterations: 0,
-});
-
-/**
- * Statements that lift every AUTOINCREMENT sequence of shard `n` to the start of its id range
- * (idempotent; run with every placement so a new shard or table is covered).
- */
-export function idRangeStatements(d1: D1Database, shard: number): D1PreparedStatement[] {
-  const start = shard * SHARD_ID_RANGE;
-  return [
-    d1.prepare("UPDATE sqlite_sequence SET seq = ?1 WHERE seq < ?1").bind(start),
-    d1
-      .prepare("INSERT INTO sqlite_sequence (name, seq) SELECT name, ?1 FROM sqlite_master WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%' AND name NOT IN (SELECT name FROM sqlite_sequence)")
-      .bind(start),
-  ];
-}
+import { anchorValues, idRangeStatements, liftShard0Statements, sequencesOf, type Profile } from "./shard-copy.ts";
 
 /** Places a new account on a shard: the anchor row there first, then the directory's map row. */
 export async function placeNewUser(env: ShardEnv, user: Profile): Promise<number> {
   const shard = shardForNewUser(env, user.id);
   const db = shardDbAt(env, shard);
-  await db.$client.batch(idRangeStatements(db.$client, shard));
+  // Shard 0's range starts at 0, where the ids of accounts stored before sharding lie: its
+  // sequences go above the directory's, so those accounts' rows can be adopted here with their ids.
+  const lift = shard === 0 ? liftShard0Statements(db.$client, await sequencesOf(env.DB)) : [];
+  await db.$client.batch([...idRangeStatements(db.$client, shard), ...lift]);
   await db.insert(t.users).values(anchorValues(user)).onConflictDoNothing();
   await directoryDb(env).insert(userShards).values({ userId: user.id, shard }).onConflictDoNothing();
   return shard;

@@ -21,7 +21,7 @@
  *
  * Never `getDb(env.DB)` for a per-user table: the directory's copies of those tables stay empty.
  * A new per-user table needs the three fence triggers of migrations/0014_shards.sql and a place in
- * MOVED_TABLES (worker/db/shard-move.ts); a new account table goes to the directory.
+ * MOVED_TABLES (worker/db/shard-copy.ts); a new account table goes to the directory.
  *
  * Requests read through the D1 Sessions API (worker/db/shard-session.ts): a bookmark carried per
  * client in `x-d1-bookmark` lets a read go to a replica while still seeing the client's own
@@ -30,46 +30,15 @@
 import type { Context } from "hono";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { getDb, type Db } from "./client.ts";
+import type { Db } from "./client.ts";
 import { userShards } from "./schema-shards.ts";
 import type { AppEnv } from "../env.ts";
+import { adoptedShard } from "./shard-adopt.ts";
+import { directoryDb } from "./shard-bindings.ts";
 import { forgetShard, SHARD_CACHE_MS, shardBinding, ShardD1, shardCache, type ShardEnv, type ShardTarget } from "./shard-d1.ts";
 
 export { shardBinding, type ShardEnv };
-
-/** The shard bindings in index order: SHARD_0, SHARD_1, ... (at least one). */
-export function shardBindings(env: ShardEnv): D1Database[] {
-  const found: D1Database[] = [];
-  for (let n = 0; shardBinding(env, n); n++) found.push(shardBinding(env, n)!);
-  if (!found.length) throw new Error("No shard database: wrangler.toml must bind SHARD_0 (and SHARD_1, ...) as D1 databases");
-  // Id ranges (worker/db/shard-accounts.ts SHARD_ID_RANGE) keep ids within 12 digits up to 100 shards.
-  if (found.length > 100) throw new Error("At most 100 shards (SHARD_0..SHARD_99)");
-  return found;
-}
-
-export function shardCount(env: ShardEnv): number {
-  return shardBindings(env).length;
-}
-
-/** The directory database (accounts, credentials, sharing, the user -> shard map). */
-export function directoryDb(env: ShardEnv): Db {
-  return getDb(env.DB);
-}
-
-/** One shard's database, whatever users it holds (cron sweeps, the mover, backups). */
-export function shardDbAt(env: ShardEnv, shard: number): Db {
-  return getDb(shardBindings(env)[shard]!);
-}
-
-/** Every shard's database, in index order. */
-export function allShardDbs(env: ShardEnv): Db[] {
-  return shardBindings(env).map((d1) => getDb(d1));
-}
-
-/** The shard a new account goes to: by id, so consecutive registrations spread over all shards. */
-export function shardForNewUser(env: ShardEnv, userId: number): number {
-  return userId % shardCount(env);
-}
+export { allShardDbs, directoryDb, shardBindings, shardCount, shardDbAt, shardForNewUser } from "./shard-bindings.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Resolution: user -> shard (cached in the isolate, see worker/db/shard-d1.ts).
@@ -78,20 +47,24 @@ const cache = shardCache;
 const CACHE_MAX = 20_000;
 export { forgetShard, SHARD_CACHE_MS };
 
-/** The user's shard from the directory (a row is written at registration; none: shard 0). */
+/**
+ * The user's shard from the directory (a row is written at registration). An account stored before
+ * sharding has none, or one in state `adopting`: it is adopted first (worker/db/shard-adopt.ts).
+ * No account at all: shard 0, where its rows are missing like anywhere else.
+ */
 export async function resolveShard(env: ShardEnv, userId: number, fresh = false): Promise<number> {
   const now = Date.now();
   const known = cache.get(userId);
   if (known && known.until > now && !fresh) return known.shard;
-  const row = await directoryDb(env).select({ shard: userShards.shard }).from(userShards).where(eq(userShards.userId, userId)).get();
-  const shard = row?.shard ?? 0;
+  const row = await directoryDb(env).select({ shard: userShards.shard, state: userShards.state }).from(userShards).where(eq(userShards.userId, userId)).get();
+  const shard = row && row.state !== "adopting" ? row.shard : ((await adoptedShard(env, userId)) ?? 0);
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
   cache.set(userId, { shard, until: now + SHARD_CACHE_MS });
   return shard;
 }
 
 /** The directory's state of the user's placement, read from the primary (the writers' wait). */
-export async function placement(env: ShardEnv, userId: number): Promise<{ shard: number; state: "active" | "moving" } | null> {
+export async function placement(env: ShardEnv, userId: number): Promise<{ shard: number; state: "active" | "moving" | "adopting" } | null> {
   return (await directoryDb(env).select({ shard: userShards.shard, state: userShards.state }).from(userShards).where(eq(userShards.userId, userId)).get()) ?? null;
 }
 

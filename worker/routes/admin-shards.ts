@@ -1,7 +1,8 @@
 /**
  * @module worker/routes/admin-shards
- * Operator routes for the sharded storage, never for users: where users live and an online move
- * of one user to another shard (worker/db/shard-move.ts; `npm run move-user`). Enabled only when
+ * Operator routes for the sharded storage, never for users: where users live, an online move of
+ * one user to another shard (worker/db/shard-move.ts; `npm run move-user`), and the adoption of
+ * accounts stored before sharding (worker/db/shard-adopt.ts; `npm run move-user -- --adopt`). Enabled only when
  * the `SHARD_ADMIN_SECRET` secret is set, and then only with `Authorization: Bearer <secret>`;
  * otherwise every path answers 404 as an unknown route would. Not in the public OpenAPI document.
  */
@@ -9,6 +10,7 @@ import { Hono } from "hono";
 import { eq, sql } from "drizzle-orm";
 import { users } from "../db/schema.ts";
 import { userShards } from "../db/schema-shards.ts";
+import { adoptUnplaced } from "../db/shard-adopt.ts";
 import { MoveError, moveUser } from "../db/shard-move.ts";
 import { directoryDb, shardCount } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
@@ -32,7 +34,26 @@ adminShardRoutes.get("/", async (c) => {
     .select({ shard: userShards.shard, state: userShards.state, users: sql<number>`count(*)` })
     .from(userShards)
     .groupBy(userShards.shard, userShards.state);
-  return c.json({ shards: shardCount(c.env), placements: rows }, 200);
+  const unplaced = await c.env.DB.prepare("SELECT count(*) AS n FROM users WHERE id NOT IN (SELECT user_id FROM user_shards)").first<{ n: number }>();
+  return c.json({ shards: shardCount(c.env), placements: rows, unplaced: unplaced?.n ?? 0 }, 200);
+});
+
+/** `{"limit": n}` (1..1000, default 100): adopts that many accounts stored before sharding. */
+adminShardRoutes.post("/adopt", async (c) => {
+  const text = await c.req.text();
+  let body: { limit?: unknown };
+  try {
+    body = text.trim() ? JSON.parse(text) : {};
+  } catch {
+    throw new ApiError(400, "bad_request", "Request body is not valid JSON", [{ path: "body", message: "is not valid JSON" }]);
+  }
+  if (typeof body !== "object" || body === null) throw new ApiError(400, "bad_request", "Request body must be a JSON object", [{ path: "body", message: "must be a JSON object" }]);
+  const limit = body.limit ?? 100;
+  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new ApiError(422, "validation_failed", "Some fields are invalid", [{ path: "limit", message: "must be an integer from 1 to 1000" }]);
+  }
+  const result = await adoptUnplaced(c.env, limit);
+  return c.json({ adopted: result.adopted, failed: result.failed.map((f) => ({ user: f.userId, error: f.error })), remaining: result.remaining }, 200);
 });
 
 /** `{"user_id": "<public id>", "to": <shard>}`: moves the user; answers what was copied. */
@@ -55,7 +76,7 @@ adminShardRoutes.post("/move", async (c) => {
     return c.json({ from: result.from, to: result.to, rows: result.rows, fenced_ms: result.fencedMs }, 200);
   } catch (err) {
     if (!(err instanceof MoveError)) throw err;
-    const path = err.code === "bad_target" || err.code === "already_there" ? "to" : "user_id";
+    const path = err.code === "bad_target" || err.code === "already_there" || err.code === "ids_above_range" ? "to" : "user_id";
     throw new ApiError(err.code === "copy_mismatch" ? 500 : 409, err.code, err.message, [{ path, message: err.message }]);
   }
 });

@@ -2,7 +2,8 @@
  * @module worker/insights/pipeline/cron
  * The Cron Triggers (wrangler.toml `[triggers]`):
  *
- * - hourly (`0 * * * *`): for every active user whose local time is now between 03:00 and 04:00,
+ * - hourly (`0 * * * *`): adopt up to ADOPT_PER_HOUR accounts stored before sharding onto their
+ *   shards (worker/db/shard-adopt.ts; the rest adopt on their first request); for every active user whose local time is now between 03:00 and 04:00,
  *   queue the aggregation of the previous local day (so every user's day is aggregated once, at
  *   about 3 AM their time, DST included); re-send the messages of jobs that stopped moving, fail
  *   jobs stuck for an hour, and prune old finished jobs;
@@ -13,6 +14,7 @@
  */
 import { dayNumberToIsoDate, localDayNumber, toLocalParts } from "../../../analytics/cgm/index.ts";
 import type { Db } from "../../db/client.ts";
+import { adoptUnplaced } from "../../db/shard-adopt.ts";
 import { allShardDbs } from "../../db/shards.ts";
 import { createLogger, logLevelOf } from "../../lib/log.ts";
 import { activeUsers, allTimezones, markJobFailed, pruneOldJobs, stalledJobs } from "../repository.ts";
@@ -26,6 +28,8 @@ export const AGGREGATION_HOUR = 3;
 const DAY_MS = 86_400_000;
 const RESEND_AFTER_MS = 10 * 60_000;
 const FAIL_AFTER_MS = 60 * 60_000;
+/** Accounts from before sharding adopted per hourly run (each copies all of one account's rows). */
+export const ADOPT_PER_HOUR = 50;
 /** Finished jobs kept per user (older ones are deleted with their results). */
 export const KEEP_JOBS = 5;
 
@@ -83,6 +87,9 @@ export async function handleScheduled(controller: Pick<ScheduledController, "cro
     log.info("insights.weekly", { users: started.length });
     return;
   }
+  const adoption = await adoptUnplaced(env, ADOPT_PER_HOUR);
+  if (adoption.adopted || adoption.failed.length) log.info("shards.adopted", { adopted: adoption.adopted, remaining: adoption.remaining });
+  for (const f of adoption.failed) log.error("shards.adoption_failed", { user_id: f.userId, error: f.error });
   const aggregated = await queueDailyAggregation(env, time);
   const recovered = await recoverStalledJobs(env, time);
   let pruned = 0;
