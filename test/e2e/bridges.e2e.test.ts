@@ -98,7 +98,7 @@ describe("Settings → Bridges in the browser", () => {
     await expect(page.getByTestId("bridge-imported").textContent()).resolves.toBe("12");
     expect(await card.getByRole("alert").count()).toBe(0);
     // The history backfill the refused token stopped has run again; the old error is not shown as current.
-    await waitForText(page, "bridge-backfill", /^Imported: /);
+    await waitForText(page, "bridge-backfill", /^Complete: /);
     expect(await card.getByText("Last error").count()).toBe(0);
     await page.screenshot({ path: `${SHOTS}/bridges-working.png`, fullPage: true });
 

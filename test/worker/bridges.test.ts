@@ -212,6 +212,46 @@ describe("Nightscout source", () => {
     expect(count!.n).toBe(2600);
   });
 
+  // The history's treatments, after its entries: cgm-remote-monitor lib/server/treatments.js list
+  // (sorted by created_at descending, `count` as the limit, `find[created_at][$lte]`), stored
+  // through the v1 upsert (worker/nightscout/treatments.ts importTreatments) with their `_id`s.
+  it("fetches the history's treatments after its entries, each once with its _id", { timeout: 90_000 }, async () => {
+    const a = await register();
+    const site = uniq("treat-site");
+    const HOUR = 60 * MIN;
+    const kinds = [
+      (i: number) => ({ eventType: "Meal Bolus", insulin: 1 + (i % 7), carbs: 10 + (i % 50), enteredBy: "AndroidAPS" }),
+      (i: number) => ({ eventType: "Correction Bolus", insulin: 0.5 + (i % 3), enteredBy: "AndroidAPS" }),
+      (i: number) => ({ eventType: "Note", notes: `note ${i}` }),
+    ];
+    // 2,300 treatments over 90 days: three pages of the backfill, most of them older than the polls reach.
+    const treatments = Array.from({ length: 2300 }, (_, i) => ({
+      _id: (0x65a000000000 + i).toString(16).padStart(24, "0"),
+      created_at: new Date(Date.now() - 5 * MIN - i * 56 * MIN).toISOString(),
+      ...kinds[i % 3]!(i),
+    }));
+    await control("nightscout", { username: site, token: "treat-token-1", readings: series(300, 2 * MIN), treatments });
+    const bridge = await create(a, { kind: "nightscout", server_url: `${standins.nightscout}/site/${site}`, token: "treat-token-1" });
+    const done = await until(
+      () => api(`/api/v1/bridges/${bridge.id}`, { token: a.access }),
+      (r) => r.json.backfill?.status === "done" && r.json.status === "ok",
+      80_000,
+    );
+    expect(done.json.backfill).toMatchObject({ status: "done", phase: "treatments", treatments_imported: 2300 });
+    expect(done.json.readings_imported).toBe(300);
+    expect(Date.parse(done.json.backfill.oldest_at)).toBe(Date.parse(treatments.at(-1)!.created_at));
+    const d1 = await userD1ByPublicId(a.id);
+    const stored = await d1.prepare("SELECT count(*) AS n, count(DISTINCT ns_id) AS ids FROM nightscout_treatments t JOIN users u ON u.id = t.user_id WHERE u.public_id = ?").bind(a.id).first<{ n: number; ids: number }>();
+    expect(stored).toEqual({ n: 2300, ids: 2300 });
+    // The oldest, ninety days back, through the Nightscout API with its source _id.
+    const oldest = treatments.at(-1)!;
+    const { secret } = (await api("/api/v1/uploaders", { token: a.access, body: { name: "reader" } })).json;
+    const apiSecret = [...new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(secret)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const found = await api(`/api/v1/treatments.json?find[created_at][$lte]=${encodeURIComponent(oldest.created_at)}&count=5`, { headers: { "api-secret": apiSecret } });
+    expect(found.json.map((t: Record<string, unknown>) => t["_id"])).toEqual([oldest["_id"]]);
+    expect(Date.now() - Date.parse(oldest.created_at)).toBeGreaterThan(88 * 24 * HOUR);
+  });
+
   it("uses the API secret's SHA-1 when the token is refused; refuses both with login_refused", async () => {
     const a = await register();
     const site = uniq("secret-site");

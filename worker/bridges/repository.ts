@@ -40,10 +40,15 @@ export async function getBridge(db: Db, userId: number, id: string): Promise<Bri
   return row ?? null;
 }
 
-export type BridgeChanges = Partial<Pick<BridgeRow, "region" | "serverUrl" | "credentials" | "status" | "paused" | "lastSuccessAt" | "lastError" | "lastErrorAt" | "nextPollAt" | "failures" | "lastReadingAt" | "backfillStatus" | "backfillCursor" | "backfillError">>;
+export type BridgeChanges = Partial<Pick<BridgeRow, "region" | "serverUrl" | "credentials" | "status" | "paused" | "lastSuccessAt" | "lastError" | "lastErrorAt" | "nextPollAt" | "failures" | "lastReadingAt" | "backfillStatus" | "backfillPhase" | "backfillCursor" | "backfillError">>;
 
-export async function updateBridge(db: Db, userId: number, id: string, changes: BridgeChanges & { bumpCredentials?: boolean; addImported?: number; addBackfillImported?: number }): Promise<BridgeRow | null> {
-  const { bumpCredentials, addImported, addBackfillImported, ...rest } = changes;
+export async function updateBridge(
+  db: Db,
+  userId: number,
+  id: string,
+  changes: BridgeChanges & { bumpCredentials?: boolean; addImported?: number; addBackfillImported?: number; addBackfillTreatments?: number },
+): Promise<BridgeRow | null> {
+  const { bumpCredentials, addImported, addBackfillImported, addBackfillTreatments, ...rest } = changes;
   const [row] = await db
     .update(bridges)
     .set({
@@ -51,6 +56,7 @@ export async function updateBridge(db: Db, userId: number, id: string, changes: 
       ...(bumpCredentials ? { credentialsVersion: sql`${bridges.credentialsVersion} + 1` } : {}),
       ...(addImported ? { readingsImported: sql`${bridges.readingsImported} + ${addImported}` } : {}),
       ...(addBackfillImported ? { backfillImported: sql`${bridges.backfillImported} + ${addBackfillImported}` } : {}),
+      ...(addBackfillTreatments ? { backfillTreatments: sql`${bridges.backfillTreatments} + ${addBackfillTreatments}` } : {}),
       updatedAt: Date.now(),
     })
     .where(and(eq(bridges.userId, userId), eq(bridges.id, id)))

@@ -41,7 +41,16 @@ export function toBridge(row: BridgeRow) {
     next_poll_at: row.paused || row.status === "login_refused" ? null : at(row.nextPollAt),
     readings_imported: row.readingsImported + row.backfillImported,
     last_reading_at: at(row.lastReadingAt),
-    backfill: row.backfillStatus ? { status: row.backfillStatus as "running" | "done" | "failed", imported: row.backfillImported, oldest_at: at(row.backfillCursor), error: row.backfillError } : null,
+    backfill: row.backfillStatus
+      ? {
+          status: row.backfillStatus as "running" | "done" | "failed",
+          phase: row.backfillPhase ?? "entries",
+          imported: row.backfillImported,
+          treatments_imported: row.backfillTreatments,
+          oldest_at: at(row.backfillCursor),
+          error: row.backfillError,
+        }
+      : null,
     created_at: iso(row.createdAt),
   };
 }
@@ -83,11 +92,11 @@ async function found(c: Context<AppEnv>, id: string): Promise<BridgeRow> {
   return row;
 }
 
-/** Queues a Nightscout bridge's history backfill again from the oldest entry fetched so far. */
+/** Queues a Nightscout bridge's history backfill again from the oldest document of its phase fetched so far. */
 async function resumeBackfill(c: Context<AppEnv>, row: BridgeRow): Promise<BridgeRow> {
   const before = row.backfillCursor ?? Date.now();
   const updated = (await updateBridge(await userDb(c), c.get("user").id, row.id, { backfillStatus: "running", backfillError: null })) ?? row;
-  await startNightscoutBackfill(c.env, c.get("user").id, row.id, before);
+  await startNightscoutBackfill(c.env, c.get("user").id, row.id, before, row.backfillPhase ?? "entries");
   return updated;
 }
 
@@ -100,7 +109,7 @@ bridgeRoutes.openapi(
     tags,
     summary: "Connect a cloud follower bridge",
     description:
-      "Dexcom Share (`username`, `password`, `region` us/ous/jp), LibreLinkUp (`username` = the follower account's email, `password`, optional `region`) or a Nightscout site (`server_url`, `token`). The first poll (the backfill: all the vendor keeps) starts at once in the user's monitor; a Nightscout site's whole history follows through the queue. Credentials are stored encrypted and never answered.",
+      "Dexcom Share (`username`, `password`, `region` us/ous/jp), LibreLinkUp (`username` = the follower account's email, `password`, optional `region`) or a Nightscout site (`server_url`, `token`). The first poll (the backfill: all the vendor keeps) starts at once in the user's monitor; a Nightscout site's whole history (entries, then treatments) follows through the queue. Credentials are stored encrypted and never answered.",
     security,
     request: { body: jsonBody(BridgeInput) },
     responses: { 201: jsonContent(Bridge, "Connected; polling has started"), ...commonErrors },
@@ -224,7 +233,7 @@ bridgeRoutes.openapi(
     path: "/{id}/backfill",
     tags,
     summary: "Resume a Nightscout site's history backfill",
-    description: "Continues from the oldest entry fetched so far (a backfill that failed or was interrupted). Nightscout bridges only.",
+    description: "Continues from the oldest entry, or treatment once the entries are done, fetched so far (a backfill that failed or was interrupted). Nightscout bridges only.",
     security,
     request: { params: BridgeId },
     responses: { 202: jsonContent(Bridge, "Queued"), ...commonErrors, ...notFoundError, ...conflictError },

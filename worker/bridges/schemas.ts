@@ -76,9 +76,16 @@ export const Bridge = z
     readings_imported: z.number().int(),
     last_reading_at: z.string().nullable(),
     backfill: z
-      .object({ status: z.enum(["running", "done", "failed"]), imported: z.number().int(), oldest_at: z.string().nullable(), error: z.string().nullable() })
+      .object({
+        status: z.enum(["running", "done", "failed"]),
+        phase: z.enum(["entries", "treatments"]).openapi({ description: "The collection being fetched: the entries first, then the treatments" }),
+        imported: z.number().int().openapi({ description: "Readings stored by the backfill" }),
+        treatments_imported: z.number().int().openapi({ description: "Treatments of the site's history fetched and stored by the backfill (those the polls also took included)" }),
+        oldest_at: z.string().nullable().openapi({ description: "The oldest document of the phase fetched so far" }),
+        error: z.string().nullable(),
+      })
       .nullable()
-      .openapi({ description: "Nightscout: the whole history, fetched in chunks through the queue" }),
+      .openapi({ description: "Nightscout: the whole history (entries, then treatments), fetched in chunks through the queue" }),
     created_at: z.string(),
   })
   .openapi("Bridge");

@@ -39,8 +39,11 @@ export const bridges = sqliteTable(
     /** Nightscout history through the queue: running | done | failed (null for the vendors). */
     backfillStatus: text("backfill_status"),
     backfillImported: integer("backfill_imported").notNull().default(0),
-    /** Entries older than this are still to be fetched (epoch ms). */
+    /** Which collection the backfill is in: entries (null) first, then treatments. */
+    backfillPhase: text("backfill_phase", { enum: ["entries", "treatments"] }),
+    /** Documents of that collection older than this are still to be fetched (epoch ms). */
     backfillCursor: integer("backfill_cursor"),
+    backfillTreatments: integer("backfill_treatments").notNull().default(0),
     backfillError: text("backfill_error"),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull().default(sql`(unixepoch('subsec') * 1000)`),

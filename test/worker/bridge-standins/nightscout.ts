@@ -4,7 +4,7 @@
  * `count`, `find[date][$gt]`, `find[date][$lt]`, newest first; auth by `?token=` or the
  * `api-secret` header (SHA-1 of the API secret), else HTTP 401. Sites are keyed by name. Also
  * `treatments.json` and `devicestatus.json` (lib/api/treatments, lib/api/devicestatus:
- * `find[created_at][$gte]` with an ISO date, `count`, newest first) and `profile.json`
+ * `find[created_at][$gte]` and `[$lte]` with an ISO date, `count`, newest first) and `profile.json`
  * (lib/api/profile: the stored profiles, newest first), each document as the test gave it.
  */
 import { json, sha1Hex, type Control, type StandinReading } from "./common.ts";
@@ -57,9 +57,10 @@ export async function nightscout(request: Request, path: string): Promise<Respon
   if (collection !== "entries" && collection !== "entries/sgv") {
     const docs = collection === "profile" ? site.profiles : collection === "treatments" ? site.treatments : site.devicestatus;
     const from = q.has("find[created_at][$gte]") ? Date.parse(q.get("find[created_at][$gte]")!) : -Infinity;
+    const to = q.has("find[created_at][$lte]") ? Date.parse(q.get("find[created_at][$lte]")!) : Infinity;
     const count = Number(q.get("count") ?? 10);
     const time = (d: Record<string, unknown>) => Date.parse(String(d.created_at ?? d.startDate ?? 0));
-    return json(docs.filter((d) => collection === "profile" || time(d) >= from).sort((x, y) => time(y) - time(x)).slice(0, count));
+    return json(docs.filter((d) => collection === "profile" || (time(d) >= from && time(d) <= to)).sort((x, y) => time(y) - time(x)).slice(0, count));
   }
   const gt = q.has("find[date][$gt]") ? Number(q.get("find[date][$gt]")) : -Infinity;
   const lt = q.has("find[date][$lt]") ? Number(q.get("find[date][$lt]")) : Infinity;

@@ -24,7 +24,14 @@ export const bridgeSchema = z.looseObject({
   readings_imported: z.number(),
   last_reading_at: z.string().nullable(),
   backfill: z
-    .looseObject({ status: z.enum(["running", "done", "failed"]), imported: z.number(), oldest_at: z.string().nullable(), error: z.string().nullable() })
+    .looseObject({
+      status: z.enum(["running", "done", "failed"]),
+      phase: z.enum(["entries", "treatments"]),
+      imported: z.number(),
+      treatments_imported: z.number(),
+      oldest_at: z.string().nullable(),
+      error: z.string().nullable(),
+    })
     .nullable(),
   created_at: z.string(),
 });

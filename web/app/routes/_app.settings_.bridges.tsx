@@ -144,6 +144,19 @@ const STATUS_LABEL: Record<ApiBridge["status"], string> = {
   paused: "Paused",
 };
 
+/**
+ * A Nightscout history backfill in words: the readings first, then the treatments. Readings the
+ * first polls already took are in "Readings imported", not counted here again.
+ */
+function historyText(h: NonNullable<ApiBridge["backfill"]>, timezone: string): string {
+  const back = h.oldest_at ? `, back to ${when(h.oldest_at, timezone)}` : "";
+  const counts = `${h.imported} earlier readings, ${h.treatments_imported} treatments`;
+  if (h.status === "done") return h.imported || h.treatments_imported ? `Complete: ${counts}` : "Complete: nothing older than what the polls took";
+  const step = h.phase === "treatments" ? "treatments" : "readings";
+  if (h.status === "running") return `Fetching ${step}${back}: ${counts} so far`;
+  return `Stopped while fetching ${step}${back}: ${counts}${h.error ? ` (${h.error})` : ""}`;
+}
+
 function when(isoTime: string | null, timezone: string): string {
   if (!isoTime) return "—";
   try {
@@ -326,11 +339,7 @@ function BridgeItem({ bridge: b, timezone, errors, busyKey }: { bridge: ApiBridg
         {b.backfill ? (
           <>
             <dt>History</dt>
-            <dd data-testid="bridge-backfill">
-              {b.backfill.status === "running" ? "Importing" : b.backfill.status === "done" ? "Imported" : "Stopped"}: {b.backfill.imported} readings
-              {b.backfill.oldest_at ? `, back to ${when(b.backfill.oldest_at, timezone)}` : ""}
-              {b.backfill.error ? ` (${b.backfill.error})` : ""}
-            </dd>
+            <dd data-testid="bridge-backfill">{historyText(b.backfill, timezone)}</dd>
           </>
         ) : null}
       </dl>

@@ -94,6 +94,18 @@ export async function fetchDocuments(req: NsRequest, after: number): Promise<Nig
   return { treatments, devicestatus, profiles };
 }
 
+/**
+ * One page of the site's treatments created at or before `before`, newest first (lib/server/treatments.js
+ * list: sorted by `created_at` descending, `count` as the limit; the `find[created_at]` date in the
+ * query replaces the default of the last days). At or before, not strictly before: treatments
+ * sharing the page's oldest time are fetched again on the next page, and the upsert by `_id` stores
+ * them once.
+ */
+export async function fetchTreatmentsBefore(req: NsRequest, before: number, count: number): Promise<unknown[]> {
+  const params = new URLSearchParams({ count: String(count), "find[created_at][$lte]": new Date(before).toISOString() });
+  return nsGet(req, "/api/v1/treatments.json", params);
+}
+
 export async function pollNightscout(req: VendorRequest): Promise<VendorResult> {
   const after = req.since === null ? req.now - FIRST_POLL_MS : req.since - 10 * 60_000;
   const readings = await fetchEntries(req, { after, count: req.since === null ? 24 * 12 * 5 : POLL_COUNT });

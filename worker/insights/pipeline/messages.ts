@@ -42,6 +42,8 @@ export const BridgeBackfillMessage = z.object({
   user_id: userId,
   bridge_id: z.string().uuid(),
   before: z.number().int().positive(),
+  /** The collection this page is of (absent: entries). */
+  collection: z.enum(["entries", "treatments"]).optional(),
 });
 
 /**
