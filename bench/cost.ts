@@ -7,7 +7,10 @@
  * sent together, and the next minute follows as soon as they are answered:
  * - an uploader (xDrip+) posts each reading, every 5 minutes, to `POST /api/v1/entries` with the
  *   SHA-1 `api-secret` of an uploader secret (xDrip+ NightscoutUploader.java doRESTUpload: a JSON
- *   array of entries);
+ *   array of entries); or, with `COST_SOURCE=dexcom-share|librelinkup|nightscout`, a cloud bridge
+ *   instead: each reading appears at the vendor (the stand-ins of test/worker/bridge-standins, which
+ *   speak the vendors' protocols) and the user's monitor polls it from its alarm, run when due on
+ *   the simulated clock (bench/cost/worker.ts `/__cost/alarms`);
  * - a follower app polls every minute: xDrip+ follower (`COST_FOLLOWER=entries`, default):
  *   `GET /api/v1/entries.json?count=10&rr=…` with `api-secret` (xDrip+ cgm/nsfollow/NightscoutFollow.java
  *   work(): count = max(10, missed readings + 1)); or Nightguard (`COST_FOLLOWER=properties`):
@@ -27,8 +30,9 @@
  * user-month, how many such users the Free plan's daily limits hold and which limit binds, and one
  * JSON line at the end.
  *
- * Environment: COST_USERS, COST_FOLLOWER (entries|properties), COST_STATE_DIR (default
- * .tmp/bench-cost-state), BENCH_PORT (default 9510).
+ * Environment: COST_USERS, COST_FOLLOWER (entries|properties), COST_SOURCE (uploader, default |
+ * dexcom-share | librelinkup | nightscout), COST_STATE_DIR (default .tmp/bench-cost-state),
+ * BENCH_PORT (default 9510).
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
@@ -37,6 +41,7 @@ import { sendJson, type JsonAnswer } from "./http-json.ts";
 import { join } from "node:path";
 import { WebSocket } from "ws";
 import { cpuSeconds, startBuiltPlatform, type Platform } from "../test/support/local-platform.ts";
+import { startStandins, type Standins } from "../test/worker/bridge-standins/server.ts";
 import type { Usage } from "./cost/usage.ts";
 import { DAYS_PER_MONTH, FREE_DAILY, FREE_TOTAL, PAID, READ_ON, SOURCES } from "./cost/prices.ts";
 
@@ -46,6 +51,10 @@ const PORT = Number(process.env.BENCH_PORT ?? 9510);
 const STATE_DIR = process.env.COST_STATE_DIR ?? ".tmp/bench-cost-state";
 if (!Number.isInteger(USERS) || USERS < 1) throw new Error("COST_USERS must be a positive integer");
 if (FOLLOWER !== "entries" && FOLLOWER !== "properties") throw new Error("COST_FOLLOWER must be entries or properties");
+const SOURCES_OF_READINGS = ["uploader", "dexcom-share", "librelinkup", "nightscout"] as const;
+type Source = (typeof SOURCES_OF_READINGS)[number];
+const SOURCE = (process.env.COST_SOURCE ?? "uploader") as Source;
+if (!SOURCES_OF_READINGS.includes(SOURCE)) throw new Error(`COST_SOURCE must be one of ${SOURCES_OF_READINGS.join(", ")}`);
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -81,6 +90,9 @@ async function sha1Hex(text: string): Promise<string> {
 
 interface User {
   index: number;
+  publicId: string;
+  /** The vendor account (or Nightscout site) the bridge follows; null for the uploader. */
+  vendorAccount: string | null;
   token: string;
   refresh: string;
   apiSecret: string;
@@ -97,7 +109,31 @@ async function setupUser(url: string, index: number): Promise<User> {
   const token = reg.json.access_token as string;
   const refresh = reg.json.refresh_token as string;
   const up = await expectStatus("uploader", call(`${url}/api/v1/uploaders`, "POST", { authorization: `Bearer ${token}` }, { name: "xDrip+" }), 201);
-  return { index, token, refresh, apiSecret: await sha1Hex(up.json.secret as string), failures: 0, liveReadings: 0 };
+  const vendorAccount = SOURCE === "uploader" ? null : `cost${index}-${crypto.randomUUID().slice(0, 8)}`;
+  if (vendorAccount) {
+    await vendorControl({ username: vendorAccount, password: VENDOR_PASSWORD, token: VENDOR_PASSWORD });
+    const body =
+      SOURCE === "nightscout"
+        ? { kind: "nightscout", server_url: `${standins!.nightscout}/site/${vendorAccount}`, token: VENDOR_PASSWORD }
+        : { kind: SOURCE, username: vendorAccount, password: VENDOR_PASSWORD, server_url: SOURCE === "dexcom-share" ? standins!.dexcom : standins!.librelinkup };
+    await expectStatus("bridge", call(`${url}/api/v1/bridges`, "POST", { authorization: `Bearer ${token}` }, body), 201);
+  }
+  return { index, publicId: reg.json.user.id as string, vendorAccount, token, refresh, apiSecret: await sha1Hex(up.json.secret as string), failures: 0, liveReadings: 0 };
+}
+
+// The vendors' side of a bridged user (stand-ins in this process, outside the Worker: not counted).
+const VENDOR_PASSWORD = "vendor-password-1";
+let standins: Standins | null = null;
+
+async function vendorControl(body: Record<string, unknown>): Promise<void> {
+  const base = SOURCE === "dexcom-share" ? standins!.dexcom : SOURCE === "librelinkup" ? standins!.librelinkup : standins!.nightscout;
+  const res = await fetch(`${base}/__control`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`vendor stand-in: ${res.status}`);
+}
+
+/** Runs the monitors' alarms that are due on the simulated clock (the bridges' polls). */
+async function dueAlarms(url: string, users: User[]): Promise<void> {
+  await expectStatus("alarms", sendJson(`${url}/__cost/alarms?users=${users.map((u) => u.publicId).join(",")}`, "POST", {}, agent), 200);
 }
 
 /** A plausible day: 120 mg/dL with a meal bump and a slow wave; deterministic per user and time. */
@@ -246,7 +282,9 @@ async function liveDay(url: string, users: User[], day0: number): Promise<void> 
       users.map(async (u) => {
         const ns = { "api-secret": u.apiSecret };
         const jobs: Promise<Answer>[] = [];
-        if (minute % 5 === 0) {
+        if (minute % 5 === 0 && u.vendorAccount) {
+          await vendorControl({ username: u.vendorAccount, readings: [{ time: at, value: sgvAt(u.index, minute), trend: "Flat" }] });
+        } else if (minute % 5 === 0) {
           const sgv = sgvAt(u.index, minute);
           const entry = { device: "xDrip-DexcomG6", date: at, dateString: new Date(at).toISOString(), sgv, delta: sgv - sgvAt(u.index, minute - 5), direction: "Flat", type: "sgv", filtered: sgv * 1000, unfiltered: sgv * 1000, rssi: 100, noise: 1, sysTime: new Date(at).toISOString() };
           jobs.push(call(`${url}/api/v1/entries`, "POST", ns, [entry]));
@@ -256,7 +294,26 @@ async function liveDay(url: string, users: User[], day0: number): Promise<void> 
         for (const res of await Promise.all(jobs)) if (res.status >= 300) u.failures++;
       }),
     );
+    if (SOURCE !== "uploader") await dueAlarms(url, users);
   }
+}
+
+/** Readings the bridges stored per user (the bridge rows' counts, read after the day). */
+async function bridgedReadings(url: string, users: User[]): Promise<number> {
+  let total = 0;
+  for (const u of users) {
+    const list = await expectStatus("bridges", sendJson(`${url}/api/v1/bridges`, "GET", await bearerUncounted(url, u), agent), 200);
+    total += (list.json.items as { readings_imported: number }[]).reduce((s, b) => s + b.readings_imported, 0);
+  }
+  return total / users.length;
+}
+
+/** A fresh access token outside the counted day (the refresh itself is a Worker call, but after the figures). */
+async function bearerUncounted(url: string, u: User): Promise<Record<string, string>> {
+  const res = await expectStatus("refresh", sendJson(`${url}/api/v1/auth/refresh`, "POST", {}, agent, { refresh_token: u.refresh }), 200);
+  u.token = res.json.access_token as string;
+  u.refresh = res.json.refresh_token as string;
+  return { authorization: `Bearer ${u.token}` };
 }
 
 const fmt = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -264,6 +321,7 @@ const usd = (x: number) => `$${x < 0.01 ? x.toFixed(5) : x.toFixed(4)}`;
 
 // --------------------------------------------------------------------------------------------
 
+if (SOURCE !== "uploader") standins = await startStandins();
 const platform = await startBuiltPlatform(PORT, "bench-cost", STATE_DIR, { SERVE_DIRECT: "1" }, "bench/cost/worker.ts");
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void platform.stop().finally(() => process.exit(130)));
 try {
@@ -274,7 +332,7 @@ try {
   const day0 = Math.ceil(Date.now() / DAY) * DAY + DAY;
   await setClock(url, day0 - 10 * MIN);
   const bytes0 = bytesByTable(platform.stateDir);
-  console.log(`Setting up ${USERS} users (account, xDrip+ uploader secret)…`);
+  console.log(`Setting up ${USERS} users (account, xDrip+ uploader secret${SOURCE === "uploader" ? "" : `, a ${SOURCE} bridge to the local stand-in`})…`);
   const users: User[] = [];
   for (let i = 0; i < USERS; i++) users.push(await setupUser(url, i));
   const bytes1 = bytesByTable(platform.stateDir);
@@ -283,7 +341,7 @@ try {
   const cpu0 = workerdCpu(platform);
   const requests0 = clientRequests;
   const started = performance.now();
-  console.log(`Living ${new Date(day0).toISOString().slice(0, 10)} (simulated clock) for ${USERS} users (follower: ${FOLLOWER})…`);
+  console.log(`Living ${new Date(day0).toISOString().slice(0, 10)} (simulated clock) for ${USERS} users (readings from: ${SOURCE}; follower: ${FOLLOWER})…`);
   await liveDay(url, users, day0);
   // The hourly crons after the day; the one at 03:00 queues this day's aggregation.
   for (let h = 24; h <= 27; h++) {
@@ -360,9 +418,11 @@ try {
   };
   const binding = Object.entries(free).sort((a, b) => a[1] - b[1])[0]!;
   const failures = users.reduce((s, u) => s + u.failures, 0);
+  const bridged = SOURCE === "uploader" ? null : await bridgedReadings(url, users);
   const liveReadings = users.reduce((s, u) => s + u.liveReadings, 0) / USERS;
 
-  console.log(`\nOne user-day (${USERS} users, ${fmt(dayRequests)} client requests in ${fmt(dayWallSeconds)} s; ${failures} answered ≥ 300; ${fmt(liveReadings, 1)} live readings per dashboard hour):`);
+  console.log(`\nOne user-day (${USERS} users, readings from ${SOURCE}, ${fmt(dayRequests)} client requests in ${fmt(dayWallSeconds)} s; ${failures} answered ≥ 300; ${fmt(liveReadings, 1)} live readings per dashboard hour):`);
+  if (bridged) console.log(`  Bridged readings       ${fmt(bridged, 1)} stored per user (288 made at the vendor)`);
   console.log(`  Worker invocations     ${fmt(workerInvocations, 1)} (HTTP ${fmt(perDay((u) => u.worker.fetch), 1)}, cron ${fmt(perDay((u) => u.worker.scheduled), 2)}, queue batches ${fmt(perDay((u) => u.worker.queueBatches), 2)})`);
   console.log(`  workerd CPU            ${fmt(cpuMs)} ms (${fmt(cpuMs / workerInvocations, 2)} ms per invocation; the whole workerd process: the Worker, the objects and the local D1 simulator, so an upper bound)`);
   console.log(`  Durable Object reqs    ${fmt(doRequests, 1)} (stub calls ${fmt(perDay((u) => u.durable.calls), 1)}: ${Object.entries(day.durable.byMethod).filter(([, n]) => n).map(([k, n]) => `${k} ${fmt(n / USERS, 1)}`).join(", ")}; WebSocket messages in ${fmt(perDay((u) => u.durable.webSocketMessages), 1)} at 20:1; alarms ${fmt(perDay((u) => u.durable.alarms), 1)})`);
@@ -385,6 +445,8 @@ try {
   const figures = {
     users: USERS,
     follower: FOLLOWER,
+    source: SOURCE,
+    ...(bridged ? { bridged_readings_per_user_day: bridged } : {}),
     per_user_day: {
       worker_invocations: Math.round(workerInvocations * 10) / 10,
       workerd_cpu_ms: Math.round(cpuMs),
@@ -412,7 +474,11 @@ try {
   console.log(JSON.stringify(figures));
   // COST_LOG=1: the serving process's last output (the Worker's and the objects' warnings and errors).
   if (process.env.COST_LOG === "1") console.log(platform.logTail());
+} catch (err) {
+  console.error(`The serving process's last output:\n${platform.logTail()}`);
+  throw err;
 } finally {
   agent.destroy();
   await platform.stop();
+  await standins?.close();
 }

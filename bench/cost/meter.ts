@@ -121,7 +121,10 @@ function meteredStub<T extends object>(stub: T): T {
         usage.durable.byMethod[prop] = (usage.durable.byMethod[prop] ?? 0) + 1;
         const started = Date.now();
         const done = () => (usage.durable.callWallMs += Date.now() - started);
-        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        // Called on the stub itself: the method read through the proxy (the proxy as receiver) and
+        // applied to the stub made some calls (bridgeChanged) fail with "Could not serialize object
+        // of type DurableObject" in workerd.
+        const result = (target as Record<string, (...a: unknown[]) => unknown>)[prop]!(...args);
         if (result && typeof (result as Promise<unknown>).then === "function") return (result as Promise<unknown>).finally(done);
         done();
         return result;

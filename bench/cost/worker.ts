@@ -9,7 +9,11 @@
  *   lived in minutes of real time looks live to the code (readings are seconds old, the monitor's
  *   window, token expiry, back-fill of past days and the crons all see the simulated day). The
  *   Worker and its objects share the isolate and so the clock; `new Date()` without arguments is
- *   left alone (only log lines and display stamps use it).
+ *   left alone (only log lines and display stamps use it);
+ * - `POST /__cost/alarms?users=<public id>,…`: runs each user's monitor alarm if it is due on the
+ *   simulated clock, as the runtime would (it fires alarms by the real clock, which lies a day
+ *   behind): the cloud bridges poll from these alarms. The call that reaches the object stands in
+ *   for the runtime and is not counted; the alarm and everything it does are.
  * Never deployed: `wrangler deploy --dry-run bench/cost/worker.ts` with the root wrangler.toml.
  */
 import { GlucoseMonitor as Monitor, SocketIoSession as Session } from "../../worker/index.ts";
@@ -49,6 +53,14 @@ export class GlucoseMonitor extends Monitor {
     usage.durable.alarms++;
     return handler(() => super.alarm());
   }
+  /** Runs the alarm now if it is due on the simulated clock (the runtime clears it first, as here). */
+  async benchDueAlarm(): Promise<boolean> {
+    const at = await this.ctx.storage.getAlarm();
+    if (at === null || at > Date.now()) return false;
+    await this.ctx.storage.deleteAlarm();
+    await this.alarm();
+    return true;
+  }
 }
 
 export class SocketIoSession extends Session {
@@ -84,6 +96,11 @@ async function benchRoute(request: Request, env: Env, ctx: ExecutionContext, pat
     labelled(label).invocations++;
     await currentLabel.run(label, () => worker.scheduled({ cron, scheduledTime, noRetry() {} } as ScheduledController, meteredEnv(env), ctx));
     return Response.json({ ok: true });
+  }
+  if (path === "/__cost/alarms" && request.method === "POST") {
+    const ids = (new URL(request.url).searchParams.get("users") ?? "").split(",").filter(Boolean);
+    const ran = await Promise.all(ids.map((id) => (env.GLUCOSE_MONITOR.get(env.GLUCOSE_MONITOR.idFromName(id)) as unknown as GlucoseMonitor).benchDueAlarm()));
+    return Response.json({ ran: ran.filter(Boolean).length });
   }
   return Response.json({ error: { code: "not_found", message: "no such bench route", fields: [] } }, { status: 404 });
 }
