@@ -5,15 +5,11 @@
 //   node scripts/migrate-all.mjs --local [--persist-to DIR]     (npm run db:migrate, npm start)
 //   node scripts/migrate-all.mjs --remote                       (npm run deploy)
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { query } from "./d1-tools.mjs";
+import { DATABASES, query } from "./d1-tools.mjs";
 
-/** Every `[[d1_databases]]` binding of wrangler.toml, in file order. */
-export function d1Bindings(path = "wrangler.toml") {
-  const toml = readFileSync(path, "utf8");
-  return [...toml.matchAll(/\[\[d1_databases\]\]([\s\S]*?)(?=\n\[|$)/g)].map((m) => /^binding\s*=\s*"([^"]+)"/m.exec(m[1])?.[1]).filter(Boolean);
-}
+/** Every `[[d1_databases]]` binding of wrangler.toml, in file order (the directory first). */
+const d1Bindings = () => DATABASES.map((d) => d.binding);
 
 /** Runs `wrangler d1 migrations apply` for each binding; throws with wrangler's output on failure. */
 export function migrateAll({ remote = false, persistTo, env = process.env } = {}) {
