@@ -58,7 +58,11 @@ export function storageLookup(changes: readonly MonitorChange[], subscribed: rea
       ];
       for (const [colName, list] of docs) {
         if (!wants(colName)) continue;
-        for (const d of list ?? []) if (typeof d["_id"] === "string") out.documents.push({ colName, id: d["_id"] });
+        // A document's v3 identifier is its `identifier`, else its `_id` (mongoCollection/utils.js normalizeDoc).
+        for (const d of list ?? []) {
+          const id = typeof d["identifier"] === "string" && d["identifier"] ? d["identifier"] : d["_id"];
+          if (typeof id === "string") out.documents.push({ colName, id });
+        }
       }
     } else if (c.kind === "stored" && wants(c.colName)) {
       for (const id of c.identifiers) out.documents.push({ colName: c.colName, id });

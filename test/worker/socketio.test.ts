@@ -358,6 +358,38 @@ describe("the /storage namespace (lib/api3/storageSocket.js; AndroidAPS NSClient
     c.close();
   });
 
+  // lib/api3/generic/create/insert.js emits `data-received` as well as `storage-socket-create`:
+  // a v3 write reaches the main namespace's dataUpdate too (an AndroidAPS NSClientV3 upload seen
+  // by a follower on the classic socket).
+  it("a device status and a profile written through API v3 reach the main namespace's dataUpdate and the storage socket", async () => {
+    const a = await account();
+    const main = await SioClient.websocket(4);
+    await main.connect("/");
+    await main.emit("/", "authorize", authMessage(a.apiSecret));
+    await main.next("dataUpdate");
+    const storage = await SioClient.websocket(4);
+    await storage.connect("/storage");
+    await storage.until(() => storage.connects.some((p) => p.nsp === "/storage"));
+    await storage.emit("/storage", "subscribe", { accessToken: a.secret, collections: ["devicestatus", "profile"] });
+
+    const statusId = crypto.randomUUID();
+    expect((await v3(a, "/api/v3/devicestatus", { body: { identifier: statusId, date: Date.now(), utcOffset: 0, app: "AAPS", device: "openaps://samsung", uploaderBattery: 64 } })).status).toBe(201);
+    const [update] = await main.next("dataUpdate", "/", ([u]) => Boolean(u.devicestatus?.length));
+    expect(update).toMatchObject({ delta: true, devicestatus: [expect.objectContaining({ identifier: statusId, uploaderBattery: 64, device: "openaps://samsung", _id: expect.any(String), mills: expect.any(Number) })] });
+    const [created] = await storage.next("create", "/storage", ([e]) => e.colName === "devicestatus");
+    expect(created.doc).toMatchObject({ identifier: statusId, uploaderBattery: 64 });
+
+    const profileId = crypto.randomUUID();
+    const profile = { identifier: profileId, date: Date.now(), utcOffset: 0, app: "AAPS", defaultProfile: "Default", startDate: new Date().toISOString(), units: "mg/dl", store: { Default: { dia: 5, timezone: "UTC", units: "mg/dl", carbratio: [{ time: "00:00", value: 10 }], sens: [{ time: "00:00", value: 40 }], basal: [{ time: "00:00", value: 0.8 }], target_low: [{ time: "00:00", value: 100 }], target_high: [{ time: "00:00", value: 120 }] } } };
+    expect((await v3(a, "/api/v3/profile", { body: profile })).status).toBe(201);
+    const [profUpdate] = await main.next("dataUpdate", "/", ([u]) => Boolean(u.profiles?.length));
+    expect(profUpdate.profiles).toEqual([expect.objectContaining({ identifier: profileId, defaultProfile: "Default" })]);
+    const [profCreated] = await storage.next("create", "/storage", ([e]) => e.colName === "profile");
+    expect(profCreated.doc).toMatchObject({ identifier: profileId, defaultProfile: "Default" });
+    main.close();
+    storage.close();
+  });
+
   it("only the subscribed collections, and never another user's documents", async () => {
     const a = await account();
     const b = await account();

@@ -13,19 +13,29 @@ import { calculateIdentifier } from "./identifier.ts";
 import { MAX_LIMIT, parseDate, parseFilters, parseLimit, parseSkip, parseSort, projector } from "./params.ts";
 import { MSG, sendJson, sendStatus, V3Error } from "./respond.ts";
 import { demandPermission } from "./security.ts";
-import { publishStorageChange } from "../socketio-publish.ts";
+import { publishStorageChange, publishToSockets } from "../socketio-publish.ts";
 
 const MIN_UTC_OFFSET = -1440;
 const MAX_UTC_OFFSET = 1440;
 const IMMUTABLE = ["identifier", "date", "utcOffset", "eventType", "device", "app", "srvCreated", "subject", "srvModified", "modifiedBy", "isValid"];
 
 /**
- * The storage socket hears of a v3 write (durable/socketio/storage-channel.ts): entries reach it
- * as readings through the live monitor and treatments as the delta their store publishes; the
- * other collections are told here, by identifier.
+ * The sockets hear of a v3 write (durable/socketio/): entries reach them as readings through the
+ * live monitor and treatments as the delta their store publishes. Device statuses and profiles go
+ * out here as a delta too, as stored (with `_id` and `identifier`): the main namespace's
+ * `dataUpdate` and the storage socket both carry it, as insert.js's `data-received` and
+ * `storage-socket-create` do. Food and settings have no place in `dataUpdate`: the storage socket
+ * is told by identifier.
  */
-function published(c: Context<AppEnv>, col: Collection, identifier: string): void {
-  if (col.name !== "entries" && col.name !== "treatments") publishStorageChange(c, col.name, "stored", [identifier]);
+async function published(c: Context<AppEnv>, col: Collection, identifier: string): Promise<void> {
+  if (col.name === "devicestatus" || col.name === "profile") {
+    const stored = await col.findOne(c, identifier);
+    if (!stored) return;
+    const doc = { ...stored.doc, _id: stored.nsId };
+    publishToSockets(c, col.name === "devicestatus" ? { devicestatus: [doc] } : { profiles: [doc] });
+  } else if (col.name === "food" || col.name === "settings") {
+    publishStorageChange(c, col.name, "stored", [identifier]);
+  }
 }
 
 const readPermission = (col: Collection) => `api:${col.name}:${col.name === "settings" ? "admin" : "read"}`;
@@ -94,7 +104,7 @@ async function insert(c: Context<AppEnv>, col: Collection, doc: Doc) {
   validateCommon(doc);
   const now = Date.now();
   await col.insert(c, doc, now);
-  published(c, col, doc.identifier as string);
+  await published(c, col, doc.identifier as string);
   c.header("Last-Modified", httpDate(now));
   c.header("Location", `/api/v3/${col.name}/${encodeURIComponent(doc.identifier as string)}`);
   return sendJson(c, 201, undefined, { identifier: doc.identifier, lastModified: now });
@@ -107,7 +117,7 @@ async function replace(c: Context<AppEnv>, col: Collection, doc: Doc, stored: St
   validateCommon(doc);
   const now = Date.now();
   await col.replace(c, stored, doc, now);
-  published(c, col, doc.identifier as string);
+  await published(c, col, doc.identifier as string);
   c.header("Last-Modified", httpDate(now));
   const fields: Record<string, unknown> = { lastModified: now };
   const storedId = stored.doc.identifier;
@@ -173,7 +183,7 @@ export async function patchOp(c: Context<AppEnv>, col: Collection, identifier: s
   // A patched time moves created_at with it (collection.js parseDate is not run on a patch; the stored copy keeps both in step).
   if (patch.date !== undefined && patch.created_at === undefined) merged.created_at = new Date(patch.date as number).toISOString();
   await col.replace(c, stored, merged, now);
-  published(c, col, merged.identifier as string);
+  await published(c, col, merged.identifier as string);
   c.header("Last-Modified", httpDate(now));
   return c.json({ status: 200 }, 200);
 }
