@@ -135,6 +135,7 @@ describe("accounts stored before sharding", () => {
     expectFieldError(await api("/admin/shards/adopt", { headers: ADMIN, body: { limit: "all" } }), 422, "limit");
     expectFieldError(await api("/admin/shards/adopt", { headers: ADMIN, body: { limit: 0 } }), 422, "limit");
     expectFieldError(await api("/admin/shards/adopt", { headers: ADMIN, raw: "{nope" }), 400, "body");
+    expectFieldError(await api("/admin/shards/adopt", { headers: ADMIN, raw: "[1]" }), 400, "body");
     expect((await api("/admin/shards", { headers: ADMIN })).json.unplaced).toBeGreaterThanOrEqual(2);
     const adopted = await api("/admin/shards/adopt", { headers: ADMIN, body: { limit: 1000 } });
     expect(adopted.status, JSON.stringify(adopted.json)).toBe(200);

@@ -361,7 +361,7 @@ describe("the /storage namespace (lib/api3/storageSocket.js; AndroidAPS NSClient
   // lib/api3/generic/create/insert.js emits `data-received` as well as `storage-socket-create`:
   // a v3 write reaches the main namespace's dataUpdate too (an AndroidAPS NSClientV3 upload seen
   // by a follower on the classic socket).
-  it("a device status and a profile written through API v3 reach the main namespace's dataUpdate and the storage socket", async () => {
+  it("a device status and a profile written through API v3 reach the main namespace's dataUpdate and the storage socket; a v1 food reaches the storage socket", async () => {
     const a = await account();
     const main = await SioClient.websocket(4);
     await main.connect("/");
@@ -370,7 +370,7 @@ describe("the /storage namespace (lib/api3/storageSocket.js; AndroidAPS NSClient
     const storage = await SioClient.websocket(4);
     await storage.connect("/storage");
     await storage.until(() => storage.connects.some((p) => p.nsp === "/storage"));
-    await storage.emit("/storage", "subscribe", { accessToken: a.secret, collections: ["devicestatus", "profile"] });
+    await storage.emit("/storage", "subscribe", { accessToken: a.secret, collections: ["devicestatus", "profile", "food"] });
 
     const statusId = crypto.randomUUID();
     expect((await v3(a, "/api/v3/devicestatus", { body: { identifier: statusId, date: Date.now(), utcOffset: 0, app: "AAPS", device: "openaps://samsung", uploaderBattery: 64 } })).status).toBe(201);
@@ -386,6 +386,12 @@ describe("the /storage namespace (lib/api3/storageSocket.js; AndroidAPS NSClient
     expect(profUpdate.profiles).toEqual([expect.objectContaining({ identifier: profileId, defaultProfile: "Default" })]);
     const [profCreated] = await storage.next("create", "/storage", ([e]) => e.colName === "profile");
     expect(profCreated.doc).toMatchObject({ identifier: profileId, defaultProfile: "Default" });
+
+    // A food over v1 (lib/api/food): on the storage socket by its `_id`, v3's identifier for it.
+    const food = await api("/api/v1/food", { headers: { "api-secret": a.apiSecret }, body: { type: "food", name: "Apple", carbs: 14, portion: 1, unit: "pcs" } });
+    expect(food.status).toBe(200);
+    const [foodCreated] = await storage.next("create", "/storage", ([e]) => e.colName === "food");
+    expect(foodCreated.doc).toMatchObject({ identifier: food.json[0]["_id"], name: "Apple", carbs: 14 });
     main.close();
     storage.close();
   });

@@ -17,6 +17,7 @@ import { iso, purify, readDocuments } from "./http.ts";
 import { isObjectId, newObjectId } from "./ids.ts";
 import type { CollectionSpec } from "./query.ts";
 import { userD1 } from "../db/shards.ts";
+import { publishStorageChange } from "./socketio-publish.ts";
 
 const foodSpec: CollectionSpec = {
   fields: { created_at: { sql: "d.time", kind: "time" } },
@@ -59,6 +60,8 @@ async function save(c: Context<AppEnv>) {
       : d1.prepare("INSERT INTO nightscout_food (user_id, ns_id, time, doc, srv_created, srv_modified) VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT (user_id, ns_id) DO UPDATE SET doc = excluded.doc, time = excluded.time, srv_modified = excluded.srv_modified, is_valid = 1").bind(userId, ids[i], time, json, now);
   });
   if (statements.length) await d1.batch(statements);
+  // A food without identifier is known to API v3 by its `_id`.
+  publishStorageChange(c, "food", "stored", ids);
   return c.json(docs.map((d, i) => ({ ...d, _id: ids[i] })), 200);
 }
 

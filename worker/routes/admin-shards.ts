@@ -47,7 +47,7 @@ adminShardRoutes.post("/adopt", async (c) => {
   } catch {
     throw new ApiError(400, "bad_request", "Request body is not valid JSON", [{ path: "body", message: "is not valid JSON" }]);
   }
-  if (typeof body !== "object" || body === null) throw new ApiError(400, "bad_request", "Request body must be a JSON object", [{ path: "body", message: "must be a JSON object" }]);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new ApiError(400, "bad_request", "Request body must be a JSON object", [{ path: "body", message: "must be a JSON object" }]);
   const limit = body.limit ?? 100;
   if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
     throw new ApiError(422, "validation_failed", "Some fields are invalid", [{ path: "limit", message: "must be an integer from 1 to 1000" }]);
