@@ -213,9 +213,14 @@ async function drain(url: string): Promise<void> {
   throw new Error("the queue did not drain within 10 minutes");
 }
 
-/** A fresh access token (15 minutes of simulated time each), as the web app's session refresh gets one. */
-async function bearer(url: string, u: User): Promise<Record<string, string>> {
-  const res = await expectStatus("refresh", call(`${url}/api/v1/auth/refresh`, "POST", {}, { refresh_token: u.refresh }), 200);
+/**
+ * A fresh access token (15 minutes of simulated time each), as the web app's session refresh gets
+ * one; `counted: false` for a token the bench itself needs after the day (not a client request).
+ */
+async function bearer(url: string, u: User, counted = true): Promise<Record<string, string>> {
+  const refresh = `${url}/api/v1/auth/refresh`;
+  const body = { refresh_token: u.refresh };
+  const res = await expectStatus("refresh", counted ? call(refresh, "POST", {}, body) : sendJson(refresh, "POST", {}, agent, body), 200);
   u.token = res.json.access_token as string;
   u.refresh = res.json.refresh_token as string;
   return { authorization: `Bearer ${u.token}` };
@@ -302,18 +307,10 @@ async function liveDay(url: string, users: User[], day0: number): Promise<void> 
 async function bridgedReadings(url: string, users: User[]): Promise<number> {
   let total = 0;
   for (const u of users) {
-    const list = await expectStatus("bridges", sendJson(`${url}/api/v1/bridges`, "GET", await bearerUncounted(url, u), agent), 200);
+    const list = await expectStatus("bridges", sendJson(`${url}/api/v1/bridges`, "GET", await bearer(url, u, false), agent), 200);
     total += (list.json.items as { readings_imported: number }[]).reduce((s, b) => s + b.readings_imported, 0);
   }
   return total / users.length;
-}
-
-/** A fresh access token outside the counted day (the refresh itself is a Worker call, but after the figures). */
-async function bearerUncounted(url: string, u: User): Promise<Record<string, string>> {
-  const res = await expectStatus("refresh", sendJson(`${url}/api/v1/auth/refresh`, "POST", {}, agent, { refresh_token: u.refresh }), 200);
-  u.token = res.json.access_token as string;
-  u.refresh = res.json.refresh_token as string;
-  return { authorization: `Bearer ${u.token}` };
 }
 
 const fmt = (x: number, digits = 0) => x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });

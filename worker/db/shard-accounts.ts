@@ -10,16 +10,13 @@ import * as t from "./schema.ts";
 import { userShards } from "./schema-shards.ts";
 import { allShardDbs, directoryDb, resolveShard, shardDb, shardDbAt, shardForNewUser } from "./shards.ts";
 import type { ShardEnv } from "./shards.ts";
-import { anchorValues, idRangeStatements, liftShard0Statements, sequencesOf, type Profile } from "./shard-copy.ts";
+import { anchorValues, placementStatements, type Profile } from "./shard-copy.ts";
 
 /** Places a new account on a shard: the anchor row there first, then the directory's map row. */
 export async function placeNewUser(env: ShardEnv, user: Profile): Promise<number> {
   const shard = shardForNewUser(env, user.id);
   const db = shardDbAt(env, shard);
-  // Shard 0's range starts at 0, where the ids of accounts stored before sharding lie: its
-  // sequences go above the directory's, so those accounts' rows can be adopted here with their ids.
-  const lift = shard === 0 ? liftShard0Statements(db.$client, await sequencesOf(env.DB)) : [];
-  await db.$client.batch([...idRangeStatements(db.$client, shard), ...lift]);
+  await db.$client.batch(await placementStatements(db.$client, shard, env.DB));
   await db.insert(t.users).values(anchorValues(user)).onConflictDoNothing();
   await directoryDb(env).insert(userShards).values({ userId: user.id, shard }).onConflictDoNothing();
   return shard;

@@ -30,7 +30,7 @@ import { and, eq, sql } from "drizzle-orm";
 import * as t from "./schema.ts";
 import { userShards } from "./schema-shards.ts";
 import { directoryDb, shardCount, shardDbAt } from "./shard-bindings.ts";
-import { anchorValues, clearUser, copyUserRows, idAboveRange, idRangeStatements, liftShard0Statements, MOVED_TABLES, sequencesOf } from "./shard-copy.ts";
+import { anchorValues, clearUser, copyUserRows, idAboveRange, MOVED_TABLES, placementStatements } from "./shard-copy.ts";
 import type { ShardEnv } from "./shard-d1.ts";
 
 /** A claim whose heartbeat is older than this may be taken over (its adopter has died). */
@@ -123,8 +123,7 @@ async function adopt(env: ShardEnv, userId: number, claimedAt: number): Promise<
     if (!profile) throw new Error(`user ${userId} was deleted while being adopted`);
     await dir.run(sql`INSERT OR IGNORE INTO shard_fences (user_id, created_at) VALUES (${userId}, ${Date.now()})`);
     await clearUser(target, userId, "drop");
-    const lift = to === 0 ? liftShard0Statements(target.$client, await sequencesOf(d1)) : [];
-    await target.$client.batch([...idRangeStatements(target.$client, to), ...lift]);
+    await target.$client.batch(await placementStatements(target.$client, to, d1));
     const tables = MOVED_TABLES.filter((m) => m.table !== "users");
     const above = await idAboveRange(dir, userId, to, tables);
     if (above) throw new Error(`user ${userId} holds ${above.table} id ${above.id}, beyond shard ${to}'s id range`);
@@ -156,10 +155,16 @@ async function adopt(env: ShardEnv, userId: number, claimedAt: number): Promise<
   }
 }
 
+/** Accounts of the directory not yet (fully) on a shard: no placement, or one still `adopting`. */
+const UNPLACED = "FROM users WHERE id NOT IN (SELECT user_id FROM user_shards WHERE state != 'adopting')";
+
+export async function unplacedCount(env: ShardEnv): Promise<number> {
+  return (await env.DB.prepare(`SELECT count(*) AS n ${UNPLACED}`).first<{ n: number }>())?.n ?? 0;
+}
+
 /** Adopts up to `limit` accounts with no placement (the cron's and the operator's sweep). */
 export async function adoptUnplaced(env: ShardEnv, limit: number): Promise<{ adopted: number; failed: { userId: number; error: string }[]; remaining: number }> {
-  const d1 = env.DB;
-  const rows = (await d1.prepare("SELECT id FROM users WHERE id NOT IN (SELECT user_id FROM user_shards) ORDER BY id LIMIT ?1").bind(limit).all<{ id: number }>()).results;
+  const rows = (await env.DB.prepare(`SELECT id ${UNPLACED} ORDER BY id LIMIT ?1`).bind(limit).all<{ id: number }>()).results;
   let adopted = 0;
   const failed: { userId: number; error: string }[] = [];
   for (const { id } of rows) {
@@ -169,6 +174,5 @@ export async function adoptUnplaced(env: ShardEnv, limit: number): Promise<{ ado
       failed.push({ userId: id, error: err instanceof Error ? err.message : String(err) });
     }
   }
-  const left = await d1.prepare("SELECT count(*) AS n FROM users WHERE id NOT IN (SELECT user_id FROM user_shards WHERE state = 'active')").first<{ n: number }>();
-  return { adopted, failed, remaining: left?.n ?? 0 };
+  return { adopted, failed, remaining: await unplacedCount(env) };
 }

@@ -108,20 +108,17 @@ export async function idAboveRange(db: Db, userId: number, shard: number, tables
   return null;
 }
 
-/** Every AUTOINCREMENT sequence of a database: table name and the last id it gave. */
-export async function sequencesOf(d1: D1Database): Promise<{ name: string; seq: number }[]> {
-  return (await d1.prepare("SELECT name, seq FROM sqlite_sequence").all<{ name: string; seq: number }>()).results;
-}
-
 /**
- * Statements that lift shard 0's sequences above the directory's (never lower), so rows of accounts
- * stored before sharding, which hold directory ids, can be placed on shard 0 with them. Only ids
- * within shard 0's range count: a higher one was copied in from another shard's range.
+ * The id-range statements of a placement on shard `n` (idRangeStatements), and on shard 0, whose
+ * range starts at 0 where the ids of accounts stored before sharding lie, its sequences lifted
+ * above the directory's (never lowered), so those accounts' rows can be placed there with their
+ * ids. Only directory ids within shard 0's range count: a higher one was copied in from another
+ * shard's range.
  */
-export function liftShard0Statements(d1: D1Database, directorySequences: { name: string; seq: number }[]): D1PreparedStatement[] {
-  return directorySequences
-    .filter((s) => s.seq < SHARD_ID_RANGE)
-    .map((s) => d1.prepare("UPDATE sqlite_sequence SET seq = ?2 WHERE name = ?1 AND seq < ?2").bind(s.name, s.seq));
+export async function placementStatements(d1: D1Database, shard: number, directory: D1Database): Promise<D1PreparedStatement[]> {
+  if (shard !== 0) return idRangeStatements(d1, shard);
+  const sequences = (await directory.prepare("SELECT name, seq FROM sqlite_sequence WHERE seq < ?1").bind(SHARD_ID_RANGE).all<{ name: string; seq: number }>()).results;
+  return [...idRangeStatements(d1, shard), ...sequences.map((s) => d1.prepare("UPDATE sqlite_sequence SET seq = ?2 WHERE name = ?1 AND seq < ?2").bind(s.name, s.seq))];
 }
 
 async function columnsOf(db: Db, table: string): Promise<{ name: string; pk: number }[]> {

@@ -6,11 +6,11 @@
  * the `SHARD_ADMIN_SECRET` secret is set, and then only with `Authorization: Bearer <secret>`;
  * otherwise every path answers 404 as an unknown route would. Not in the public OpenAPI document.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { eq, sql } from "drizzle-orm";
 import { users } from "../db/schema.ts";
 import { userShards } from "../db/schema-shards.ts";
-import { adoptUnplaced } from "../db/shard-adopt.ts";
+import { adoptUnplaced, unplacedCount } from "../db/shard-adopt.ts";
 import { MoveError, moveUser } from "../db/shard-move.ts";
 import { directoryDb, shardCount } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
@@ -34,20 +34,25 @@ adminShardRoutes.get("/", async (c) => {
     .select({ shard: userShards.shard, state: userShards.state, users: sql<number>`count(*)` })
     .from(userShards)
     .groupBy(userShards.shard, userShards.state);
-  const unplaced = await c.env.DB.prepare("SELECT count(*) AS n FROM users WHERE id NOT IN (SELECT user_id FROM user_shards)").first<{ n: number }>();
-  return c.json({ shards: shardCount(c.env), placements: rows, unplaced: unplaced?.n ?? 0 }, 200);
+  return c.json({ shards: shardCount(c.env), placements: rows, unplaced: await unplacedCount(c.env) }, 200);
 });
 
-/** `{"limit": n}` (1..1000, default 100): adopts that many accounts stored before sharding. */
-adminShardRoutes.post("/adopt", async (c) => {
+/** The request's JSON object; an empty body is `{}` where `emptyIs` says so, else refused as not JSON. */
+async function objectBody(c: Context<AppEnv>, emptyIs: "{}" | "refused"): Promise<Record<string, unknown>> {
   const text = await c.req.text();
-  let body: { limit?: unknown };
+  let body: unknown;
   try {
-    body = text.trim() ? JSON.parse(text) : {};
+    body = !text.trim() && emptyIs === "{}" ? {} : JSON.parse(text);
   } catch {
     throw new ApiError(400, "bad_request", "Request body is not valid JSON", [{ path: "body", message: "is not valid JSON" }]);
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new ApiError(400, "bad_request", "Request body must be a JSON object", [{ path: "body", message: "must be a JSON object" }]);
+  return body as Record<string, unknown>;
+}
+
+/** `{"limit": n}` (1..1000, default 100): adopts that many accounts stored before sharding. */
+adminShardRoutes.post("/adopt", async (c) => {
+  const body = await objectBody(c, "{}");
   const limit = body.limit ?? 100;
   if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
     throw new ApiError(422, "validation_failed", "Some fields are invalid", [{ path: "limit", message: "must be an integer from 1 to 1000" }]);
@@ -58,12 +63,7 @@ adminShardRoutes.post("/adopt", async (c) => {
 
 /** `{"user_id": "<public id>", "to": <shard>}`: moves the user; answers what was copied. */
 adminShardRoutes.post("/move", async (c) => {
-  let body: { user_id?: unknown; to?: unknown; settle_ms?: unknown };
-  try {
-    body = await c.req.json();
-  } catch {
-    throw new ApiError(400, "bad_request", "Request body is not valid JSON", [{ path: "body", message: "is not valid JSON" }]);
-  }
+  const body = await objectBody(c, "refused");
   const fields = [];
   if (typeof body.user_id !== "string") fields.push({ path: "user_id", message: "must be the user's public id" });
   if (typeof body.to !== "number" || !Number.isInteger(body.to)) fields.push({ path: "to", message: "must be a shard index" });
