@@ -30,6 +30,8 @@ try {
     platform: "node",
     target: "node20",
     format: "esm",
+    // CommonJS packages in the bundle (easyxml's sax) require Node built-ins.
+    banner: { js: 'import { createRequire as bannerRequire } from "node:module"; const require = bannerRequire(import.meta.url);' },
     outfile: bundle,
     logLevel: "error",
     loader: { ".bin": "binary", ".txt": "text" },

@@ -33,6 +33,7 @@ import { insightRoutes } from "./insights/routes.ts";
 import { exportRoutes } from "./routes/export.ts";
 import { importRoutes } from "./routes/imports.ts";
 import { registerNightscout } from "./nightscout/index.ts";
+import { routingPath } from "./nightscout/v3/render.ts";
 import { uploaderRoutes } from "./routes/uploaders.ts";
 import { webhookRoutes, webhookSecretRoutes } from "./routes/webhooks.ts";
 import { registerInteropDocs } from "./routes/interop-docs.ts";
@@ -57,6 +58,8 @@ function tooLarge(limit: number): never {
 
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
+    // API v3 routes without a format extension (`/api/v3/entries.csv` is `/api/v3/entries` as CSV).
+    getPath: routingPath,
     // Every request-validation failure becomes the error envelope (422, naming the fields).
     defaultHook: (result) => {
       if (!result.success) {

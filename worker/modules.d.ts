@@ -7,3 +7,10 @@ declare module "*.bin" {
   const data: ArrayBuffer;
   export default data;
 }
+// easyxml 2 ships no types: the part Nightscout's API v3 renderer uses.
+declare module "easyxml" {
+  export default class EasyXml {
+    constructor(config?: { rootElement?: string; rootArray?: string; dateFormat?: "ISO" | "SQL" | "JS"; manifest?: boolean; indent?: number });
+    render(data: unknown, rootElement?: string): string;
+  }
+}

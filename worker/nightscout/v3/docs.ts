@@ -12,6 +12,12 @@ import { COLLECTION_NAMES } from "./collections.ts";
 
 const v3Error = (description: string) => ({ description, content: { "application/json": { schema: ErrorEnvelope.extend({ status: z.number().int(), message: z.string().optional() }).passthrough() } } });
 const ok = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
+/** READ, SEARCH and HISTORY also answer CSV and XML (a `.csv`/`.xml` extension or the Accept header). */
+const rendered = (schema: z.ZodType, description: string) => ({
+  description: `${description}; as CSV (header row from the first document) or XML (root \`item\`, \`items\` for a list) for a \`.csv\`/\`.xml\` path extension or that Accept type`,
+  content: { "application/json": { schema }, "text/csv": { schema: z.string() }, "application/xml": { schema: z.string() } },
+});
+const notAcceptable = v3Error("Unsupported output format requested (not JSON, CSV or XML)");
 // Every field is optional here because `fields` may project any of them away.
 const Document = z
   .object({ identifier: z.string().optional(), srvCreated: z.number().optional(), srvModified: z.number().optional(), isValid: z.boolean().optional() })
@@ -67,7 +73,7 @@ export function registerNightscoutV3Docs(app: OpenAPIHono<AppEnv>): void {
         fields: z.string().optional().openapi({ description: "Comma list of fields, or _all", example: "date,sgv" }),
       }),
     },
-    responses: { 200: ok(result(z.array(Document)), "Documents"), 400: v3Error("A bad limit, skip, sort or filter (named)") },
+    responses: { 200: rendered(result(z.array(Document)), "Documents"), 400: v3Error("A bad limit, skip, sort or filter (named)"), 406: notAcceptable },
   });
   reg.registerPath({
     method: "post",
@@ -90,7 +96,7 @@ export function registerNightscoutV3Docs(app: OpenAPIHono<AppEnv>): void {
       params: z.object({ collection, lastModified: z.string().regex(/^\d{13}$/).openapi({ param: { name: "lastModified", in: "path" }, description: "Epoch ms (or an ISO 8601 date)", example: "1714546800000" }) }),
       query: z.object({ limit: z.string().regex(/^([1-9]\d{0,2}|1000)$/).optional().openapi({ example: "500" }) }),
     },
-    responses: { 200: ok(result(z.array(Document)), "Changed documents"), 400: v3Error("A bad lastModified or limit") },
+    responses: { 200: rendered(result(z.array(Document)), "Changed documents"), 400: v3Error("A bad lastModified or limit"), 406: notAcceptable },
   });
   const byId = { params: z.object({ collection, identifier }) };
   reg.registerPath({
@@ -101,7 +107,7 @@ export function registerNightscoutV3Docs(app: OpenAPIHono<AppEnv>): void {
     description: "`fields` as for search; `If-Modified-Since` answers 304 when unchanged; a deleted document is 410.",
     security,
     request: { ...byId, query: z.object({ fields: z.string().optional() }) },
-    responses: { 200: ok(result(Document), "The document"), 304: { description: "Not modified since If-Modified-Since" }, 410: v3Error("The document was deleted") },
+    responses: { 200: rendered(result(Document), "The document"), 304: { description: "Not modified since If-Modified-Since" }, 406: notAcceptable, 410: v3Error("The document was deleted") },
   });
   reg.registerPath({
     method: "put",

@@ -8,7 +8,8 @@
  * limit, skip, fields, dates), `identifier.ts` (calculateIdentifier), `collection.ts` (what a
  * collection offers, and search), `documents.ts` + `collections.ts` (treatments, devicestatus,
  * food, profile, settings over their tables), `entries.ts` (readings), `operations.ts` (create,
- * read, search, update, patch, delete, history), `specific.ts` (version, status, lastModified).
+ * read, search, update, patch, delete, history), `render.ts` (JSON, CSV or XML for read, search
+ * and history), `specific.ts` (version, status, lastModified).
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../../env.ts";

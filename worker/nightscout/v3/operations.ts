@@ -12,6 +12,7 @@ import { search, type Collection, type Doc, type Stored } from "./collection.ts"
 import { calculateIdentifier } from "./identifier.ts";
 import { MAX_LIMIT, parseDate, parseFilters, parseLimit, parseSkip, parseSort, projector } from "./params.ts";
 import { MSG, sendJson, sendStatus, V3Error } from "./respond.ts";
+import { render } from "./render.ts";
 import { demandPermission } from "./security.ts";
 import { publishStorageChange, publishToSockets } from "../socketio-publish.ts";
 
@@ -142,7 +143,7 @@ export async function searchOp(c: Context<AppEnv>, col: Collection) {
   demandPermission(c, readPermission(col));
   const project = projector(c);
   const docs = await search(c, col, parseFilters(c), parseSort(c), parseLimit(c), parseSkip(c));
-  return sendJson(c, 200, docs.map(project));
+  return render(c, docs.map(project));
 }
 
 export async function readOp(c: Context<AppEnv>, col: Collection, identifier: string) {
@@ -154,7 +155,7 @@ export async function readOp(c: Context<AppEnv>, col: Collection, identifier: st
   c.header("Last-Modified", httpDate(modified));
   const since = c.req.header("if-modified-since");
   if (since && floorSeconds(modified) <= floorSeconds(Date.parse(since))) return c.body(null, 304);
-  return sendJson(c, 200, projector(c)(stored.doc));
+  return render(c, projector(c)(stored.doc));
 }
 
 export async function updateOp(c: Context<AppEnv>, col: Collection, identifier: string) {
@@ -225,5 +226,5 @@ export async function historyOp(c: Context<AppEnv>, col: Collection, param: stri
     c.header("Last-Modified", httpDate(max));
     c.header("ETag", `W/"${max}"`);
   }
-  return sendJson(c, 200, docs.map(project));
+  return render(c, docs.map(project));
 }
