@@ -56,7 +56,13 @@ const treatments = documentCollection({
   extraColumns: { eventType: { sql: "d.event_type", kind: "text" } },
   // As a v1 POST: socket.io clients (NSClient v1, followers) get the treatment as a delta.
   insert: async (c, doc, _time, now) => publishToSockets(c, { treatments: await upsertTreatments(c, preparedTreatment(doc, now), now) }),
-  replace: async (c, stored, doc, _time, now) => publishToSockets(c, { treatments: await upsertTreatments(c, preparedTreatment(doc, now, stored.nsId), now) }),
+  replace: async (c, stored, doc, _time, now) => {
+    const written = await upsertTreatments(c, preparedTreatment(doc, now, stored.nsId), now);
+    // update/replace.js stamps srvModified on every replace; the v1 upsert leaves a document it
+    // finds unchanged as it was, so a re-sent identical treatment gets its srvModified here.
+    await (await userD1(c)).prepare(`UPDATE nightscout_treatments SET srv_modified = ? WHERE user_id = ? AND id = ? AND srv_modified IS NOT ?`).bind(now, c.get("user").id, stored.key, now).run();
+    publishToSockets(c, { treatments: written });
+  },
   markDeleted: (c, stored, now) => invalidateTreatment(c, stored.key, now),
   deletePermanently: (c, stored) => invalidateTreatment(c, stored.key, null),
 });
