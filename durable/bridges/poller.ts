@@ -176,7 +176,7 @@ export class BridgePoller {
       if (result.documents) await storeNightscoutDocuments(env, { id: owner.userId, publicId: owner.publicId }, result.documents);
       let newest = row.lastReadingAt;
       for (const r of result.readings) if (r.time <= now + 5 * 60_000 && (newest === null || r.time > newest)) newest = r.time;
-      update = { status: "ok", lastSuccessAt: now, failures: 0, nextPollAt: nextPollAfter(Date.now(), newest, result.cadenceMs), lastReadingAt: newest, addImported: imported };
+      update = { status: "ok", lastSuccessAt: now, failures: 0, nextPollAt: nextPollAfter(Date.now(), newest, result.cadenceMs), lastReadingAt: newest, add: { readingsImported: imported } };
       // A key rotation re-encrypts each bridge's credentials at its next successful poll.
       if (!(await isCurrentKey(env, row.credentials))) update.credentials = await encryptCredentials(env, bridgeId, credentials);
     } catch (err) {

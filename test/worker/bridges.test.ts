@@ -12,6 +12,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
+import { processBridgeBackfill } from "../../worker/bridges/backfill.ts";
 import { encryptCredentials } from "../../worker/bridges/crypto.ts";
 import type { Bindings } from "../../worker/env.ts";
 import { productionConfigProblems } from "../../worker/lib/config.ts";
@@ -212,10 +213,12 @@ describe("Nightscout source", () => {
     expect(count!.n).toBe(2600);
   });
 
-  // The history's treatments, after its entries: cgm-remote-monitor lib/server/treatments.js list
-  // (sorted by created_at descending, `count` as the limit, `find[created_at][$lte]`), stored
-  // through the v1 upsert (worker/nightscout/treatments.ts importTreatments) with their `_id`s.
-  it("fetches the history's treatments after its entries, each once with its _id", { timeout: 90_000 }, async () => {
+  // The history's treatments and device statuses after its entries: cgm-remote-monitor
+  // lib/server/treatments.js and devicestatus.js list (sorted by created_at descending, `count` as
+  // the limit, `find[created_at][$lte]`), then lib/api/profile `/profile` (ctx.profile.list, newest
+  // startDate first, `count`), stored through the v1 upserts (worker/nightscout/treatments.ts
+  // importTreatments, devicestatus.ts importDeviceStatuses, profile-routes.ts importProfiles) with their `_id`s.
+  it("fetches the history's treatments, device statuses and profiles after its entries, each once with its _id", { timeout: 120_000 }, async () => {
     const a = await register();
     const site = uniq("treat-site");
     const HOUR = 60 * MIN;
@@ -230,26 +233,74 @@ describe("Nightscout source", () => {
       created_at: new Date(Date.now() - 5 * MIN - i * 56 * MIN).toISOString(),
       ...kinds[i % 3]!(i),
     }));
-    await control("nightscout", { username: site, token: "treat-token-1", readings: series(300, 2 * MIN), treatments });
+    // 1,200 device statuses over 50 days (two pages), and three profiles, the oldest a year back.
+    const devicestatus = Array.from({ length: 1200 }, (_, i) => ({
+      _id: (0x65b000000000 + i).toString(16).padStart(24, "0"),
+      device: "openaps://samsung SM-G970F",
+      created_at: new Date(Date.now() - 3 * MIN - i * HOUR).toISOString(),
+      pump: { battery: { percent: 90 - (i % 50) }, reservoir: 100 - (i % 90) },
+      uploaderBattery: 80,
+    }));
+    const profile = (i: number, daysAgo: number) => ({
+      _id: (0x65c000000000 + i).toString(16).padStart(24, "0"),
+      defaultProfile: "Default",
+      startDate: new Date(Date.now() - daysAgo * 24 * HOUR).toISOString(),
+      units: "mg/dl",
+      store: { Default: { dia: 5 + i, carbratio: [{ time: "00:00", value: 10 }], sens: [{ time: "00:00", value: 40 }], basal: [{ time: "00:00", value: 0.8 }], target_low: [{ time: "00:00", value: 90 }], target_high: [{ time: "00:00", value: 120 }], timezone: "UTC", units: "mg/dl" } },
+    });
+    const profiles = [profile(0, 2), profile(1, 100), profile(2, 365)];
+    await control("nightscout", { username: site, token: "treat-token-1", readings: series(300, 2 * MIN), treatments, devicestatus, profiles });
     const bridge = await create(a, { kind: "nightscout", server_url: `${standins.nightscout}/site/${site}`, token: "treat-token-1" });
     const done = await until(
       () => api(`/api/v1/bridges/${bridge.id}`, { token: a.access }),
       (r) => r.json.backfill?.status === "done" && r.json.status === "ok",
-      80_000,
+      100_000,
     );
-    expect(done.json.backfill).toMatchObject({ status: "done", phase: "treatments", treatments_imported: 2300 });
+    expect(done.json.backfill).toMatchObject({ status: "done", phase: "profiles", treatments_imported: 2300, devicestatus_imported: 1200, profiles_imported: 3 });
     expect(done.json.readings_imported).toBe(300);
-    expect(Date.parse(done.json.backfill.oldest_at)).toBe(Date.parse(treatments.at(-1)!.created_at));
+    expect(Date.parse(done.json.backfill.oldest_at)).toBe(Date.parse(profiles.at(-1)!.startDate));
     const d1 = await userD1ByPublicId(a.id);
-    const stored = await d1.prepare("SELECT count(*) AS n, count(DISTINCT ns_id) AS ids FROM nightscout_treatments t JOIN users u ON u.id = t.user_id WHERE u.public_id = ?").bind(a.id).first<{ n: number; ids: number }>();
-    expect(stored).toEqual({ n: 2300, ids: 2300 });
-    // The oldest, ninety days back, through the Nightscout API with its source _id.
-    const oldest = treatments.at(-1)!;
+    const countOf = (table: string) => d1.prepare(`SELECT count(*) AS n, count(DISTINCT ns_id) AS ids FROM ${table} t JOIN users u ON u.id = t.user_id WHERE u.public_id = ?`).bind(a.id).first<{ n: number; ids: number }>();
+    expect(await countOf("nightscout_treatments")).toEqual({ n: 2300, ids: 2300 });
+    expect(await countOf("device_statuses")).toEqual({ n: 1200, ids: 1200 });
+    // The oldest of each, through the Nightscout API with its source _id.
     const { secret } = (await api("/api/v1/uploaders", { token: a.access, body: { name: "reader" } })).json;
     const apiSecret = [...new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(secret)))].map((b) => b.toString(16).padStart(2, "0")).join("");
-    const found = await api(`/api/v1/treatments.json?find[created_at][$lte]=${encodeURIComponent(oldest.created_at)}&count=5`, { headers: { "api-secret": apiSecret } });
-    expect(found.json.map((t: Record<string, unknown>) => t["_id"])).toEqual([oldest["_id"]]);
-    expect(Date.now() - Date.parse(oldest.created_at)).toBeGreaterThan(88 * 24 * HOUR);
+    const oldestOf = async (collection: string, doc: { created_at: string }) => (await api(`/api/v1/${collection}.json?find[created_at][$lte]=${encodeURIComponent(doc.created_at)}&count=5`, { headers: { "api-secret": apiSecret } })).json.map((t: Record<string, unknown>) => t["_id"]);
+    expect(await oldestOf("treatments", treatments.at(-1)!)).toEqual([treatments.at(-1)!["_id"]]);
+    expect(await oldestOf("devicestatus", devicestatus.at(-1)!)).toEqual([devicestatus.at(-1)!["_id"]]);
+    expect(Date.now() - Date.parse(treatments.at(-1)!.created_at)).toBeGreaterThan(88 * 24 * HOUR);
+    const storedProfiles = (await api("/api/v1/profile.json?count=10", { headers: { "api-secret": apiSecret } })).json as Record<string, unknown>[];
+    expect(storedProfiles.map((p) => p["_id"]).sort()).toEqual(profiles.map((p) => p["_id"]).sort());
+  });
+
+  // A queue delivers at least once: a page's message may come again after its progress was written.
+  it("a redelivered page stores and counts nothing twice and starts no second chain of pages", { timeout: 60_000 }, async () => {
+    const a = await register();
+    const site = uniq("again-site");
+    const treatments = Array.from({ length: 1500 }, (_, i) => ({ _id: (0x65d000000000 + i).toString(16).padStart(24, "0"), created_at: new Date(Date.now() - 5 * MIN - i * 30 * MIN).toISOString(), eventType: "Note", notes: `n${i}` }));
+    await control("nightscout", { username: site, token: "again-token-1", readings: series(10, 2 * MIN), treatments });
+    const bridge = await create(a, { kind: "nightscout", server_url: `${standins.nightscout}/site/${site}`, token: "again-token-1" });
+    const done = await until(
+      () => api(`/api/v1/bridges/${bridge.id}`, { token: a.access }),
+      (r) => r.json.backfill?.status === "done",
+      40_000,
+    );
+    expect(done.json.backfill).toMatchObject({ treatments_imported: 1500 });
+    // The treatments phase again from its first page, then that first page delivered twice.
+    const userId = await internalIdOf(a.id);
+    const d1 = await userD1(userId);
+    await d1.prepare("UPDATE bridges SET backfill_status = 'running', backfill_phase = 'treatments', backfill_cursor = NULL, backfill_treatments = 0 WHERE id = ?").bind(bridge.id).run();
+    const first = { kind: "bridge_backfill" as const, user_id: userId, bridge_id: bridge.id, before: Date.now(), collection: "treatments" as const };
+    expect(await processBridgeBackfill(first, env as unknown as Bindings)).toBe("next-page");
+    expect(["page-recorded-before", "not-running"]).toContain(await processBridgeBackfill(first, env as unknown as Bindings));
+    const again = await until(
+      () => api(`/api/v1/bridges/${bridge.id}`, { token: a.access }),
+      (r) => r.json.backfill?.status === "done",
+      40_000,
+    );
+    expect(again.json.backfill).toMatchObject({ status: "done", treatments_imported: 1500 });
+    expect(await d1.prepare("SELECT count(*) AS n FROM nightscout_treatments WHERE user_id = ?").bind(userId).first("n")).toBe(1500);
   });
 
   it("uses the API secret's SHA-1 when the token is refused; refuses both with login_refused", async () => {

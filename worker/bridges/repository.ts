@@ -3,7 +3,7 @@
  * D1 access for bridges (worker/db/schema-bridges.ts). Every function takes the user id first:
  * a bridge of another user is never found, changed or deleted.
  */
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { bridges, type BridgeRow } from "../db/schema-bridges.ts";
 
@@ -42,24 +42,29 @@ export async function getBridge(db: Db, userId: number, id: string): Promise<Bri
 
 export type BridgeChanges = Partial<Pick<BridgeRow, "region" | "serverUrl" | "credentials" | "status" | "paused" | "lastSuccessAt" | "lastError" | "lastErrorAt" | "nextPollAt" | "failures" | "lastReadingAt" | "backfillStatus" | "backfillPhase" | "backfillCursor" | "backfillError">>;
 
+/** The running counts a change may add to. */
+type BridgeCount = "readingsImported" | "backfillImported" | "backfillTreatments" | "backfillDeviceStatuses" | "backfillProfiles";
+
 export async function updateBridge(
   db: Db,
   userId: number,
   id: string,
-  changes: BridgeChanges & { bumpCredentials?: boolean; addImported?: number; addBackfillImported?: number; addBackfillTreatments?: number },
+  changes: BridgeChanges & { bumpCredentials?: boolean; add?: Partial<Record<BridgeCount, number>> },
+  /** Only while the backfill's cursor is this (or not yet set): a page's progress is recorded once. */
+  whileCursorAt?: number,
 ): Promise<BridgeRow | null> {
-  const { bumpCredentials, addImported, addBackfillImported, addBackfillTreatments, ...rest } = changes;
+  const { bumpCredentials, add = {}, ...rest } = changes;
+  const atCursor = whileCursorAt === undefined ? undefined : or(isNull(bridges.backfillCursor), eq(bridges.backfillCursor, whileCursorAt));
+  const counts = Object.fromEntries(Object.entries(add).filter(([, n]) => n).map(([column, n]) => [column, sql`${bridges[column as BridgeCount]} + ${n}`]));
   const [row] = await db
     .update(bridges)
     .set({
       ...rest,
       ...(bumpCredentials ? { credentialsVersion: sql`${bridges.credentialsVersion} + 1` } : {}),
-      ...(addImported ? { readingsImported: sql`${bridges.readingsImported} + ${addImported}` } : {}),
-      ...(addBackfillImported ? { backfillImported: sql`${bridges.backfillImported} + ${addBackfillImported}` } : {}),
-      ...(addBackfillTreatments ? { backfillTreatments: sql`${bridges.backfillTreatments} + ${addBackfillTreatments}` } : {}),
+      ...counts,
       updatedAt: Date.now(),
     })
-    .where(and(eq(bridges.userId, userId), eq(bridges.id, id)))
+    .where(and(eq(bridges.userId, userId), eq(bridges.id, id), atCursor))
     .returning();
   return row ?? null;
 }

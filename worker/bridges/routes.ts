@@ -47,6 +47,8 @@ export function toBridge(row: BridgeRow) {
           phase: row.backfillPhase ?? "entries",
           imported: row.backfillImported,
           treatments_imported: row.backfillTreatments,
+          devicestatus_imported: row.backfillDeviceStatuses,
+          profiles_imported: row.backfillProfiles,
           oldest_at: at(row.backfillCursor),
           error: row.backfillError,
         }
@@ -109,7 +111,7 @@ bridgeRoutes.openapi(
     tags,
     summary: "Connect a cloud follower bridge",
     description:
-      "Dexcom Share (`username`, `password`, `region` us/ous/jp), LibreLinkUp (`username` = the follower account's email, `password`, optional `region`) or a Nightscout site (`server_url`, `token`). The first poll (the backfill: all the vendor keeps) starts at once in the user's monitor; a Nightscout site's whole history (entries, then treatments) follows through the queue. Credentials are stored encrypted and never answered.",
+      "Dexcom Share (`username`, `password`, `region` us/ous/jp), LibreLinkUp (`username` = the follower account's email, `password`, optional `region`) or a Nightscout site (`server_url`, `token`). The first poll (the backfill: all the vendor keeps) starts at once in the user's monitor; a Nightscout site's whole history (entries, treatments, device statuses, then profiles) follows through the queue. Credentials are stored encrypted and never answered.",
     security,
     request: { body: jsonBody(BridgeInput) },
     responses: { 201: jsonContent(Bridge, "Connected; polling has started"), ...commonErrors },

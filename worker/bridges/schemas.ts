@@ -7,6 +7,7 @@ import { z } from "@hono/zod-openapi";
 import { DEXCOM_REGIONS } from "./vendors/dexcom-share.ts";
 import { LLU_REGIONS } from "./vendors/librelinkup.ts";
 import { BRIDGE_KINDS } from "./vendors/types.ts";
+import { BACKFILL_PHASES } from "../db/schema-bridges.ts";
 
 const username = z.string({ error: "is required" }).trim().min(1, "must not be empty").max(200, "must be at most 200 characters");
 const password = z.string({ error: "is required" }).min(1, "must not be empty").max(200, "must be at most 200 characters");
@@ -78,14 +79,16 @@ export const Bridge = z
     backfill: z
       .object({
         status: z.enum(["running", "done", "failed"]),
-        phase: z.enum(["entries", "treatments"]).openapi({ description: "The collection being fetched: the entries first, then the treatments" }),
+        phase: z.enum(BACKFILL_PHASES).openapi({ description: "The collection being fetched: the entries first, then the treatments, the device statuses and the profiles" }),
         imported: z.number().int().openapi({ description: "Readings stored by the backfill" }),
         treatments_imported: z.number().int().openapi({ description: "Treatments of the site's history fetched and stored by the backfill (those the polls also took included)" }),
-        oldest_at: z.string().nullable().openapi({ description: "The oldest document of the phase fetched so far" }),
+        devicestatus_imported: z.number().int().openapi({ description: "Device statuses of the site's history fetched and stored by the backfill (those the polls also took included)" }),
+        profiles_imported: z.number().int().openapi({ description: "Profile documents fetched and stored by the backfill (the newest 1,000)" }),
+        oldest_at: z.string().nullable().openapi({ description: "The oldest document of the current phase fetched so far (null before its first page)" }),
         error: z.string().nullable(),
       })
       .nullable()
-      .openapi({ description: "Nightscout: the whole history (entries, then treatments), fetched in chunks through the queue" }),
+      .openapi({ description: "Nightscout: the whole history (entries, treatments, device statuses, then profiles), fetched in chunks through the queue" }),
     created_at: z.string(),
   })
   .openapi("Bridge");

@@ -9,6 +9,10 @@ import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { createdAt, owner } from "./schema.ts";
 
+/** A Nightscout site's history comes in this order, one collection after the other. */
+export const BACKFILL_PHASES = ["entries", "treatments", "devicestatus", "profiles"] as const;
+export type BackfillPhase = (typeof BACKFILL_PHASES)[number];
+
 export const bridges = sqliteTable(
   "bridges",
   {
@@ -39,11 +43,13 @@ export const bridges = sqliteTable(
     /** Nightscout history through the queue: running | done | failed (null for the vendors). */
     backfillStatus: text("backfill_status"),
     backfillImported: integer("backfill_imported").notNull().default(0),
-    /** Which collection the backfill is in: entries (null) first, then treatments. */
-    backfillPhase: text("backfill_phase", { enum: ["entries", "treatments"] }),
+    /** Which collection the backfill is in: entries (null) first, then treatments, device statuses, profiles. */
+    backfillPhase: text("backfill_phase", { enum: BACKFILL_PHASES }),
     /** Documents of that collection older than this are still to be fetched (epoch ms). */
     backfillCursor: integer("backfill_cursor"),
     backfillTreatments: integer("backfill_treatments").notNull().default(0),
+    backfillDeviceStatuses: integer("backfill_devicestatus").notNull().default(0),
+    backfillProfiles: integer("backfill_profiles").notNull().default(0),
     backfillError: text("backfill_error"),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull().default(sql`(unixepoch('subsec') * 1000)`),

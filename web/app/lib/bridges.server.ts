@@ -26,9 +26,11 @@ export const bridgeSchema = z.looseObject({
   backfill: z
     .looseObject({
       status: z.enum(["running", "done", "failed"]),
-      phase: z.enum(["entries", "treatments"]),
+      phase: z.enum(["entries", "treatments", "devicestatus", "profiles"]),
       imported: z.number(),
       treatments_imported: z.number(),
+      devicestatus_imported: z.number(),
+      profiles_imported: z.number(),
       oldest_at: z.string().nullable(),
       error: z.string().nullable(),
     })

@@ -144,15 +144,18 @@ const STATUS_LABEL: Record<ApiBridge["status"], string> = {
   paused: "Paused",
 };
 
+/** What each step of a Nightscout history backfill fetches. */
+const BACKFILL_STEP: Record<NonNullable<ApiBridge["backfill"]>["phase"], string> = { entries: "readings", treatments: "treatments", devicestatus: "device statuses", profiles: "profiles" };
+
 /**
- * A Nightscout history backfill in words: the readings first, then the treatments. Readings the
- * first polls already took are in "Readings imported", not counted here again.
+ * A Nightscout history backfill in words: the readings first, then the treatments, device statuses
+ * and profiles. Readings the first polls already took are in "Readings imported", not counted here again.
  */
 function historyText(h: NonNullable<ApiBridge["backfill"]>, timezone: string): string {
   const back = h.oldest_at ? `, back to ${when(h.oldest_at, timezone)}` : "";
-  const counts = `${h.imported} earlier readings, ${h.treatments_imported} treatments`;
-  if (h.status === "done") return h.imported || h.treatments_imported ? `Complete: ${counts}` : "Complete: nothing older than what the polls took";
-  const step = h.phase === "treatments" ? "treatments" : "readings";
+  const counts = `${h.imported} earlier readings, ${h.treatments_imported} treatments, ${h.devicestatus_imported} device statuses, ${h.profiles_imported} profiles`;
+  if (h.status === "done") return h.imported || h.treatments_imported || h.devicestatus_imported || h.profiles_imported ? `Complete: ${counts}` : "Complete: nothing older than what the polls took";
+  const step = BACKFILL_STEP[h.phase];
   if (h.status === "running") return `Fetching ${step}${back}: ${counts} so far`;
   return `Stopped while fetching ${step}${back}: ${counts}${h.error ? ` (${h.error})` : ""}`;
 }

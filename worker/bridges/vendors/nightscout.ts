@@ -43,7 +43,7 @@ export function parseEntries(items: unknown): BridgeReading[] {
   return out;
 }
 
-type NsRequest = Pick<VendorRequest, "http" | "serverUrl" | "credentials" | "session">;
+export type NsRequest = Pick<VendorRequest, "http" | "serverUrl" | "credentials" | "session">;
 
 /**
  * GET a v1 path of the site as JSON, with the token or the API secret (whichever the session
@@ -90,20 +90,25 @@ export async function fetchDocuments(req: NsRequest, after: number): Promise<Nig
   const since = (count: number) => new URLSearchParams({ count: String(count), "find[created_at][$gte]": new Date(after).toISOString() });
   const treatments = await nsGet(req, "/api/v1/treatments.json", since(DOC_COUNT.treatments));
   const devicestatus = await nsGet(req, "/api/v1/devicestatus.json", since(DOC_COUNT.devicestatus));
-  const profiles = await nsGet(req, "/api/v1/profile.json", new URLSearchParams({ count: String(DOC_COUNT.profile) }));
+  const profiles = await fetchProfiles(req, DOC_COUNT.profile);
   return { treatments, devicestatus, profiles };
 }
 
 /**
- * One page of the site's treatments created at or before `before`, newest first (lib/server/treatments.js
- * list: sorted by `created_at` descending, `count` as the limit; the `find[created_at]` date in the
- * query replaces the default of the last days). At or before, not strictly before: treatments
- * sharing the page's oldest time are fetched again on the next page, and the upsert by `_id` stores
- * them once.
+ * One page of the site's treatments or device statuses created at or before `before`, newest first
+ * (lib/server/treatments.js and devicestatus.js list: sorted by `created_at` descending, `count` as
+ * the limit; the `find[created_at]` date in the query replaces the default of the last days). At
+ * or before, not strictly before: documents sharing the page's oldest time are fetched again on the
+ * next page, and the upsert by `_id` stores them once.
  */
-export async function fetchTreatmentsBefore(req: NsRequest, before: number, count: number): Promise<unknown[]> {
+export async function fetchDocumentsBefore(req: NsRequest, collection: "treatments" | "devicestatus", before: number, count: number): Promise<unknown[]> {
   const params = new URLSearchParams({ count: String(count), "find[created_at][$lte]": new Date(before).toISOString() });
-  return nsGet(req, "/api/v1/treatments.json", params);
+  return nsGet(req, `/api/v1/${collection}.json`, params);
+}
+
+/** The site's stored profiles, newest `startDate` first, up to `count` (lib/api/profile `/profile`, ctx.profile.list). */
+export async function fetchProfiles(req: NsRequest, count: number): Promise<unknown[]> {
+  return nsGet(req, "/api/v1/profile.json", new URLSearchParams({ count: String(count) }));
 }
 
 export async function pollNightscout(req: VendorRequest): Promise<VendorResult> {

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { STAGES } from "./plan.ts";
+import { BACKFILL_PHASES } from "../../db/schema-bridges.ts";
 
 /** Days per aggregation message: a month of readings (~9,000) is one quick chunk. */
 export const DAYS_PER_AGGREGATE_MESSAGE = 31;
@@ -43,7 +44,7 @@ export const BridgeBackfillMessage = z.object({
   bridge_id: z.string().uuid(),
   before: z.number().int().positive(),
   /** The collection this page is of (absent: entries). */
-  collection: z.enum(["entries", "treatments"]).optional(),
+  collection: z.enum(BACKFILL_PHASES).optional(),
 });
 
 /**
