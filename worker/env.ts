@@ -52,6 +52,8 @@ export interface Variables {
   follower?: AuthUser;
   /** Nightscout API v3: the Shiro permissions of the credential (worker/nightscout/v3/security.ts). */
   nsPermissions?: string[];
+  /** Nightscout: the name of the uploader whose secret or JWT authenticated the request (its auth subject). */
+  nsSubject?: string;
   requestId: string;
   /** Structured logger whose lines carry this request's id (worker/lib/log.ts). */
   log: Logger;

@@ -226,9 +226,11 @@ describe("Nightscout API v3: read (api3.read.test.js)", () => {
     expect(res.json.status).toBe(200);
     expect(res.json.result).toMatchObject(doc);
     expect(res.json.result._id).toBeUndefined();
+    // insert.js: `subject` is the credential's subject, here the uploader the JWT was issued for.
+    expect(res.json.result.subject).toBe("AndroidAPS");
     // should contain only selected fields / all fields
-    expect((await c.call("/api/v3/treatments/read-me?fields=date,device,subject")).json.result).toEqual({ date: doc.date, device: doc.device });
-    expect((await c.call("/api/v3/treatments/read-me?fields=_all")).json.result).toMatchObject({ ...doc, srvCreated: expect.any(Number), srvModified: expect.any(Number) });
+    expect((await c.call("/api/v3/treatments/read-me?fields=date,device,subject")).json.result).toEqual({ date: doc.date, device: doc.device, subject: "AndroidAPS" });
+    expect((await c.call("/api/v3/treatments/read-me?fields=_all")).json.result).toMatchObject({ ...doc, srvCreated: expect.any(Number), srvModified: expect.any(Number), subject: "AndroidAPS" });
   });
 
   it("should not send unmodified document since (304), should send modified document since", async () => {
@@ -296,7 +298,7 @@ describe("Nightscout API v3: search (api3.search.test.js)", () => {
     const skipped = (await c.call("/api/v3/treatments?sort$desc=date&limit=3&skip=3")).json.result;
     expect(skipped.map((d: { identifier: string }) => d.identifier)).toEqual(["s-08", "s-07", "s-06"]);
     const projected = (await c.call("/api/v3/treatments?sort=date&limit=2&fields=date,app,subject")).json.result;
-    expect(projected).toEqual([{ date: base, app: APP }, { date: base + 60_000, app: APP }]);
+    expect(projected).toEqual([{ date: base, app: APP, subject: "AndroidAPS" }, { date: base + 60_000, app: APP, subject: "AndroidAPS" }]);
     expect((await c.call("/api/v3/treatments?limit=10")).json.result).toHaveLength(10);
   });
 
@@ -346,7 +348,8 @@ describe("Nightscout API v3: update and patch (api3.update.test.js, api3.patch.t
 
   it("should reject date, utcOffset, eventType, device, app, srvCreated, subject, srvModified, modifiedBy, isValid alteration (PUT and PATCH)", async () => {
     const c = await v3Client();
-    const doc = validDoc({ subject: "subject-1", modifiedBy: "modifier-1" });
+    // The subject is stamped by the server (the JWT's uploader), modifiedBy kept as sent.
+    const doc = validDoc({ subject: "AndroidAPS", modifiedBy: "modifier-1" });
     await c.call("/api/v3/treatments/immutable", { method: "PUT", body: doc });
     const stored = (await c.call("/api/v3/treatments/immutable")).json.result;
     const changes: Record<string, unknown> = { date: doc.date + 10_000, utcOffset: 60, eventType: "Meal Bolus", device: "MODIFIED", app: "MODIFIED", srvCreated: stored.srvCreated + 1, subject: "MODIFIED", srvModified: stored.srvModified + 1, modifiedBy: "MODIFIED", isValid: false };
@@ -365,7 +368,8 @@ describe("Nightscout API v3: update and patch (api3.update.test.js, api3.patch.t
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ status: 200 });
     const body = (await c.call("/api/v3/treatments/patch-1")).json.result;
-    expect(body).toMatchObject({ carbs: 10, insulin: 0.4, eventType: "Correction Bolus", app: APP });
+    // patch/operation.js stamps modifiedBy with the subject's name; the subject stays the creator.
+    expect(body).toMatchObject({ carbs: 10, insulin: 0.4, eventType: "Correction Bolus", app: APP, subject: "AndroidAPS", modifiedBy: "AndroidAPS" });
     expect(body.srvModified).toBeGreaterThanOrEqual(body.srvCreated);
     await c.call("/api/v3/treatments/patch-1", { method: "DELETE" });
     expect((await c.call("/api/v3/treatments/patch-1", { method: "PATCH", body: { insulin: 1 } })).status).toBe(410);

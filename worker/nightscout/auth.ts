@@ -38,15 +38,17 @@ export type Resolution = { attempted: false } | { attempted: true; resolved: Res
 
 const isDigest = (v: string) => /^[0-9a-fA-F]{40}$|^[0-9a-fA-F]{128}$/.test(v);
 
+/** The user of an uploader secret (or its digest); the uploader's name becomes the request's `nsSubject`. */
 export async function byUploaderSecret(c: Context<AppEnv>, value: string): Promise<AuthUser | null> {
   const db = directoryDb(c.env);
   const found = isDigest(value) ? await findUploaderOwner(db, value) : await findUploaderOwner(db, await digestHex("SHA-1", value));
   if (!found) return null;
   c.executionCtx.waitUntil(touchUploader(db, found.uploaderId, found.lastUsedAt).catch(() => undefined));
+  c.set("nsSubject", found.name);
   return found.user;
 }
 
-/** The user of a Nightscout JWT issued by {@link issueNightscoutJwt}, while its uploader is not revoked. */
+/** The user of a Nightscout JWT issued by {@link issueNightscoutJwt}, while its uploader is not revoked; its name becomes `nsSubject`. */
 export async function byNightscoutJwt(c: Context<AppEnv>, token: string): Promise<AuthUser | null> {
   if (token.split(".").length !== 3) return null;
   let payload: Record<string, unknown>;
@@ -57,7 +59,9 @@ export async function byNightscoutJwt(c: Context<AppEnv>, token: string): Promis
   }
   if (payload.typ !== "nightscout" || typeof payload.uploader !== "number") return null;
   const found = await findUploaderById(directoryDb(c.env), payload.uploader);
-  return found?.user ?? null;
+  if (!found) return null;
+  c.set("nsSubject", found.name);
+  return found.user;
 }
 
 /** Resolves the request's Nightscout credential (none, a bad one, or a user). */

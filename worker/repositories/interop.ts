@@ -67,14 +67,14 @@ export async function findUploaderOwner(db: Db, digest: string): Promise<{ user:
 }
 
 /** The owner of an uploader by its id, while it is not revoked (Nightscout JWTs name the uploader). */
-export async function findUploaderById(db: Db, id: number): Promise<{ user: AuthUser } | null> {
+export async function findUploaderById(db: Db, id: number): Promise<{ user: AuthUser; name: string } | null> {
   const row = await db
-    .select({ id: users.id, publicId: users.publicId })
+    .select({ id: users.id, publicId: users.publicId, name: uploaderSecrets.name })
     .from(uploaderSecrets)
     .innerJoin(users, eq(users.id, uploaderSecrets.userId))
     .where(and(eq(uploaderSecrets.id, id), isNull(uploaderSecrets.revokedAt)))
     .get();
-  return row ? { user: { id: row.id, publicId: row.publicId } } : null;
+  return row ? { user: { id: row.id, publicId: row.publicId }, name: row.name } : null;
 }
 
 /** Records that an uploader was used (the list shows it), at most once an hour per uploader. */

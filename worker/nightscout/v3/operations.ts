@@ -99,10 +99,21 @@ function conditional(c: Context<AppEnv>, stored: Stored): void {
   if (since && floorSeconds(stored.doc.srvModified as number) > floorSeconds(Date.parse(since))) throw new V3Error(412, "Document was modified since If-Unmodified-Since", [{ path: "If-Unmodified-Since", message: "the document changed after this time" }]);
 }
 
+/**
+ * insert.js and replace.js set `subject`, patch.js `modifiedBy`, to the name of the credential's
+ * subject: here the uploader whose secret or JWT it is (a GlucoLens access token has none, as
+ * Nightscout's API secret has none).
+ */
+function stamp(c: Context<AppEnv>, doc: Doc, field: "subject" | "modifiedBy"): void {
+  const subject = c.get("nsSubject");
+  if (subject) doc[field] = subject;
+}
+
 async function insert(c: Context<AppEnv>, col: Collection, doc: Doc) {
   demandPermission(c, `api:${col.name}:create`);
   if (typeof doc.identifier !== "string" || !doc.identifier.trim()) bad(MSG.BAD_FIELD_IDENTIFIER, "identifier", "must be a non-empty string");
   validateCommon(doc);
+  stamp(c, doc, "subject");
   const now = Date.now();
   await col.insert(c, doc, now);
   await published(c, col, doc.identifier as string);
@@ -116,6 +127,7 @@ async function replace(c: Context<AppEnv>, col: Collection, doc: Doc, stored: St
   demandPermission(c, `api:${col.name}:update`);
   validateImmutable(doc, stored, isDeduplication);
   validateCommon(doc);
+  stamp(c, doc, "subject");
   const now = Date.now();
   await col.replace(c, stored, doc, now);
   await published(c, col, doc.identifier as string);
@@ -181,6 +193,7 @@ export async function patchOp(c: Context<AppEnv>, col: Collection, identifier: s
   validateCommon(patch, true);
   const now = Date.now();
   const merged: Doc = { ...stored.doc, ...patch, identifier: stored.doc.identifier };
+  stamp(c, merged, "modifiedBy");
   // A patched time moves created_at with it (collection.js parseDate is not run on a patch; the stored copy keeps both in step).
   if (patch.date !== undefined && patch.created_at === undefined) merged.created_at = new Date(patch.date as number).toISOString();
   await col.replace(c, stored, merged, now);
