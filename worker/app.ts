@@ -6,6 +6,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { except } from "hono/combine";
+import type { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { captureException } from "@sentry/cloudflare";
@@ -51,6 +52,12 @@ const BULK_BODY_LIMIT = 8 * 1024 * 1024;
 const BODY_LIMIT = 256 * 1024;
 /** Nightscout uploads (10,000 entries), webhook batches and import chunks are bulk too. */
 const isBulkPath = (path: string) => path.endsWith("/bulk") || /^\/api\/v1\/(entries|treatments|devicestatus|imports|webhooks\/cgm)(\/|\.json|$)/.test(path);
+
+/**
+ * Paths inside bearer route groups that authenticate otherwise: the alert streams (a single-use
+ * ticket), Web Push's public key and its notification actions (their own token).
+ */
+const OWN_CREDENTIAL = [/^\/api\/v1\/alerts\/stream\/?$/, /^\/api\/v1\/following\/[^/]+\/alerts\/stream\/?$/, /^\/api\/v1\/push\/(vapid-public-key|actions)\/?$/];
 
 function tooLarge(limit: number): never {
   throw new ApiError(413, "payload_too_large", `Request body is larger than ${limit / 1024} KiB`);
@@ -136,71 +143,54 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/admin/shards", adminShardRoutes);
   app.get("/", (c) => c.redirect("/docs"));
 
-  app.route("/api/v1/auth", authRoutes);
-  app.use("/api/v1/glucose/*", requireAuth);
-  app.route("/api/v1/glucose", forecastRoutes);
-  app.route("/api/v1/glucose", iobCobRoutes);
-  app.route("/api/v1/glucose", glucoseRoutes);
-  // The alert WebSocket authenticates with its single-use ticket instead of a bearer token.
-  app.use("/api/v1/alerts", requireAuth);
-  app.use("/api/v1/alerts/*", except("/api/v1/alerts/stream", requireAuth));
-  app.route("/api/v1/alerts", alertRoutes);
-  for (const kind of recordKinds) {
-    app.use(`/api/v1/${kind.path}`, requireAuth);
-    app.use(`/api/v1/${kind.path}/*`, requireAuth);
-    app.route(`/api/v1/${kind.path}`, recordRoutes(kind));
-  }
-  // After the loop, so the /api/v1/meals/* guard registered there runs first.
-  app.route("/api/v1/meals", mealImpactRoutes);
+  // The route groups mounted with `withBearer` need a bearer token: one guard, before any route,
+  // for every path inside them but OWN_CREDENTIAL's. Other paths (sign-up and sign-in, Nightscout's
+  // API with its own credentials, webhook deliveries, shared reports) and unknown ones pass.
+  const bearerGroups = ["/api/v1/auth/me", "/api/v1/auth/change-password", "/api/v1/auth/verify-email/resend"];
+  const needsBearer = (path: string) => bearerGroups.some((g) => path === g || path.startsWith(`${g}/`)) && !OWN_CREDENTIAL.some((p) => p.test(path));
+  app.use("/api/v1/*", (c, next) => (needsBearer(c.req.path) ? requireAuth(c, next) : next()));
+  const withBearer = (prefix: string, ...groups: Hono<AppEnv>[]) => {
+    if (!bearerGroups.includes(prefix)) bearerGroups.push(prefix);
+    for (const routes of groups) app.route(prefix, routes);
+  };
 
-  app.use("/api/v1/insights/*", requireAuth);
-  app.route("/api/v1/insights", insightRoutes);
+  app.route("/api/v1/auth", authRoutes);
+  withBearer("/api/v1/glucose", forecastRoutes, iobCobRoutes, glucoseRoutes);
+  withBearer("/api/v1/alerts", alertRoutes);
+  for (const kind of recordKinds) withBearer(`/api/v1/${kind.path}`, recordRoutes(kind));
+  withBearer("/api/v1/meals", mealImpactRoutes);
+  withBearer("/api/v1/insights", insightRoutes);
 
   // Nightscout API v1 (worker/nightscout/): a Nightscout credential or a bearer token picks the user.
   registerNightscout(app);
   // Nightscout's socket.io (NSClient v1, followers): credentials arrive inside the session (`authorize`).
   app.all("/socket.io", socketIoRoute);
   app.all("/socket.io/", socketIoRoute);
-  app.use("/api/v1/uploaders", requireAuth);
-  app.use("/api/v1/uploaders/*", requireAuth);
-  app.route("/api/v1/uploaders", uploaderRoutes);
+  withBearer("/api/v1/uploaders", uploaderRoutes);
   // Webhook deliveries authenticate by their HMAC signature (worker/routes/webhooks.ts).
   app.route("/api/v1/webhooks/cgm", webhookRoutes);
-  app.use("/api/v1/webhooks/secret", requireAuth);
-  app.route("/api/v1/webhooks/secret", webhookSecretRoutes);
-  app.use("/api/v1/imports", requireAuth);
-  app.route("/api/v1/imports", importRoutes);
-  app.use("/api/v1/export", requireAuth);
-  app.use("/api/v1/export/*", requireAuth);
-  app.route("/api/v1/export", exportRoutes);
+  withBearer("/api/v1/webhooks/secret", webhookSecretRoutes);
+  withBearer("/api/v1/imports", importRoutes);
+  withBearer("/api/v1/export", exportRoutes);
   registerInteropDocs(app);
 
-  // Web Push (issue 10): the VAPID key is public; notification actions carry their own token.
-  app.use("/api/v1/push/*", except(["/api/v1/push/vapid-public-key", "/api/v1/push/actions"], requireAuth));
-  app.route("/api/v1/push", pushRoutes);
-  // Caregivers (issue 10): sharing, and read-only access to a followed person's data through the
-  // same read routes (asFollower swaps the effective user and refuses every write with 405).
-  app.use("/api/v1/sharing", requireAuth);
-  app.use("/api/v1/sharing/*", requireAuth);
-  app.route("/api/v1/sharing", sharingRoutes);
-  app.use("/api/v1/following", requireAuth);
-  app.use("/api/v1/following/*", except("/api/v1/following/:user_id/alerts/stream", requireAuth));
+  withBearer("/api/v1/push", pushRoutes);
+  // Caregivers: sharing, and read-only access to a followed person's data through the same read
+  // routes (asFollower swaps the effective user and refuses every write with 405).
+  withBearer("/api/v1/sharing", sharingRoutes);
   app.use("/api/v1/following/:user_id/*", except("/api/v1/following/:user_id/alerts/stream", asFollower));
-  app.route("/api/v1/following", followingRoutes);
+  withBearer("/api/v1/following", followingRoutes);
   app.route(
     "/api/v1/following/:user_id",
     followingReads({ "/glucose": glucoseRoutes, ...Object.fromEntries(recordKinds.map((k) => [`/${k.path}`, recordRoutes(k)])), "/insights": insightRoutes, "/alerts": alertRoutes }),
   );
 
   // Clinician reports: the PDF and share links (bearer); a share link's token opens only the report.
-  app.use("/api/v1/reports/*", requireAuth);
-  app.route("/api/v1/reports", reportRoutes);
+  withBearer("/api/v1/reports", reportRoutes);
   app.route("/api/v1/shared", sharedRoutes);
 
   // Cloud follower bridges (worker/bridges/): polled by the user's Durable Object.
-  app.use("/api/v1/bridges", requireAuth);
-  app.use("/api/v1/bridges/*", requireAuth);
-  app.route("/api/v1/bridges", bridgeRoutes);
+  withBearer("/api/v1/bridges", bridgeRoutes);
 
   registerDocs(app);
   return app;

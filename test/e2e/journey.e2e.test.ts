@@ -1,5 +1,5 @@
 /**
- * The whole journey in real Chromium (issue 5): register → upload the real Dexcom Clarity sample
+ * The whole journey in real Chromium: register → upload the real Dexcom Clarity sample
  * through the wizard (source, file, preview with the zone confirmed, import, summary; the counts
  * equal test/interop-http/real-files.test.ts for that file) → the same file again is all
  * duplicates → the imported days in History → /agp → a meal through /log → Analyse on /insights
@@ -256,6 +256,10 @@ describe("the journey in the browser", () => {
     const res = await page.goto(`${platform.web}/insights/patterns/motif-999`);
     expect(res?.status()).toBe(404);
     await shown(page.getByRole("heading", { name: "Pattern not found" }));
+    // A path no page serves is 404 inside the app's layout (its navigation stays).
+    const missing = await page.goto(`${platform.web}/no-such-page`);
+    expect(missing?.status()).toBe(404);
+    await shown(page.getByRole("link", { name: "Dashboard", exact: true }));
     expect(errors).toEqual([]);
     await page.close();
   }, 720_000);

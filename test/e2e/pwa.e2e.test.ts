@@ -1,5 +1,5 @@
 /**
- * The installable app in real Chromium (issue 10): the manifest is valid and Chromium reports no
+ * The installable app in real Chromium: the manifest is valid and Chromium reports no
  * installability errors (so the install prompt is offered), the service worker registers and
  * controls the page, an alert payload shaped as durable/push.ts sends it is shown as a
  * notification with the value, trend and both buttons (notification permission granted in the

@@ -1,5 +1,5 @@
 /**
- * Faults that need a real process and real files (issue 7), against a private wrangler dev:
+ * Faults that need a real process and real files, against a private wrangler dev:
  * - the Worker killed (SIGKILL) while a 10,000-reading bulk upload is in flight, started again on
  *   the same state: the client's retry completes and every reading is stored exactly once;
  * - D1 unavailable: the local D1 SQLite file is locked by another process (an exclusive SQLite

@@ -1,5 +1,5 @@
 /**
- * Account security checks that auth.test.ts leaves open (issue 7), and account deletion checked
+ * Account security checks that auth.test.ts leaves open, and account deletion checked
  * against every table D1 has (enumerated from sqlite_master, so a new table is covered) and the
  * user's Durable Object storage:
  * - an expired access token, one signed with another key and one with `alg: none` are refused;

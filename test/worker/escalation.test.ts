@@ -1,5 +1,5 @@
 /**
- * Escalation of urgent lows to caregivers (issue 10), timed by the Durable Object's alarm: an
+ * Escalation of urgent lows to caregivers, timed by the Durable Object's alarm: an
  * urgent low not acknowledged within the escalation time (default 10 minutes, configurable) is
  * escalated once and recorded in the alert history; an acknowledged one is not; the setting is
  * validated. Time moves with the object's clock; alarms fire with runDurableObjectAlarm.

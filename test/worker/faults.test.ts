@@ -1,5 +1,5 @@
 /**
- * Faults inside workerd (issue 7):
+ * Faults inside workerd:
  * - the user's Durable Object is evicted in the middle of a stream of readings: no alert is
  *   lost, the window is restored, and a reconnecting client gets it in `hello`;
  * - D1 answering "unavailable" errors: the app's error handler maps them to 503 + Retry-After

@@ -1,5 +1,5 @@
 /**
- * Fuzzing every route (issue 7): property-based requests from fast-check, generated from the
+ * Fuzzing every route: property-based requests from fast-check, generated from the
  * app's own OpenAPI document (GET /openapi.json), so a new route is fuzzed without touching this
  * file. The non-createRoute routes (Nightscout, webhooks, imports, export, the alert stream) are
  * in that document too (worker/routes/interop-docs.ts); /health is added by hand.
@@ -21,7 +21,7 @@ import { operations, violation } from "./openapi-operations.ts";
 
 const viteEnv = (import.meta as unknown as { env: Record<string, string | undefined> }).env;
 const SEED = Number(viteEnv.VITE_FUZZ_SEED ?? 20261202);
-// 10,000 requests in all by default (issue 7). A long run stays fast only with the
+// 10,000 requests in all by default. A long run stays fast only with the
 // vitest-pool-workers patch in patches/ (its wrapper class nested one more Proxy per request).
 const TOTAL = Number(viteEnv.VITE_FUZZ_RUNS ?? 10_000);
 const CONCURRENCY = 4;

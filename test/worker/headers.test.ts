@@ -1,5 +1,5 @@
 /**
- * Security headers and CORS of the API (issue 7), and the refusal to serve on development
+ * Security headers and CORS of the API, and the refusal to serve on development
  * defaults in production.
  */
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";

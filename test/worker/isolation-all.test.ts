@@ -1,5 +1,5 @@
 /**
- * Isolation on every route (issue 7), driven by /openapi.json so a new route is covered without
+ * Isolation on every route, driven by /openapi.json so a new route is covered without
  * touching this file: user A fills an account (records of every kind, readings, an alert, an
  * insights job, an uploader secret, a webhook secret, Nightscout entries and treatments); then
  * - every operation with a path parameter is called by user B with each of A's ids (collected

@@ -1,5 +1,5 @@
 /**
- * Rate limits per route group (issue 7): 429 + Retry-After + the error envelope when a limit is
+ * Rate limits per route group: 429 + Retry-After + the error envelope when a limit is
  * exceeded, per IP and per user, for auth, ingestion, insights and exports; the uploader
  * allowance (never below one request per 30 s per device); CORS preflights never limited.
  *

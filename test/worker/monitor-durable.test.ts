@@ -54,7 +54,7 @@ describe("no-data alerts from the alarm", () => {
 
   it("keeps an earlier alarm instead of moving it with every reading, and an early alarm raises nothing", async () => {
     // Each reading pushes the no-data deadline back; moving the alarm each time was one more
-    // storage commit per reading (issue 2, the alert-latency target).
+    // storage commit per reading (the alert-latency target).
     const a = await register();
     const feed = await Feed.open(a);
     const t = Date.now() - 2 * MIN;

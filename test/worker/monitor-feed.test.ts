@@ -134,7 +134,7 @@ describe("WebSocket round trip", () => {
     feed.close();
   });
 
-  it("warns of a predicted low before it happens (the forecast model, issue 6)", async () => {
+  it("warns of a predicted low before it happens (the forecast model)", async () => {
     const a = await register();
     const feed = await Feed.open(a);
     const now = Date.now();

@@ -48,7 +48,7 @@ describe("trend", () => {
   });
 });
 
-describe("forecast behind the predicted low (the population model; issue 6)", () => {
+describe("forecast behind the predicted low (the population model)", () => {
   const fall = (from: number, perStep: number, n = 13, stepMin = 5) => series(Array.from({ length: n }, (_, i) => from - perStep * i), stepMin);
 
   it("finds the crossing of a steep steady fall within the warning window", () => {

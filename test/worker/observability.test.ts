@@ -1,5 +1,5 @@
 /**
- * Observability (issue 7): `/ready` and its shape, structured log lines carrying the request id
+ * Observability: `/ready` and its shape, structured log lines carrying the request id
  * (HTTP, queue consumer), counters through the optional Analytics Engine binding, and Sentry
  * staying off without a DSN.
  */

@@ -1,5 +1,5 @@
 /**
- * The push subscriptions API (issue 10) inside workerd: life cycle, the same endpoint stored
+ * The push subscriptions API inside workerd: life cycle, the same endpoint stored
  * once, field validation naming each field, 401s, cross-user isolation, the VAPID public key,
  * action-token refusals and the OpenAPI entries. Delivery itself (encryption, VAPID, 410
  * removal) is tested against a local push service in test/push-service/.

@@ -1,5 +1,5 @@
 /**
- * Caregivers (issue 10) inside workerd: invitations by email and their acceptance (by the
+ * Caregivers inside workerd: invitations by email and their acceptance (by the
  * invited address's verified owner only), listing and
  * ending from either side, a follower reading exactly the shared person's data under
  * /api/v1/following/{user_id}/… and nothing else, 405 for every write there (nothing stored),

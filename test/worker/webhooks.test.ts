@@ -1,5 +1,5 @@
 /**
- * Signed CGM webhooks (issue 8): HMAC-SHA256 over "<method>\n<path>\n<timestamp>\n<body>" as
+ * Signed CGM webhooks: HMAC-SHA256 over "<method>\n<path>\n<timestamp>\n<body>" as
  * docs/webhooks.md gives it (computed here independently of the route), 5-minute replay window,
  * Idempotency-Key replays, generic and Dexcom EGV payloads.
  */

@@ -10,7 +10,7 @@ import appCssHref from "#app/styles/app.css?url";
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appCssHref },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
-  // Installable app (issue 10): manifest, icons; the service worker is registered in App.
+  // Installable app: manifest, icons; the service worker is registered in App.
   { rel: "manifest", href: "/manifest.webmanifest" },
   { rel: "apple-touch-icon", href: "/icons/icon-192.png" },
 ];

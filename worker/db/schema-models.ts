@@ -1,6 +1,6 @@
 /**
  * @module worker/db/schema-models
- * Models trained per user by the weekly pipeline (issue 6): the glucose forecast model and the
+ * Models trained per user by the weekly pipeline: the glucose forecast model and the
  * meal-impact model, each a small JSON document (a few KB) the API and the live monitor read back.
  * The SQL is hand-written in migrations/0005_models.sql (keep the two in step).
  */

@@ -1,6 +1,6 @@
 /**
  * @module worker/db/schema-sharing
- * Tables of issue 10: Web Push subscriptions, caregiver sharing (invitations and the sharings
+ * Tables for Web Push subscriptions, caregiver sharing (invitations and the sharings
  * they become), the log of every access by a follower, follower WebSocket tickets and the
  * per-user escalation setting. The SQL is hand-written in migrations/0006_push_sharing.sql
  * (keep the two in step).

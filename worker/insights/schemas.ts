@@ -6,6 +6,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { GLUCOSE_UNITS } from "../../vocabulary/units.ts";
+import { DEFAULT_PERIOD_DAYS, MAX_PERIOD_DAYS, MIN_PERIOD_DAYS } from "./pipeline/jobs.ts";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
 const unit = z.enum(GLUCOSE_UNITS);
@@ -65,7 +66,7 @@ export const DailyList = z.object({ unit, timezone: z.string(), start: isoDate, 
 
 export const TriggerBody = z
   .object({
-    period_days: z.number().int("must be a whole number").min(7, "must be at least 7").max(180, "must be at most 180").optional().openapi({ example: 90, description: "Days analysed, ending yesterday (default 90)" }),
+    period_days: z.number().int("must be a whole number").min(MIN_PERIOD_DAYS, `must be at least ${MIN_PERIOD_DAYS}`).max(MAX_PERIOD_DAYS, `must be at most ${MAX_PERIOD_DAYS}`).optional().openapi({ example: DEFAULT_PERIOD_DAYS, description: `Days analysed, ending yesterday (default ${DEFAULT_PERIOD_DAYS})` }),
   })
   .strict()
   .openapi("TriggerAnalysis");

@@ -4,7 +4,6 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { FieldError } from "../lib/errors.ts";
-import { iso } from "../schemas/common.ts";
 
 export { TimeInput } from "../schemas/common.ts";
 
@@ -16,7 +15,6 @@ export const text = (max: number, example?: string) => z.string().trim().max(max
 
 export const source = text(64, "manual");
 
-export const isoOrNull = (ms: unknown) => (typeof ms === "number" ? iso(ms) : null);
 
 /** `end` must come after `start`, and a session may not last more than `maxHours`. */
 export function checkInterval(start: number, end: number, maxHours: number): FieldError[] {

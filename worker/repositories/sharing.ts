@@ -218,12 +218,6 @@ export async function saveEscalationMinutes(db: Db, userId: number, minutes: num
   await db.insert(careSettings).values({ userId, escalationMinutes: minutes, updatedAt: now }).onConflictDoUpdate({ target: careSettings.userId, set: { escalationMinutes: minutes, updatedAt: now } });
 }
 
-/** How many active followers the user has (escalation only matters when someone follows). */
-export async function activeFollowerIds(db: Db, userId: number): Promise<number[]> {
-  const rows = await db.select({ id: sharings.followerId }).from(sharings).where(and(eq(sharings.userId, userId), eq(sharings.status, "active")));
-  return rows.map((r) => r.id).filter((x): x is number => x !== null);
-}
-
 /** The public ids of the people `followerId` follows (active sharings): their objects hold the follower's sockets. */
 export async function followedPublicIds(db: Db, followerId: number): Promise<string[]> {
   const rows = await db

@@ -20,7 +20,6 @@ import { randomToken, sha256Hex } from "../lib/crypto.ts";
 import { ApiError, unauthorized } from "../lib/errors.ts";
 import { sessionsOfUserEnded } from "../lib/live-sessions.ts";
 import { hashPassword, verifyPassword } from "../lib/password.ts";
-import { requireAuth } from "../middleware/auth.ts";
 import {
   accountsByEmail,
   createUser,
@@ -325,10 +324,6 @@ authRoutes.openapi(
     return c.json(publicUser(user), 200);
   },
 );
-
-authRoutes.use("/me", requireAuth);
-authRoutes.use("/change-password", requireAuth);
-authRoutes.use("/verify-email/resend", requireAuth);
 
 authRoutes.openapi(
   createRoute({

@@ -1,6 +1,6 @@
 /**
  * @module worker/schemas/forecast
- * Request and response schemas of the prediction routes (issue 6): the glucose forecast
+ * Request and response schemas of the prediction routes: the glucose forecast
  * (`GET /api/v1/glucose/forecast`) and the meal-impact prediction (`POST /api/v1/meals/predict-impact`).
  * Values are in mg/dL whatever the user's unit (the dashboard converts).
  */

@@ -1,5 +1,5 @@
 /**
- * Switcher between one's own data and the people one follows as a caregiver (issue 10), shown
+ * Switcher between one's own data and the people one follows as a caregiver, shown
  * in the app shell only when there is someone to switch to.
  */
 import { useLocation, useNavigate } from "@remix-run/react";

@@ -384,7 +384,6 @@ export const insightsDashboardSchema = z.looseObject({
   changes: z.record(z.string(), z.number()),
   insights: z.array(z.looseObject({ kind: z.string(), sentence: z.string() })),
 });
-export type InsightsDashboard = z.infer<typeof insightsDashboardSchema>;
 
 const nullableNums = z.array(z.number().nullable());
 export const agpSchema = z.looseObject({
@@ -516,7 +515,7 @@ export function websocketOrigin(env: ServerEnv): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Insights (issue 5, /insights) and bulk uploads (/upload). Shapes: worker/insights/schemas.ts.
+// Insights (/insights) and bulk uploads (/upload). Shapes: worker/insights/schemas.ts.
 
 const jobRef = z.looseObject({ id: z.string(), finished_at: z.string(), period: z.looseObject({ start: z.string(), end: z.string(), days: z.number() }) }).nullable();
 const glucoseUnit = z.enum(GLUCOSE_UNITS);

@@ -1,5 +1,5 @@
 /**
- * /following/:userId — a followed person's glucose, read-only (issue 10): current value, trend
+ * /following/:userId — a followed person's glucose, read-only: current value, trend
  * and age, active alerts and the last three hours of readings, read through
  * `/api/v1/following/{user_id}/…` with the caregiver's own session. Nothing here can change the
  * person's data; the API refuses every write on those routes anyway. Reached from the switcher
