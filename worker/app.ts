@@ -34,7 +34,7 @@ import { insightRoutes } from "./insights/routes.ts";
 import { exportRoutes } from "./routes/export.ts";
 import { importRoutes } from "./routes/imports.ts";
 import { registerNightscout } from "./nightscout/index.ts";
-import { routingPath } from "./nightscout/v3/render.ts";
+import { NIGHTSCOUT_PATH, routingPath } from "./nightscout/paths.ts";
 import { uploaderRoutes } from "./routes/uploaders.ts";
 import { webhookRoutes, webhookSecretRoutes } from "./routes/webhooks.ts";
 import { registerInteropDocs } from "./routes/interop-docs.ts";
@@ -65,7 +65,7 @@ function tooLarge(limit: number): never {
 
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
-    // API v3 routes without a format extension (`/api/v3/entries.csv` is `/api/v3/entries` as CSV).
+    // Nightscout's paths as Express routes them (`/api/v3/entries.csv` is `/api/v3/entries` as CSV).
     getPath: routingPath,
     // Every request-validation failure becomes the error envelope (422, naming the fields).
     defaultHook: (result) => {
@@ -111,7 +111,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.onError((err, c) => {
     if (err instanceof ApiError) {
       for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-      return c.json(errorBody(err.code, err.message, err.fields), err.status);
+      // Nightscout's routes answer errors as its sendJSONStatus does, {status, message}, beside the envelope.
+      const nightscout = NIGHTSCOUT_PATH.test(c.req.path) ? { status: err.status, message: err.message } : {};
+      return c.json({ ...nightscout, ...errorBody(err.code, err.message, err.fields) }, err.status);
     }
     if (err instanceof HTTPException) {
       const status = err.status;

@@ -187,6 +187,15 @@ describe("entries (tests/api.entries.test.js, lib/server/entries.js)", () => {
     expect(again.json[0].rssi).toBeUndefined();
   });
 
+  it("an AAPS entry keeps its app (tests/api.aaps-client.test.js 'SGV entry with AAPS device metadata is stored correctly')", async () => {
+    const { call } = await setup();
+    const entry = { type: "sgv", sgv: 123, date: Date.now() - 3 * MIN, device: "AndroidAPS-DexcomG6", direction: "Flat", app: "AAPS" };
+    const res = await call("/api/v1/entries/", { body: [entry] });
+    expect(res.json).toHaveLength(1);
+    expect(res.json[0]._id).toMatch(HEX24);
+    expect((await call("/api/v1/entries.json?count=1")).json[0]).toMatchObject({ type: "sgv", sgv: 123, device: entry.device, direction: "Flat", app: "AAPS" });
+  });
+
   it("serves sgv as whole mg/dL even for a reading entered in mmol/L", async () => {
     const { a, call } = await setup();
     const time = new Date(Date.now() - 3 * MIN).toISOString();
@@ -248,6 +257,26 @@ describe("devicestatus (tests/api.devicestatus.test.js)", () => {
     expect((await call("/api/v1/devicestatus.json")).json).toEqual([]);
     await call("/api/v1/devicestatus", { body: [{ ...doc, created_at: new Date().toISOString() }] });
     expect((await call("/api/v1/devicestatus?find[device]=openaps://phone", { method: "DELETE" })).json.deletedCount).toBe(1);
+  });
+
+  it("_id validation: 400 'Invalid _id format' (sendJSONStatus shape) for a UUID, a short _id, an array with one, a DELETE by one; 24-hex kept; DELETE * by find", async () => {
+    const { call } = await setup();
+    const at = (day: number) => new Date(Date.UTC(2024, 0, day)).toISOString();
+    const invalid = (res: { status: number; json: any }, field: string) => {
+      expect(res.status).toBe(400);
+      expect(res.json).toMatchObject({ status: 400, message: expect.stringMatching(/Invalid _id format/i) });
+      expect(res.json.error.fields[0].path).toBe(field);
+    };
+    invalid(await call("/api/v1/devicestatus/", { body: { _id: "my-uuid-12345", device: "test-device", created_at: at(1) } }), "0._id");
+    invalid(await call("/api/v1/devicestatus/", { body: { _id: "abc", device: "test-device", created_at: at(1) } }), "0._id");
+    invalid(await call("/api/v1/devicestatus/invalid-uuid-here", { method: "DELETE" }), "_id");
+    invalid(await call("/api/v1/devicestatus/", { body: [{ device: "device1", created_at: at(1) }, { _id: "bad-uuid", device: "device2", created_at: at(2) }] }), "1._id");
+    expect((await call("/api/v1/devicestatus.json?find[created_at][$gte]=2023-12-31")).json).toEqual([]);
+    const valid = await call("/api/v1/devicestatus/", { body: { _id: "bbbbbbbbbbbbbbbbbbbbbbbb", device: "test-device-valid", created_at: at(2) } });
+    expect(valid.json.map((d: { _id: string }) => d._id)).toEqual(["bbbbbbbbbbbbbbbbbbbbbbbb"]);
+    expect((await call("/api/v1/devicestatus/bbbbbbbbbbbbbbbbbbbbbbbb", { method: "DELETE" })).status).toBe(200);
+    expect((await call("/api/v1/devicestatus/", { body: { device: "delete-wildcard-test", created_at: "2020-01-01T00:00:00Z" } })).json[0]._id).toMatch(HEX24);
+    expect((await call("/api/v1/devicestatus/*?find[created_at][$lte]=2020-01-02", { method: "DELETE" })).json.deletedCount).toBe(1);
   });
 });
 

@@ -123,10 +123,11 @@ describe("route table (lib/api/index.js, lib/api/status.js, lib/api/root.js, lib
     for (const [i, path] of ["/api/v1/devicestatus", "/api/v1/devicestatus/", "/api/v1/devicestatus.json"].entries()) {
       expect((await ns(up.apiSecret, path, { body: { device: "phone", created_at: new Date(t + i * MIN).toISOString(), uploaderBattery: 50 + i } })).status, path).toBe(200);
     }
-    for (const path of ["/api/v1/entries", "/api/v1/entries/", "/api/v1/entries.json", "/api/v1/entries/sgv", "/api/v1/entries/sgv.json"]) {
+    // tests/api.entries.test.js '/entries/:model' asks `/entries/sgv/.json`, which Express routes as `/entries/sgv.json`.
+    for (const path of ["/api/v1/entries", "/api/v1/entries/", "/api/v1/entries.json", "/api/v1/entries/.json", "/api/v1/entries/sgv", "/api/v1/entries/sgv/", "/api/v1/entries/sgv.json", "/api/v1/entries/sgv/.json"]) {
       expect((await ns(up.apiSecret, path)).json, path).toHaveLength(3);
     }
-    for (const path of ["/api/v1/treatments", "/api/v1/treatments/", "/api/v1/treatments.json"]) expect((await ns(up.apiSecret, path)).json, path).toHaveLength(3);
+    for (const path of ["/api/v1/treatments", "/api/v1/treatments/", "/api/v1/treatments.json", "/api/v1/treatments/.json"]) expect((await ns(up.apiSecret, path)).json, path).toHaveLength(3);
     for (const path of ["/api/v1/devicestatus", "/api/v1/devicestatus/", "/api/v1/devicestatus.json"]) expect((await ns(up.apiSecret, path)).json, path).toHaveLength(3);
   });
 

@@ -17,7 +17,7 @@ import { MAX_FUTURE_MS, MIN_TIME } from "../schemas/common.ts";
 import { findByKeys, invalidateDocuments, listDocuments, served } from "./documents-store.ts";
 import { publishToSockets } from "./socketio-publish.ts";
 import { batchAnswer, countOf, iso, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
-import { isObjectId, newObjectId } from "./ids.ts";
+import { demandObjectIdParam, demandObjectIds, isObjectId, newObjectId } from "./ids.ts";
 import { parseFind, type CollectionSpec, type Condition } from "./query.ts";
 import { userD1 } from "../db/shards.ts";
 
@@ -112,6 +112,7 @@ async function upsert(c: Context<AppEnv>, prepared: Prepared[]): Promise<Record<
 
 async function postStatuses(c: Context<AppEnv>) {
   const { items, single } = await readDocuments(c);
+  demandObjectIds(items);
   const now = Date.now();
   const prepared = items.map((raw, i) => prepare(raw, i, now));
   const stored = await upsert(c, prepared.flatMap((p) => (p.ok ? [p.p] : [])));
@@ -141,6 +142,7 @@ for (const path of ["/devicestatus", "/devicestatus/", "/devicestatus.json"]) {
 }
 deviceStatusRoutes.delete("/devicestatus/:id", (c) => {
   const id = c.req.param("id").replace(/\.json$/, "");
+  demandObjectIdParam(id, true);
   const conditions = parseFind(new URL(c.req.url).searchParams).filter((x) => x.field !== "_id");
   if (id !== "*") conditions.push({ field: "_id", op: "$eq", values: [id], key: "_id" });
   return removeStatuses(c, conditions);

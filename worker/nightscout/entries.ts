@@ -35,7 +35,7 @@ const FLAG_BELOW = 1;
 const DEFAULT_COUNT = 10;
 const PAGE = 5_000;
 /** Extra fields of an entry kept with the reading (only where sent). */
-const KEPT = ["noise", "filtered", "unfiltered", "rssi", "delta", "trend", "scaled"] as const;
+const KEPT = ["noise", "filtered", "unfiltered", "rssi", "delta", "trend", "scaled", "app"] as const;
 
 const DEVICE_SQL = `(CASE WHEN s.name LIKE '% (meter)' THEN substr(s.name, 1, length(s.name) - ${METER_SUFFIX.length}) ELSE s.name END)`;
 const IS_METER = `s.name LIKE '% (meter)'`;

@@ -14,7 +14,7 @@ import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { findByKeys, invalidateDocuments, listDocuments, served } from "./documents-store.ts";
 import { iso, purify, readDocuments } from "./http.ts";
-import { isObjectId, newObjectId } from "./ids.ts";
+import { demandObjectIdParam, demandObjectIds, newObjectId } from "./ids.ts";
 import type { CollectionSpec } from "./query.ts";
 import { userD1 } from "../db/shards.ts";
 import { publishStorageChange } from "./socketio-publish.ts";
@@ -40,8 +40,7 @@ async function save(c: Context<AppEnv>) {
   const { items } = await readDocuments(c);
   const badAt = items.findIndex((d) => !d || typeof d !== "object" || Array.isArray(d));
   if (badAt !== -1) throw new ApiError(400, "bad_request", "Each food must be an object", [{ path: String(badAt), message: "must be an object" }]);
-  const invalidId = items.findIndex((d) => (d as Record<string, unknown>)._id !== undefined && (d as Record<string, unknown>)._id !== null && !isObjectId((d as Record<string, unknown>)._id));
-  if (invalidId !== -1) throw new ApiError(400, "bad_request", "Invalid _id format: must be a 24-character hex string or omitted", [{ path: `${invalidId}._id`, message: "must be a 24-character hex string" }]);
+  demandObjectIds(items);
   const now = Date.now();
   const docs = items.map((raw) => purify({ ...(raw as Record<string, unknown>) }));
   const ids = docs.map((d) => (d._id ? String(d._id).toLowerCase() : newObjectId(now)));
@@ -76,7 +75,7 @@ foodRoutes.get("/food/quickpicks", (c) => list(c, (d) => d.type === "quickpick" 
 foodRoutes.get("/food/regular", (c) => list(c, (d) => d.type === "food"));
 foodRoutes.delete("/food/:id", async (c) => {
   const id = c.req.param("id");
-  if (!isObjectId(id)) throw new ApiError(400, "bad_request", "Invalid _id format: must be a 24-character hex string", [{ path: "_id", message: "must be a 24-character hex string" }]);
+  demandObjectIdParam(id);
   await invalidateDocuments(c, "nightscout_food", foodSpec, [{ field: "_id", op: "$eq", values: [id], key: "_id" }]);
   return c.json({}, 200);
 });

@@ -9,10 +9,28 @@
  *   derived from that key, 12 hex digits of the time in ms and 12 of the source id, so it is stable
  *   and costs no storage. A client-sent `_id` is kept in nightscout_entry_extras and served instead.
  */
+import { ApiError } from "../lib/errors.ts";
 
 export const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
 
 export const isObjectId = (v: unknown): v is string => typeof v === "string" && OBJECT_ID.test(v);
+
+/**
+ * lib/api/{food,devicestatus}: objectIdValidation.findInvalidId before storing a batch, 400
+ * "Invalid _id format" for the first document whose `_id` is present but not 24 hex digits.
+ */
+export function demandObjectIds(items: unknown[]): void {
+  const at = items.findIndex((d) => {
+    const id = d && typeof d === "object" ? (d as Record<string, unknown>)._id : undefined;
+    return id !== undefined && id !== null && !isObjectId(id);
+  });
+  if (at !== -1) throw new ApiError(400, "bad_request", "Invalid _id format: must be a 24-character hex string or omitted", [{ path: `${at}._id`, message: "must be a 24-character hex string" }]);
+}
+
+/** The `:id` of a DELETE: 24 hex digits (or `*` where `allowAll`), else 400 "Invalid _id format". */
+export function demandObjectIdParam(id: string, allowAll = false): void {
+  if (!(isObjectId(id) || (allowAll && id === "*"))) throw new ApiError(400, "bad_request", "Invalid _id format: must be a 24-character hex string", [{ path: "_id", message: "must be a 24-character hex string" }]);
+}
 
 /** A new ObjectId-like id: the creation second, then 64 random bits. */
 export function newObjectId(now = Date.now()): string {

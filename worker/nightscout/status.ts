@@ -22,7 +22,7 @@ const API1_VERSION = "1.0.0";
 const API2_VERSION = "2.0.0";
 /** lib/api3/const.json API3_VERSION. */
 export const API3_VERSION = "3.0.3-alpha";
-export const VERSION = "15.0.3";
+export const VERSION = "15.0.7";
 
 async function statusInfo(c: Context<AppEnv>) {
   const config = await getMonitorConfig(await userDb(c), c.get("user").id);

@@ -9,11 +9,11 @@
  * declaration, as Nightscout renders them.
  */
 import type { Context } from "hono";
-import { getPath } from "hono/utils/url";
 import { stringify } from "csv-stringify/sync";
 import EasyXml from "easyxml";
 import Negotiator from "negotiator";
 import type { AppEnv } from "../../env.ts";
+import { V3_EXTENSION } from "../paths.ts";
 import { MSG, sendJson, V3Error } from "./respond.ts";
 
 type Format = "json" | "csv" | "xml";
@@ -31,18 +31,6 @@ const MEDIA_TYPES: [string, Format][] = [
   ["application/xml", "xml"],
   ["text/xml", "xml"],
 ];
-
-/**
- * An API v3 path's format extension: letters after a dot in the last segment. Digits are not
- * taken, so an ISO date in `/history/2026-01-02T03:04:05.000Z` keeps its fraction.
- */
-const V3_EXTENSION = /^(\/api\/v3\/(?:[^/]+\/)*[^/.]+)\.([A-Za-z]+)$/;
-
-/** The path the API routes on: an API v3 path without its format extension (Hono's getPath option). */
-export function routingPath(request: Request): string {
-  const path = getPath(request);
-  return V3_EXTENSION.exec(path)?.[1] ?? path;
-}
 
 function requestedFormat(c: Context<AppEnv>): Format | null {
   const extension = V3_EXTENSION.exec(new URL(c.req.url).pathname)?.[2]?.toLowerCase();
