@@ -214,7 +214,7 @@ describe("AndroidAPS NSClient v1 (NSClientService.kt)", () => {
     // Before authorize (websocket.js checkConditions: "Not authorized"; NSAddAck then restarts).
     expect(await c.emit("/", "dbAdd", { collection: "treatments", data: { eventType: "Note", notes: "x" } })).toEqual([{ result: "Not authorized" }]);
     await c.emit("/", "authorize", authMessage(a.apiSecret));
-    expect(await c.emit("/", "dbAdd", { collection: "food", data: {} })).toEqual([{ result: "Wrong collection" }]);
+    expect(await c.emit("/", "dbAdd", { collection: "activity", data: {} })).toEqual([{ result: "Wrong collection" }]);
     expect(await c.emit("/", "dbUpdate", { collection: "treatments", data: { carbs: 1 } })).toEqual([{ result: "Missing _id" }]);
     expect(await c.emit("/", "dbRemove", { collection: "treatments" })).toEqual([{ result: "Missing _id" }]);
     const [bad] = (await c.emit("/", "dbAdd", { collection: "treatments", data: { eventType: "Carb Correction", carbs: "lots", created_at: new Date().toISOString() } })) as [{ result: string; error: { fields: { path: string }[] } }];
@@ -230,6 +230,24 @@ describe("AndroidAPS NSClient v1 (NSClientService.kt)", () => {
     expect(await c.emit("/", "loadRetro", {})).toEqual([{ result: "success" }]);
     const [retro] = await c.next("retroUpdate");
     expect(retro.devicestatus).toEqual([expect.objectContaining({ device: "openaps://AAPS", mills: expect.any(Number) })]);
+    c.close();
+  });
+
+  // tests/websocket.shape-handling.test.js 'generic collection raw write watchpoints': food is a
+  // writable collection (websocket.js supportedCollections). Its ids are 24 hex digits here (the
+  // REST food routes refuse others), where Nightscout's raw socket write also keeps a custom string.
+  it("dbAdd, dbUpdate and dbRemove of a food", async () => {
+    const a = await account();
+    const c = await SioClient.websocket(4);
+    await c.connect("/");
+    await c.emit("/", "authorize", authMessage(a.apiSecret));
+    const [added] = (await c.emit("/", "dbAdd", { collection: "food", data: { name: "ws food", carbs: 15 } })) as [{ _id: string; name: string }[]];
+    expect(added).toEqual([expect.objectContaining({ _id: expect.stringMatching(/^[0-9a-f]{24}$/), name: "ws food", carbs: 15 })]);
+    const id = added[0]!._id;
+    expect(await c.emit("/", "dbUpdate", { collection: "food", _id: id, data: { carbs: 18, protein: 4 } })).toEqual([{ result: "success" }]);
+    expect((await ns(a.apiSecret, "/api/v1/food.json")).json).toEqual([expect.objectContaining({ _id: id, name: "ws food", carbs: 18, protein: 4 })]);
+    expect(await c.emit("/", "dbRemove", { collection: "food", _id: id })).toEqual([{ result: "success" }]);
+    expect((await ns(a.apiSecret, "/api/v1/food.json")).json).toEqual([]);
     c.close();
   });
 });

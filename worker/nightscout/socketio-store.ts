@@ -25,8 +25,8 @@ export interface SocketCredential {
   value: string;
 }
 
-/** Nightscout collections the sockets may write (lib/server/websocket.js supportedCollections, less food and activity). */
-export const WRITABLE_COLLECTIONS = { treatments: "treatments", entries: "entries", devicestatus: "devicestatus", profile: "profile" } as const;
+/** Nightscout collections the sockets may write (lib/server/websocket.js supportedCollections, less activity, which is not served). */
+export const WRITABLE_COLLECTIONS = { treatments: "treatments", entries: "entries", devicestatus: "devicestatus", profile: "profile", food: "food" } as const;
 export type WritableCollection = keyof typeof WRITABLE_COLLECTIONS;
 
 /** The owner of an `authorize`/`subscribe` credential, as requireUploaderOrBearer finds it. */
