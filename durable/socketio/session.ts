@@ -23,6 +23,7 @@ import { createLogger, errorFields, logLevelOf } from "../../worker/lib/log.ts";
 import type { AuthUser } from "../../worker/middleware/auth.ts";
 import { collectionPath, entryDocs, ownerOfCredential, rest, runtimeEntries, WRITABLE_COLLECTIONS, type SocketCredential, type WritableCollection } from "../../worker/nightscout/socketio-store.ts";
 import { decodeFrame, decodePayload, encodePayload, openPacket, randomId, PACKET, PING_INTERVAL_MS, PING_TIMEOUT_MS, type EioVersion, type EnginePacket } from "./engine-io.ts";
+import { storedForDbAdd, type DbAddStore } from "./db-add.ts";
 import { announcementOf, byMills, LEVEL, withMills, type MonitorChange, type NightscoutDoc, type NotifyEvent, type NightscoutNotify } from "./nightscout-shapes.ts";
 import { ackPacket, connectErrorPacket, connectPacket, decodeSocketPacket, disconnectPacket, eventPacket, PacketType } from "./socket-io.ts";
 import { storageLookup, storedEvent, subscribedCollections, UNAUTHORIZED_TO_ANY, type StorageEvent } from "./storage-channel.ts";
@@ -448,9 +449,25 @@ export class SocketIoSession extends DurableObject<Env> {
     const id = typeof data["_id"] === "string" ? data["_id"] : null;
     if (action !== "dbAdd" && !id) return { result: "Missing _id" };
     if (action === "dbAdd") {
+      const credential = s.credential;
       const docs = (Array.isArray(data.data) ? data.data : [data.data]).map((d) => defaults(collection, d));
-      const res = await this.rest(s.credential, "POST", path, docs);
-      return res.status === 200 && Array.isArray(res.body) ? res.body : refused(res.body);
+      const store: DbAddStore = {
+        get: (p) => this.get(credential, p),
+        replace: async (col, doc) => {
+          const res = await this.rest(credential, "PUT", collectionPath(col as WritableCollection), doc);
+          const body = Array.isArray(res.body) ? res.body[0] : res.body;
+          return res.status < 300 && body && typeof body === "object" ? (body as NightscoutDoc) : null;
+        },
+      };
+      // Each document as websocket.js processSingleDbAdd answers it: the stored one it matches, or new.
+      const answers: (NightscoutDoc | null)[] = [];
+      for (const doc of docs) answers.push(isDocument(doc) ? await storedForDbAdd(store, collection, doc) : null);
+      const fresh = docs.filter((_, i) => !answers[i]);
+      if (!fresh.length) return answers;
+      const res = await this.rest(credential, "POST", path, fresh);
+      if (res.status !== 200 || !Array.isArray(res.body)) return refused(res.body);
+      const created = [...(res.body as NightscoutDoc[])];
+      return answers.map((a) => a ?? created.shift() ?? null);
     }
     if (action === "dbRemove") {
       const res = await this.rest(s.credential, "DELETE", `${path}/${encodeURIComponent(id!)}`);
@@ -657,6 +674,8 @@ function credentialOf(secret: unknown, token: unknown): SocketCredential | null 
 }
 
 /** processSingleDbAdd's defaults: `created_at` now, treatments' `eventType` "<none>". */
+const isDocument = (d: unknown): d is NightscoutDoc => typeof d === "object" && d !== null && !Array.isArray(d);
+
 function defaults(collection: string, doc: unknown): unknown {
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return doc;
   const d = { ...(doc as Record<string, unknown>) };

@@ -243,11 +243,78 @@ describe("AndroidAPS NSClient v1 (NSClientService.kt)", () => {
     await c.emit("/", "authorize", authMessage(a.apiSecret));
     const [added] = (await c.emit("/", "dbAdd", { collection: "food", data: { name: "ws food", carbs: 15 } })) as [{ _id: string; name: string }[]];
     expect(added).toEqual([expect.objectContaining({ _id: expect.stringMatching(/^[0-9a-f]{24}$/), name: "ws food", carbs: 15 })]);
-    const id = added[0]!._id;
+    const id = added[0]!["_id"];
     expect(await c.emit("/", "dbUpdate", { collection: "food", _id: id, data: { carbs: 18, protein: 4 } })).toEqual([{ result: "success" }]);
     expect((await ns(a.apiSecret, "/api/v1/food.json")).json).toEqual([expect.objectContaining({ _id: id, name: "ws food", carbs: 18, protein: 4 })]);
     expect(await c.emit("/", "dbRemove", { collection: "food", _id: id })).toEqual([{ result: "success" }]);
     expect((await ns(a.apiSecret, "/api/v1/food.json")).json).toEqual([]);
+    c.close();
+  });
+});
+
+// lib/server/websocket.js processSingleDbAdd, as tests/websocket.shape-handling.test.js checks it.
+describe("dbAdd de-duplication (websocket.js processSingleDbAdd)", () => {
+  async function authorized() {
+    const a = await account();
+    const c = await SioClient.websocket(4);
+    await c.connect("/");
+    await c.emit("/", "authorize", authMessage(a.apiSecret));
+    const add = async (collection: string, data: unknown) => ((await c.emit("/", "dbAdd", { collection, data })) as [Record<string, any>[]])[0];
+    return { a, c, add };
+  }
+
+  it("'dbAdd dedupe updates … records': a Note within 2 s of a stored one moves it instead of adding one; the same NSCLIENT_ID answers the stored one", async () => {
+    const { a, c, add } = await authorized();
+    const original = new Date(Date.now() - 10 * MIN).toISOString();
+    const [stored] = await add("treatments", { eventType: "Note", created_at: original, notes: "existing note" });
+    const moved = new Date(Date.parse(original) + 1000).toISOString();
+    const [answer] = await add("treatments", { eventType: "Note", created_at: moved, notes: "incoming note" });
+    expect(answer!["_id"]).toBe(stored!["_id"]);
+    const notes = (await ns(a.apiSecret, "/api/v1/treatments.json?find[eventType]=Note")).json;
+    expect(notes).toEqual([expect.objectContaining({ _id: stored!["_id"], notes: "existing note" })]);
+    expect(Date.parse(notes[0].created_at)).toBe(Date.parse(moved));
+    // A bolus 1.5 U within 2 s: the same insulin is the same treatment; another amount is new.
+    const at = Date.now() - 5 * MIN;
+    const [bolus] = await add("treatments", { eventType: "Correction Bolus", insulin: 1.5, created_at: new Date(at).toISOString(), NSCLIENT_ID: "aaps-1" });
+    expect((await add("treatments", { eventType: "Correction Bolus", insulin: 1.5, created_at: new Date(at + 60_000).toISOString(), NSCLIENT_ID: "aaps-1" }))[0]!["_id"]).toBe(bolus!["_id"]);
+    expect((await add("treatments", { eventType: "Correction Bolus", insulin: 1.5, created_at: new Date(at + 1500).toISOString() }))[0]!["_id"]).toBe(bolus!["_id"]);
+    // (That moved it to at + 1.5 s: an exact created_at + eventType would be it whatever the insulin.)
+    expect((await add("treatments", { eventType: "Correction Bolus", insulin: 2, created_at: new Date(at + 1800).toISOString() }))[0]!["_id"]).not.toBe(bolus!["_id"]);
+    expect((await ns(a.apiSecret, "/api/v1/treatments.json?find[eventType]=Correction%20Bolus")).json).toHaveLength(2);
+    // A device status at the same created_at is the stored one.
+    const statusAt = new Date(Date.now() - 2 * MIN).toISOString();
+    const [status] = await add("devicestatus", { device: "openaps://AAPS", created_at: statusAt, pump: { reservoir: 50 } });
+    expect((await add("devicestatus", { device: "openaps://AAPS", created_at: statusAt, pump: { reservoir: 49 } }))[0]!["_id"]).toBe(status!["_id"]);
+    expect((await ns(a.apiSecret, "/api/v1/devicestatus.json")).json).toHaveLength(1);
+    c.close();
+  });
+
+  const aapsProfile = (startMs: number, carbratio: number) => {
+    const iso = new Date(startMs).toISOString();
+    return {
+      defaultProfile: "aaps-test",
+      date: startMs,
+      created_at: iso,
+      startDate: iso,
+      units: "mg/dl",
+      store: { "aaps-test": { dia: 5, carbratio: [{ time: "00:00", value: carbratio }], sens: [{ time: "00:00", value: 50 }], basal: [{ time: "00:00", value: 0.5 }], target_low: [{ time: "00:00", value: 100 }], target_high: [{ time: "00:00", value: 120 }], timezone: "UTC" } },
+    };
+  };
+
+  it("'repeated AAPS profile dbAdd with same startDate REPLACES instead of duplicating'; 'different startDate inserts a new document and last() returns newest'", async () => {
+    const { a, c, add } = await authorized();
+    const ts = Date.now() - 5 * MIN;
+    const [first] = await add("profile", aapsProfile(ts, 10));
+    expect(first!["_id"]).toMatch(/^[0-9a-f]{24}$/);
+    const [second] = await add("profile", aapsProfile(ts, 12));
+    expect(second!["_id"]).toBe(first!["_id"]);
+    const profiles = (await ns(a.apiSecret, "/api/v1/profile.json")).json;
+    expect(profiles).toHaveLength(1);
+    expect(profiles[0].store["aaps-test"].carbratio[0].value).toBe(12);
+    await add("profile", aapsProfile(ts - 60_000, 8));
+    await add("profile", aapsProfile(ts + 60_000, 14));
+    expect((await ns(a.apiSecret, "/api/v1/profile.json")).json).toHaveLength(3);
+    expect((await ns(a.apiSecret, "/api/v1/profile/current")).json.store["aaps-test"].carbratio[0].value).toBe(14);
     c.close();
   });
 });

@@ -21,7 +21,7 @@ export const isObjectId = (v: unknown): v is string => typeof v === "string" && 
  */
 export function demandObjectIds(items: unknown[]): void {
   const at = items.findIndex((d) => {
-    const id = d && typeof d === "object" ? (d as Record<string, unknown>)._id : undefined;
+    const id = d && typeof d === "object" ? (d as Record<string, unknown>)["_id"] : undefined;
     return id !== undefined && id !== null && !isObjectId(id);
   });
   if (at !== -1) throw new ApiError(400, "bad_request", "Invalid _id format: must be a 24-character hex string or omitted", [{ path: `${at}._id`, message: "must be a 24-character hex string" }]);

@@ -3,7 +3,10 @@
  * The generic operations of API v3 on any collection (lib/api3/generic/*): search, create (with
  * deduplication), read, update (PUT), patch, delete (soft, or `permanent=true`) and history.
  * Permissions are demanded as Nightscout does (`api:<col>:read|create|update|delete`; the
- * settings collection's search and history need `api:settings:admin`).
+ * settings collection's search and history need `api:settings:admin`). A replace, and a patch
+ * against the stored document, keep `endmills`, `durationInMilliseconds` and `duration` in step
+ * (worker/nightscout/treatment-duration.ts) in every collection, as replace.js and
+ * patch/operation.js do; a create without a duplicate stores the document as sent (insert.js).
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
@@ -15,6 +18,7 @@ import { MSG, sendJson, sendStatus, V3Error } from "./respond.ts";
 import { render } from "./render.ts";
 import { demandPermission } from "./security.ts";
 import { publishStorageChange, publishToSockets } from "../socketio-publish.ts";
+import { normalizeTreatmentDuration } from "../treatment-duration.ts";
 
 const MIN_UTC_OFFSET = -1440;
 const MAX_UTC_OFFSET = 1440;
@@ -128,6 +132,7 @@ async function replace(c: Context<AppEnv>, col: Collection, doc: Doc, stored: St
   validateImmutable(doc, stored, isDeduplication);
   validateCommon(doc);
   stamp(c, doc, "subject");
+  normalizeTreatmentDuration(doc);
   const now = Date.now();
   await col.replace(c, stored, doc, now);
   await published(c, col, doc.identifier as string);
@@ -191,6 +196,7 @@ export async function patchOp(c: Context<AppEnv>, col: Collection, identifier: s
   conditional(c, stored);
   validateImmutable(patch, stored, false);
   validateCommon(patch, true);
+  normalizeTreatmentDuration(patch, stored.doc);
   const now = Date.now();
   const merged: Doc = { ...stored.doc, ...patch, identifier: stored.doc.identifier };
   stamp(c, merged, "modifiedBy");
