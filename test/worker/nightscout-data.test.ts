@@ -259,6 +259,18 @@ describe("devicestatus (tests/api.devicestatus.test.js)", () => {
     expect((await call("/api/v1/devicestatus?find[device]=openaps://phone", { method: "DELETE" })).json.deletedCount).toBe(1);
   });
 
+  it("OpenAPS predBGs longer than 288 are cut to 288, shorter ones kept (tests/api.partial-failures.test.js, devicestatus.js truncatePredictions)", async () => {
+    const { call } = await setup();
+    const series = (n: number) => Array.from({ length: n }, (_, i) => 120 - i * 0.1);
+    const doc = { device: "truncation-test", created_at: new Date(Date.now() - MIN).toISOString(), openaps: { suggested: { predBGs: { IOB: series(350), COB: series(350), UAM: series(350), ZT: series(350) } }, enacted: { predBGs: { IOB: series(100), COB: series(300) } } } };
+    const [saved] = (await call("/api/v1/devicestatus/", { body: [doc] })).json;
+    for (const type of ["IOB", "COB", "UAM", "ZT"]) expect(saved.openaps.suggested.predBGs[type], type).toHaveLength(288);
+    expect(saved.openaps.enacted.predBGs.IOB).toHaveLength(100);
+    expect(saved.openaps.enacted.predBGs.COB).toHaveLength(288);
+    const [stored] = (await call("/api/v1/devicestatus.json?count=1")).json;
+    expect(stored.openaps.suggested.predBGs.IOB).toEqual(series(288));
+  });
+
   it("_id validation: 400 'Invalid _id format' (sendJSONStatus shape) for a UUID, a short _id, an array with one, a DELETE by one; 24-hex kept; DELETE * by find", async () => {
     const { call } = await setup();
     const at = (day: number) => new Date(Date.UTC(2024, 0, day)).toISOString();

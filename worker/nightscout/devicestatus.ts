@@ -58,6 +58,7 @@ function prepare(raw: unknown, i: number, now: number): { ok: true; p: Prepared 
   const offset = utcOffsetOf(doc.created_at);
   doc.created_at = iso(time);
   doc.utcOffset = offset;
+  truncatePredictions(doc);
   const sentId = doc._id;
   delete doc._id;
   const clientId = isObjectId(sentId) ? sentId.toLowerCase() : null;
@@ -108,6 +109,24 @@ async function upsert(c: Context<AppEnv>, prepared: Prepared[]): Promise<Record<
   }
   if (statements.length) await d1.batch(statements);
   return out;
+}
+
+/** lib/server/env.js: PREDICTIONS_MAX_SIZE's default (5-minute steps over a day). */
+const PREDICTIONS_MAX = 288;
+const PREDICTION_TYPES = ["IOB", "COB", "UAM", "ZT"];
+
+/** lib/server/devicestatus.js truncatePredictions: OpenAPS's predBGs (suggested and enacted) cut to PREDICTIONS_MAX each. */
+function truncatePredictions(doc: Record<string, unknown>): void {
+  const openaps = doc.openaps as Record<string, { predBGs?: Record<string, unknown> } | undefined> | undefined;
+  if (!openaps || typeof openaps !== "object") return;
+  for (const part of [openaps.suggested, openaps.enacted]) {
+    const predBGs = part && typeof part === "object" ? part.predBGs : undefined;
+    if (!predBGs || typeof predBGs !== "object") continue;
+    for (const type of PREDICTION_TYPES) {
+      const series = predBGs[type];
+      if (Array.isArray(series) && series.length > PREDICTIONS_MAX) predBGs[type] = series.slice(0, PREDICTIONS_MAX);
+    }
+  }
 }
 
 async function postStatuses(c: Context<AppEnv>) {
