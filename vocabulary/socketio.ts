@@ -20,6 +20,9 @@ export const sessionIdFrom = (random: Uint8Array) => bytesToBase64Url(random);
 
 export type NightscoutDoc = Record<string, unknown>;
 
+/** Nightscout's alarm levels (lib/levels.js): `ack(level)` and `/notifications/ack?level=` take these. */
+export const LEVEL = { urgent: 2, warning: 1, info: 0 } as const;
+
 /** A `dataUpdate` delta as Nightscout's lib/data/calcdelta.js builds it. */
 export interface NightscoutDelta {
   sgvs?: NightscoutDoc[];

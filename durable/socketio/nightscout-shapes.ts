@@ -12,7 +12,7 @@
  * - `announcement` for an "Announcement" treatment (lib/plugins/treatmentnotify.js
  *   requestAnnouncementNotify).
  */
-import type { NightscoutDelta, NightscoutDoc, StorageCollection } from "../../vocabulary/socketio.ts";
+import { LEVEL, type NightscoutDelta, type NightscoutDoc, type StorageCollection } from "../../vocabulary/socketio.ts";
 import type { Alert, AlertKind, ServerMessage } from "../../worker/schemas/alerts.ts";
 
 export type { NightscoutDelta, NightscoutDoc };
@@ -41,8 +41,6 @@ export interface NightscoutNotify {
   isAnnouncement?: true;
 }
 
-/** lib/levels.js */
-export const LEVEL = { urgent: 2, warning: 1, info: 0 } as const;
 
 const PLUGIN = { name: "glucolens", label: "GlucoLens alerts", pluginType: "notification", enabled: true };
 

@@ -21,10 +21,11 @@ import type { Bindings } from "../../worker/env.ts";
 import { errorBody } from "../../worker/lib/errors.ts";
 import { createLogger, errorFields, logLevelOf } from "../../worker/lib/log.ts";
 import type { AuthUser } from "../../worker/middleware/auth.ts";
+import { acknowledgeUpTo } from "../../worker/monitor/client.ts";
 import { collectionPath, entryDocs, ownerOfCredential, rest, runtimeEntries, WRITABLE_COLLECTIONS, type SocketCredential, type WritableCollection } from "../../worker/nightscout/socketio-store.ts";
 import { decodeFrame, decodePayload, encodePayload, openPacket, randomId, PACKET, PING_INTERVAL_MS, PING_TIMEOUT_MS, type EioVersion, type EnginePacket } from "./engine-io.ts";
 import { storedForDbAdd, type DbAddStore } from "./db-add.ts";
-import { announcementOf, byMills, LEVEL, withMills, type MonitorChange, type NightscoutDoc, type NotifyEvent, type NightscoutNotify } from "./nightscout-shapes.ts";
+import { announcementOf, byMills, withMills, type MonitorChange, type NightscoutDoc, type NotifyEvent, type NightscoutNotify } from "./nightscout-shapes.ts";
 import { ackPacket, connectErrorPacket, connectPacket, decodeSocketPacket, disconnectPacket, eventPacket, PacketType } from "./socket-io.ts";
 import { storageLookup, storedEvent, subscribedCollections, UNAUTHORIZED_TO_ANY, type StorageEvent } from "./storage-channel.ts";
 import type { StorageCollection } from "../../vocabulary/socketio.ts";
@@ -486,16 +487,10 @@ export class SocketIoSession extends DurableObject<Env> {
     return res.status < 300 ? { result: "success" } : refused(res.body);
   }
 
-  /** `ack(level, group, silenceTime)`: acknowledges the user's active alerts of that level. */
+  /** `ack(level, group, silenceTime)`: acknowledges the user's active alerts of that level and below. */
   private async acknowledge(s: SessionState, args: unknown[]): Promise<void> {
     if (!s.user || (!s.read && !s.alarms)) return;
-    const level = Number(args[0]);
-    const owner = { userId: s.user.id, publicId: s.user.publicId };
-    const monitor = this.monitor(s.user);
-    const state = await monitor.state(owner);
-    for (const a of state.active_alerts) {
-      if ((a.level === "urgent" ? LEVEL.urgent : LEVEL.warning) <= level) await monitor.acknowledge(owner, a.id);
-    }
+    await acknowledgeUpTo(this.env, s.user, Number(args[0]));
   }
 
   // -------------------------------------------------------------------------------------------

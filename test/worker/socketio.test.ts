@@ -388,6 +388,25 @@ describe("the /alarm namespace (lib/api3/alarmSocket.js)", () => {
   });
 });
 
+describe("GET /api/v1/notifications/ack (lib/api/notifications-api.js)", () => {
+  it("acknowledges the active alarms of the level and below: clear_alarm on the sockets; a bad level is 400 naming it; no credential 401", async () => {
+    const a = await account();
+    const c = await SioClient.websocket(4);
+    await c.connect("/alarm");
+    await c.until(() => c.connects.some((p) => p.nsp === "/alarm"));
+    await c.emit("/alarm", "subscribe", { accessToken: a.secret });
+    await postReading(a, 65);
+    await c.next("alarm", "/alarm");
+    expectFieldError(await ns(a.apiSecret, "/api/v1/notifications/ack?level=7"), 400, "level");
+    expect((await api("/api/v1/notifications/ack?level=1")).status).toBe(401);
+    const res = await SELF.fetch(`${BASE}/api/v1/notifications/ack?level=1&group=default&time=1800000`, { headers: { "api-secret": a.apiSecret } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("OK");
+    await c.next("clear_alarm", "/alarm");
+    c.close();
+  });
+});
+
 describe("the /storage namespace (lib/api3/storageSocket.js; AndroidAPS NSClientV3Service.kt)", () => {
   /** NSClientV3Service.kt onConnectStorage: the access token and these collections ("foods" is AndroidAPS's spelling). */
   const AAPS_COLLECTIONS = ["devicestatus", "entries", "profile", "treatments", "foods", "settings"];

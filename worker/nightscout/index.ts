@@ -18,6 +18,7 @@ import { deviceStatusRoutes } from "./devicestatus.ts";
 import { entriesRoutes } from "./entries.ts";
 import { foodRoutes } from "./food.ts";
 import { NIGHTSCOUT_LIVE_PATHS, nightscoutLiveRoutes } from "./live-routes.ts";
+import { notificationRoutes } from "./notifications.ts";
 import { NIGHTSCOUT_DATA_PATH } from "./paths.ts";
 import { statusRoutes, versionRoutes } from "./status.ts";
 import { treatmentRoutes } from "./treatments.ts";
@@ -32,6 +33,7 @@ export function registerNightscout(app: OpenAPIHono<AppEnv>): void {
   app.route("/api/v1", treatmentRoutes);
   app.route("/api/v1", deviceStatusRoutes);
   app.route("/api/v1", foodRoutes);
+  app.route("/api/v1", notificationRoutes);
   app.route("/", versionRoutes);
   // Profiles, API v2 properties and /pebble (profile-*.ts, properties.ts, pebble.ts), same credentials.
   for (const path of NIGHTSCOUT_LIVE_PATHS) app.use(path, requireNightscout);

@@ -78,6 +78,17 @@ export function registerInteropDocs(app: OpenAPIHono<AppEnv>): void {
     ["get", "/api/v1/status.json", "Nightscout: server status and the user's settings", "Units and thresholds (mg/dL) of the user. Also `/status`, `.txt`, `.html`, `.js`, `.png`.", ns, { responses: { 200: json(NightscoutStatus, "Status") } }],
     ["get", "/api/v1/verifyauth", "Nightscout: check the credential", "200 with `message.message` OK or UNAUTHORIZED (also without a credential, as Nightscout).", [], { responses: { 200: json(NightscoutVerifyAuth, "Whether the credential is valid") } }],
     ["get", "/api/v1/food", "Nightscout: food database", "Also `/food/quickpicks`, `/food/regular`; POST/PUT one or an array; DELETE `/food/{_id}`.", ns, { responses: { 200: json(z.array(z.object({ _id: z.string() }).passthrough()), "Food documents") } }],
+    [
+      "get",
+      "/api/v1/notifications/ack",
+      "Nightscout: acknowledge alarms",
+      "Acknowledges the user's active alerts of `level` and below (2 urgent, 1 warning), as the socket's `ack` (lib/api/notifications-api.js). `group` and `time` are accepted and not used.",
+      ns,
+      {
+        request: { query: z.object({ level: z.enum(["1", "2"]).openapi({ example: "2" }), group: z.string().optional(), time: z.string().optional() }) },
+        responses: { 200: { description: "OK", content: { "text/plain": { schema: z.string() } } }, 400: envelope("A level other than 1 or 2") },
+      },
+    ],
     ["get", "/api/v1/experiments/test", "Nightscout: credential test (Loop)", "`{status: \"ok\"}`.", ns, { responses: { 200: json(z.object({ status: z.string() }), "The credential is valid") } }],
     ["get", "/api/versions", "Nightscout: API versions", "", [], { responses: { 200: json(z.array(z.object({ version: z.string(), url: z.string() })), "The Nightscout API versions served") } }],
     [
