@@ -21,7 +21,7 @@ import type { Bindings } from "../../worker/env.ts";
 import { errorBody } from "../../worker/lib/errors.ts";
 import { createLogger, errorFields, logLevelOf } from "../../worker/lib/log.ts";
 import type { AuthUser } from "../../worker/middleware/auth.ts";
-import { acknowledgeUpTo } from "../../worker/monitor/client.ts";
+import { acknowledgeUpTo } from "../../worker/nightscout/notifications.ts";
 import { collectionPath, entryDocs, ownerOfCredential, rest, runtimeEntries, WRITABLE_COLLECTIONS, type SocketCredential, type WritableCollection } from "../../worker/nightscout/socketio-store.ts";
 import { decodeFrame, decodePayload, encodePayload, openPacket, randomId, PACKET, PING_INTERVAL_MS, PING_TIMEOUT_MS, type EioVersion, type EnginePacket } from "./engine-io.ts";
 import { storedForDbAdd, type DbAddStore } from "./db-add.ts";

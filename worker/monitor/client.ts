@@ -14,7 +14,6 @@ import type { NewReading } from "../repositories/readings.ts";
 import type { SnoozeRequest } from "../schemas/alerts.ts";
 import type { AlertRules } from "../schemas/alert-rules.ts";
 import { MONITOR_WINDOW_MS, OWNER_ID_HEADER, OWNER_PUBLIC_ID_HEADER, type MonitorOwner, type MonitorReading } from "../../vocabulary/monitor.ts";
-import { LEVEL } from "../../vocabulary/socketio.ts";
 
 export const monitorStub = (env: Bindings, publicId: string) => env.GLUCOSE_MONITOR.get(env.GLUCOSE_MONITOR.idFromName(publicId));
 
@@ -82,20 +81,4 @@ export function openAlertStream(env: Bindings, owner: MonitorOwner, request: Req
   const agent = request.headers.get("user-agent");
   if (agent) headers.set("user-agent", agent);
   return monitorStub(env, owner.publicId).fetch("https://monitor.internal/stream", { headers });
-}
-
-/**
- * Nightscout's ack of a level (notifications.js ack, socket.io `ack`, `GET /notifications/ack`):
- * acknowledges the user's active alerts of that level and below (urgent is 2, warning 1).
- */
-export async function acknowledgeUpTo(env: Bindings, user: AuthUser, level: number): Promise<number> {
-  const monitor = monitorStub(env, user.publicId);
-  const owner = ownerOf(user);
-  let acknowledged = 0;
-  for (const a of (await monitor.state(owner)).active_alerts) {
-    if ((a.level === "urgent" ? LEVEL.urgent : LEVEL.warning) > level) continue;
-    await monitor.acknowledge(owner, a.id);
-    acknowledged++;
-  }
-  return acknowledged;
 }

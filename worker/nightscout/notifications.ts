@@ -6,10 +6,27 @@
  * them and not used: a GlucoLens alert is acknowledged until its condition clears.
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
-import { acknowledgeUpTo } from "../monitor/client.ts";
+import type { AppEnv, Bindings } from "../env.ts";
+import type { AuthUser } from "../middleware/auth.ts";
+import { monitorStub } from "../monitor/client.ts";
 import { LEVEL } from "../../vocabulary/socketio.ts";
+
+/**
+ * Nightscout's ack of a level (notifications.js ack; the socket's `ack` calls it too): acknowledges
+ * the user's active alerts of that level and below (urgent is 2, warning 1).
+ */
+export async function acknowledgeUpTo(env: Bindings, user: AuthUser, level: number): Promise<number> {
+  const monitor = monitorStub(env, user.publicId);
+  const owner = { userId: user.id, publicId: user.publicId };
+  let acknowledged = 0;
+  for (const a of (await monitor.state(owner)).active_alerts) {
+    if ((a.level === "urgent" ? LEVEL.urgent : LEVEL.warning) > level) continue;
+    await monitor.acknowledge(owner, a.id);
+    acknowledged++;
+  }
+  return acknowledged;
+}
 
 export const notificationRoutes = new Hono<AppEnv>();
 
