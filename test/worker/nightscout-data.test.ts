@@ -293,6 +293,22 @@ describe("devicestatus (tests/api.devicestatus.test.js)", () => {
 });
 
 describe("food (tests/api.food.test.js)", () => {
+  it("'put a food, query, delete, verify gone' with a form body (type=food&…, as the careportal sends it); a form treatment is coerced as JSON's", async () => {
+    const { up, call } = await setup();
+    const form = (path: string, method: string, raw: string) => api(path, { method, raw, headers: { "api-secret": up.apiSecret, "content-type": "application/x-www-form-urlencoded" } });
+    const put = await form("/api/v1/food/", "PUT", "type=food&category=snack&subcategory=fast&name=a+food&portion=0&carbs=10&fat=0&protein=0&energy=0&gi=2&unit=g");
+    expect(put.status).toBe(200);
+    const foods = (await call("/api/v1/food/")).json;
+    expect(foods).toEqual([expect.objectContaining({ type: "food", category: "snack", name: "a food", carbs: "10", unit: "g" })]);
+    expect((await call(`/api/v1/food/${foods[0]._id}`, { method: "DELETE" })).status).toBe(200);
+    expect((await call("/api/v1/food/")).json).toHaveLength(0);
+    // Nested keys as qs reads them (body-parser urlencoded extended).
+    const at = new Date(Date.now() - 5 * MIN).toISOString();
+    const posted = await form("/api/v1/treatments/", "POST", `eventType=Meal+Bolus&carbs=30&insulin=2.5&created_at=${encodeURIComponent(at)}&notes=lunch&boluscalc[profile]=Default`);
+    expect(posted.status).toBe(200);
+    expect(posted.json[0]).toMatchObject({ eventType: "Meal Bolus", carbs: 30, insulin: 2.5, notes: "lunch", boluscalc: { profile: "Default" } });
+  });
+
   it("creates, lists regular and quickpicks, updates and deletes; a bad _id is 400", async () => {
     const { call } = await setup();
     const created = await call("/api/v1/food/", { body: [{ type: "food", category: "Fruit", name: "Apple", carbs: 15, unit: "pcs" }, { type: "quickpick", name: "Snack", hidden: "false", position: 2 }] });

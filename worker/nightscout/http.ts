@@ -1,8 +1,8 @@
 /**
  * @module worker/nightscout/http
  * What every Nightscout collection route shares: reading the body (one document or an array,
- * as express's JSON parser hands it to lib/api/*), `count`, times, the purifier, and the answer to a
- * batch in which each item stands on its own.
+ * as express's JSON parser hands it to lib/api/*, or a form, as its urlencoded parser does),
+ * `count`, times, the purifier, and the answer to a batch in which each item stands on its own.
  *
  * A batch answer: every good item is stored. The answer is Nightscout's array of stored documents,
  * in the order sent; an item that was refused stands in its place as
@@ -15,20 +15,30 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { ApiError, errorBody, invalid, type FieldError } from "../lib/errors.ts";
+import { parse as parseForm } from "qs";
 import { parseQueryTime } from "./query.ts";
 
 /** Documents per request: Nightscout takes 50 MB bodies; our 8 MiB body limit comes first for large items. */
 export const MAX_DOCUMENTS = 50_000;
 
-/** The JSON body as documents; `secret`/`token` fields are credentials, not data (authorization/index.js). */
-export async function readDocuments(c: Context<AppEnv>): Promise<{ items: unknown[]; single: boolean }> {
-  let body: unknown;
+/**
+ * The body: JSON, or a form (`application/x-www-form-urlencoded`, which Nightscout's careportal
+ * sends) read as body-parser's `extended` parser reads it, with qs (`a[b]=1` nests); `empty` when
+ * there is none.
+ */
+export async function readBody(c: Context<AppEnv>, empty: unknown): Promise<unknown> {
+  const text = await c.req.text();
+  if (/^application\/x-www-form-urlencoded/i.test(c.req.header("content-type") ?? "")) return text.trim() === "" ? empty : parseForm(text);
   try {
-    const text = await c.req.text();
-    body = text.trim() === "" ? [] : JSON.parse(text);
+    return text.trim() === "" ? empty : JSON.parse(text);
   } catch {
     throw new ApiError(400, "bad_request", "Request body is not valid JSON", [{ path: "body", message: "is not valid JSON" }]);
   }
+}
+
+/** The body as documents; `secret`/`token` fields are credentials, not data (authorization/index.js). */
+export async function readDocuments(c: Context<AppEnv>): Promise<{ items: unknown[]; single: boolean }> {
+  const body = await readBody(c, []);
   const single = !Array.isArray(body);
   const items = single ? [body] : (body as unknown[]);
   if (items.length > MAX_DOCUMENTS) throw invalid([{ path: "body", message: `at most ${MAX_DOCUMENTS} documents per request` }]);

@@ -24,6 +24,7 @@ import { iso } from "../schemas/common.ts";
 import { userDb } from "../db/shards.ts";
 import { activeProfiles } from "./profile-active.ts";
 import { defaultProfileDocument } from "./profile-default.ts";
+import { readBody } from "./http.ts";
 import { findProfileByHash, deleteProfile, listProfiles, listProfilesByStartDate, upsertProfiles, type NewProfile, type StoredProfile } from "./profile-repository.ts";
 import { OBJECT_ID, ProfileDocumentInput } from "./profile-schema.ts";
 import { parseFind, parseQueryTime } from "./query.ts";
@@ -50,13 +51,6 @@ async function sha256Hex(text: string): Promise<string> {
 const badId = (path: string, id: unknown) =>
   new ApiError(400, "invalid_id", `Invalid _id format: must be a 24-character hex string or omitted, got ${JSON.stringify(id)}`.slice(0, 200), [{ path, message: "must be a 24-character hex string or omitted" }]);
 
-async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch {
-    throw new ApiError(400, "bad_request", "Request body is not valid JSON", [{ path: "body", message: "is not valid JSON" }]);
-  }
-}
 
 /** Validates documents (paths prefixed with their index when the body was an array) and shapes them for storage. */
 async function prepare(c: Context<AppEnv>, items: unknown[], indexed: boolean): Promise<(NewProfile & { hasClientId: boolean })[]> {
@@ -162,7 +156,7 @@ const currentRoute = async (c: Context<AppEnv>) => {
 };
 
 const postRoute = async (c: Context<AppEnv>) => {
-  const body = await jsonBody(c);
+  const body = await readBody(c, null);
   const items = Array.isArray(body) ? body : [body];
   if (items.length > MAX_DOCUMENTS) throw invalid([{ path: "body", message: `at most ${MAX_DOCUMENTS} documents per request` }]);
   const stored = (await store(c, await prepare(c, items, Array.isArray(body)))).map(profileOut);
@@ -172,7 +166,7 @@ const postRoute = async (c: Context<AppEnv>) => {
 };
 
 const putRoute = async (c: Context<AppEnv>) => {
-  const body = await jsonBody(c);
+  const body = await readBody(c, null);
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw invalid([{ path: "body", message: "must be one profile document (an object)" }]);
   const [doc] = await prepare(c, [body], false);
   if (!doc!.hasClientId) doc!.id = newObjectId();
