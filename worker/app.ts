@@ -149,7 +149,13 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // for every path inside them but OWN_CREDENTIAL's. Other paths (sign-up and sign-in, Nightscout's
   // API with its own credentials, webhook deliveries, shared reports) and unknown ones pass.
   const bearerGroups = ["/api/v1/auth/me", "/api/v1/auth/change-password", "/api/v1/auth/verify-email/resend"];
-  const needsBearer = (path: string) => bearerGroups.some((g) => path === g || path.startsWith(`${g}/`)) && !OWN_CREDENTIAL.some((p) => p.test(path));
+  // One pattern of all the groups, built at the first request (after every group is mounted): the
+  // check allocates nothing per request.
+  let bearerPath: RegExp | null = null;
+  const needsBearer = (path: string) => {
+    bearerPath ??= new RegExp(`^(?:${bearerGroups.map((g) => g.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})(?:/|$)`);
+    return bearerPath.test(path) && !OWN_CREDENTIAL.some((p) => p.test(path));
+  };
   app.use("/api/v1/*", (c, next) => (needsBearer(c.req.path) ? requireAuth(c, next) : next()));
   const withBearer = (prefix: string, ...groups: Hono<AppEnv>[]) => {
     if (!bearerGroups.includes(prefix)) bearerGroups.push(prefix);
