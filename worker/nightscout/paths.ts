@@ -27,7 +27,9 @@ export const V3_EXTENSION = /^(\/api\/v3\/(?:[^/]+\/)*[^/.]+)\.([A-Za-z]+)$/;
  */
 export function routingPath(request: Request): string {
   const path = getPath(request);
-  const v3 = V3_EXTENSION.exec(path);
+  // Every request passes here (ingestion too): only /api/v3/ paths try the extension pattern.
+  if (!path.startsWith("/api/v") && !path.startsWith("/pebble")) return path;
+  const v3 = path.startsWith("/api/v3/") ? V3_EXTENSION.exec(path) : null;
   if (v3) return v3[1]!;
   return NIGHTSCOUT_PATH.test(path) ? path.replace(/(?<=[^/])\/(\.[a-z]+)?$/, "$1") : path;
 }
