@@ -23,5 +23,5 @@ export async function uploader(access: string, name = "xDrip+") {
 }
 
 /** A Nightscout call authenticated with the api-secret header. */
-export const ns = (apiSecret: string, path: string, init: { method?: string; body?: unknown } = {}) =>
-  api(path, { ...init, headers: { "api-secret": apiSecret } });
+export const ns = (apiSecret: string, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
+  api(path, { ...init, headers: { ...init.headers, "api-secret": apiSecret } });

@@ -150,6 +150,20 @@ export const nightscoutEntryTombstones = sqliteTable(
   (t) => [primaryKey({ columns: [t.userId, t.identifier] }), index("nightscout_entry_tombstones_modified").on(t.userId, t.srvModified)],
 );
 
+/** Nightscout's activity collection (`/api/v1/activity`: heart rate, steps, activity level), stored as received. */
+export const nightscoutActivity = sqliteTable(
+  "nightscout_activity",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: owner(),
+    identifier: text("identifier"),
+    time: integer("time").notNull(),
+    doc: text("doc").notNull(),
+    ...documentColumns(),
+  },
+  (t) => [uniqueIndex("nightscout_activity_user_ns_id").on(t.userId, t.nsId), index("nightscout_activity_user_time").on(t.userId, t.time)],
+);
+
 /** Nightscout API v3's `settings` collection: documents of the same shape as food. */
 export const nightscoutSettings = sqliteTable(
   "nightscout_settings",

@@ -37,6 +37,7 @@ export const MOVED_TABLES: readonly { table: string; where: string }[] = [
     "idempotency_keys",
     "nightscout_treatments",
     "nightscout_food",
+    "nightscout_activity",
     "nightscout_profiles",
     "nightscout_settings",
     "bridges",

@@ -1,6 +1,6 @@
 /**
  * @module worker/nightscout/documents-store
- * Nightscout's document collections (treatments, device status, food), each a table of the same
+ * Nightscout's document collections (treatments, device status, food, activity), each a table of the same
  * shape (migrations/0009_nightscout_v1.sql): the document as stored JSON, its 24-hex `_id`
  * (`ns_id`), `identifier`, its time (created_at) in an indexed column, `srv_created`/`srv_modified`
  * and `is_valid`. A v1 DELETE marks documents invalid and stamps srv_modified rather than removing
@@ -12,7 +12,7 @@ import type { AppEnv } from "../env.ts";
 import { matchesInCode, translate, type CollectionSpec, type Condition } from "./query.ts";
 import { userD1 } from "../db/shards.ts";
 
-export type DocTable = "nightscout_treatments" | "device_statuses" | "nightscout_food";
+export type DocTable = "nightscout_treatments" | "device_statuses" | "nightscout_food" | "nightscout_activity";
 
 export interface StoredDoc {
   rowId: number;

@@ -5,7 +5,7 @@
  *
  * Files: `auth.ts` (credentials → user), `query.ts` (`find` → SQL), `ids.ts` (24-hex `_id`s),
  * `http.ts` (bodies, batches, counts), `entries.ts` + `entries-store.ts` (readings),
- * `documents-store.ts` (treatments, device status, food), one route file per collection,
+ * `documents-store.ts` (treatments, device status, food, activity), one route file per collection,
  * `status.ts` (status, verifyauth, experiments, versions); `live-routes.ts` mounts profiles
  * (`profile-*.ts`), `/api/v2/properties` (`properties.ts`) and `/pebble` (`pebble.ts`), whose
  * IOB/COB come from `iob-cob.ts` and the pure functions in analytics/insulin/. API v3 lives in
@@ -14,6 +14,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env.ts";
 import { requireNightscout } from "./auth.ts";
+import { activityRoutes } from "./activity.ts";
 import { deviceStatusRoutes } from "./devicestatus.ts";
 import { entriesRoutes } from "./entries.ts";
 import { foodRoutes } from "./food.ts";
@@ -33,6 +34,7 @@ export function registerNightscout(app: OpenAPIHono<AppEnv>): void {
   app.route("/api/v1", treatmentRoutes);
   app.route("/api/v1", deviceStatusRoutes);
   app.route("/api/v1", foodRoutes);
+  app.route("/api/v1", activityRoutes);
   app.route("/api/v1", notificationRoutes);
   app.route("/", versionRoutes);
   // Profiles, API v2 properties and /pebble (profile-*.ts, properties.ts, pebble.ts), same credentials.

@@ -7,10 +7,10 @@
 import { getPath } from "hono/utils/url";
 
 /** Data routes under /api/v1 that need a credential (verifyauth answers without one). */
-export const NIGHTSCOUT_DATA_PATH = /^\/api\/v1\/(entries|treatments|devicestatus|food|status|experiments|echo|times|slice|count|notifications)(\/|\.[a-z]+$|$)/;
+export const NIGHTSCOUT_DATA_PATH = /^\/api\/v1\/(entries|treatments|devicestatus|food|activity|status|experiments|echo|times|slice|count|notifications)(\/|\.[a-z]+$|$)/;
 
 /** Every Nightscout path, credential or not. */
-export const NIGHTSCOUT_PATH = /^\/(api\/(v3\/|v1\/(entries|treatments|devicestatus|food|status|experiments|echo|times|slice|count|notifications|verifyauth|profiles?)(\/|\.[a-z]+$|$)|v2\/(authorization|properties)(\/|$)|versions$)|pebble(\.json)?$)/;
+export const NIGHTSCOUT_PATH = /^\/(api\/(v3\/|v1\/(entries|treatments|devicestatus|food|activity|status|experiments|echo|times|slice|count|notifications|verifyauth|profiles?)(\/|\.[a-z]+$|$)|v2\/(authorization|properties)(\/|$)|versions$)|pebble(\.json)?$)/;
 
 /**
  * An API v3 path's format extension (lib/api3/shared/renderer.js extension2accept): letters after a
