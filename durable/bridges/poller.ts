@@ -174,6 +174,10 @@ export class BridgePoller {
       imported = stored.inserted;
       matched = stored.matched;
       if (result.documents) await storeNightscoutDocuments(env, { id: owner.userId, publicId: owner.publicId }, result.documents);
+      if (result.commit) {
+        result.commit();
+        this.saveSession(bridgeId, row.credentialsVersion, session);
+      }
       let newest = row.lastReadingAt;
       for (const r of result.readings) if (r.time <= now + 5 * 60_000 && (newest === null || r.time > newest)) newest = r.time;
       update = { status: "ok", lastSuccessAt: now, failures: 0, nextPollAt: nextPollAfter(Date.now(), newest, result.cadenceMs), lastReadingAt: newest, add: { readingsImported: imported } };

@@ -375,6 +375,70 @@ describe("Nightscout source", () => {
     await pollNow(b, (await create(b, { kind: "nightscout", server_url: `${standins.nightscout}/site/${site}`, token: "docs-token-1" })).id);
     expect(await rows("SELECT count(*) AS n FROM nightscout_treatments WHERE user_id = ?")).toEqual([{ n: 2 }]);
   });
+
+  // A site with API v3 (cgm-remote-monitor lib/api3/specific/version.js, lib/api3/generic/history:
+  // changes after lastModified by srvModified, deletions as isValid false): the polls follow its
+  // history, so an edit or a deletion of a document older than the polls' window reaches the copy.
+  it("with API v3, follows the treatments' and device statuses' history: old documents edited or deleted on the site follow, nothing stored twice", { timeout: 60_000 }, async () => {
+    const a = await register();
+    const site = uniq("v3-site");
+    const at = (ago: number) => new Date(Date.now() - ago).toISOString();
+    const DAY = 24 * 60 * MIN;
+    const bolus = { _id: "66b0f0f0f0f0f0f0f0f0f001", eventType: "Meal Bolus", created_at: at(30 * MIN), insulin: 3, carbs: 40, enteredBy: "AndroidAPS" };
+    // Three days old, as AndroidAPS uploads through v3: a UUID identifier next to the _id.
+    const old = { _id: "66b0f0f0f0f0f0f0f0f0f002", identifier: "0b4f1f7e-56a4-4e7c-9d39-1b1f1f1f1f1f", eventType: "Carb Correction", created_at: at(3 * DAY), carbs: 12 };
+    const status = { _id: "66b0f0f0f0f0f0f0f0f0f003", device: "openaps://phone", created_at: at(5 * MIN), uploaderBattery: 70 };
+    await control("nightscout", { username: site, token: "v3-token-1", v3: true, readings: series(3), treatments: [bolus, old], devicestatus: [status] });
+    const bridge = await create(a, { kind: "nightscout", server_url: `${standins.nightscout}/site/${site}`, token: "v3-token-1" });
+    await until(() => api(`/api/v1/bridges/${bridge.id}`, { token: a.access }), (r) => r.json.backfill?.status === "done", 40_000);
+    await pollNow(a, bridge.id);
+    const userId = await internalIdOf(a.id);
+    const d1 = await userD1(userId);
+    const rows = async (sql: string) => (await d1.prepare(sql).bind(userId).all<Record<string, unknown>>()).results;
+    const treatments = () => rows("SELECT ns_id, identifier, json_extract(doc, '$.carbs') AS carbs, is_valid FROM nightscout_treatments WHERE user_id = ? ORDER BY time");
+    // API v3 answers no `_id` (lib/api3/storage/mongoCollection/utils.js normalizeDoc): a document
+    // with a UUID identifier is known by it, and its copy gets an `_id` of its own.
+    const ownId = expect.stringMatching(/^[0-9a-f]{24}$/);
+    expect(await treatments()).toEqual([
+      { ns_id: ownId, identifier: old.identifier, carbs: 12, is_valid: 1 },
+      { ns_id: bolus["_id"], identifier: null, carbs: 40, is_valid: 1 },
+    ]);
+    expect(await rows("SELECT ns_id, is_valid FROM device_statuses WHERE user_id = ?")).toEqual([{ ns_id: status["_id"], is_valid: 1 }]);
+    // v3 documents carry no server fields into the copy.
+    expect(JSON.parse((await rows("SELECT doc FROM nightscout_treatments WHERE user_id = ? AND event_type = 'Meal Bolus'"))[0]!.doc as string)).not.toHaveProperty("srvModified");
+
+    // The three-day-old treatment edited, the bolus and the status deleted on the site.
+    await control("nightscout", { username: site, treatments: [{ ...old, carbs: 15 }], delete: { treatments: [bolus["_id"]], devicestatus: [status["_id"]] } });
+    await pollNow(a, bridge.id);
+    expect(await treatments()).toEqual([
+      { ns_id: ownId, identifier: old.identifier, carbs: 15, is_valid: 1 },
+      { ns_id: bolus["_id"], identifier: null, carbs: 40, is_valid: 0 },
+    ]);
+    expect(await rows("SELECT ns_id, is_valid FROM device_statuses WHERE user_id = ?")).toEqual([{ ns_id: status["_id"], is_valid: 0 }]);
+    // The bolus's meal and dose went with it; the correction's meal holds the edit.
+    expect(await rows("SELECT carbs FROM meals WHERE user_id = ? ORDER BY time")).toEqual([{ carbs: 15 }]);
+    expect(await rows("SELECT count(*) AS n FROM insulin_doses WHERE user_id = ?")).toEqual([{ n: 0 }]);
+
+    // Nothing new on the site: a poll changes nothing.
+    await pollNow(a, bridge.id);
+    expect(await rows("SELECT count(*) AS n FROM nightscout_treatments WHERE user_id = ?")).toEqual([{ n: 2 }]);
+    expect(await rows("SELECT count(*) AS n FROM meals WHERE user_id = ?")).toEqual([{ n: 1 }]);
+  });
+
+  it("a site without API v3 (404), or reached with its API secret (which v3 does not take), is read through v1", async () => {
+    const a = await register();
+    for (const v3 of [false, "refusing"] as const) {
+      const site = uniq("v1-site");
+      const note = { _id: v3 ? "66c0f0f0f0f0f0f0f0f0f001" : "66c0f0f0f0f0f0f0f0f0f002", eventType: "Note", created_at: new Date(Date.now() - 10 * MIN).toISOString(), notes: `from ${site}` };
+      // "refusing": v3 present, but the credential is the site's API secret (lib/api3/security.js reads tokens and JWTs only).
+      await control("nightscout", v3 ? { username: site, secret: "v1-secret-1", v3: true, readings: series(2), treatments: [note] } : { username: site, token: "v1-token-1", readings: series(2), treatments: [note] });
+      const bridge = await create(a, { kind: "nightscout", server_url: `${standins.nightscout}/site/${site}`, token: v3 ? "v1-secret-1" : "v1-token-1" });
+      expect((await pollNow(a, bridge.id)).bridge.status).toBe("ok");
+    }
+    const userId = await internalIdOf(a.id);
+    const ids = (await (await userD1(userId)).prepare("SELECT ns_id FROM nightscout_treatments WHERE user_id = ? ORDER BY ns_id").bind(userId).all<{ ns_id: string }>()).results;
+    expect(ids.map((r) => r.ns_id)).toEqual(["66c0f0f0f0f0f0f0f0f0f001", "66c0f0f0f0f0f0f0f0f0f002"]);
+  });
 });
 
 describe("dedupe against other paths", () => {

@@ -126,7 +126,7 @@ const jsonPath = (field: string) => "$" + field.split(".").map((s) => `."${s.rep
 
 const SQL_OP: Record<string, string> = { $eq: "=", $ne: "!=", $gt: ">", $gte: ">=", $lt: "<", $lte: "<=" };
 /** D1 binds at most 100 parameters per statement; a `$in` list gets at most this many. */
-const MAX_IN = 50;
+export const MAX_IN = 50;
 
 /**
  * SQL conditions (joined with AND by the caller) for the conditions, plus the regular

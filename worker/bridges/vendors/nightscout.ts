@@ -8,9 +8,18 @@
  * answers 401 to both has refused the credential. Each poll also fetches the site's treatments,
  * device statuses and profiles (fetchDocuments). A site open to readers needs neither, and
  * still gets the token.
+ *
+ * Where the site has API v3 (lib/api3: `/api/v3/version` answers an apiVersion 3.x) and the
+ * credential is a token (v3 takes no API secret), treatments and device statuses come from its
+ * history instead (`/{collection}/history/{lastModified}`, lib/api3/generic/history): every
+ * document created or changed since the last poll, in srvModified order, and the deleted ones
+ * (`isValid: false`), so an edit or a deletion of an older document on the site reaches the copy
+ * too. A 5xx or 429 is an outage as on v1; any other answer from v3 (404, 401, not JSON) drops
+ * back to v1 for the session.
  */
 import type { TrendDirection } from "../../../vocabulary/trend.ts";
 import { TREND_DIRECTIONS } from "../../../vocabulary/trend.ts";
+import { OBJECT_ID } from "../../nightscout/ids.ts";
 import { loginRefused, unexpected, vendorFetch } from "../http.ts";
 import { FIVE_MINUTES, type BridgeReading, type NightscoutDocuments, type VendorRequest, type VendorResult } from "./types.ts";
 
@@ -111,9 +120,106 @@ export async function fetchProfiles(req: NsRequest, count: number): Promise<unkn
   return nsGet(req, "/api/v1/profile.json", new URLSearchParams({ count: String(count) }));
 }
 
+/** Documents per API v3 history page, and pages per collection and poll (the next poll goes on). */
+const V3_PAGE = 1000;
+const V3_PAGES = 5;
+const V3_COLLECTIONS = ["treatments", "devicestatus"] as const;
+/** Fields API v3 adds to a document (lib/api3/generic/create/insert.js, patch); the v1 upserts keep their own. */
+const V3_SERVER_FIELDS = ["identifier", "srvCreated", "srvModified", "isValid", "isReadOnly", "subject", "modifiedBy", "_id"];
+
+type V3Session = { v3?: boolean; v3Modified?: Partial<Record<(typeof V3_COLLECTIONS)[number], number>> };
+
+/** Whether the site answers API v3 to the token (asked once per session). */
+async function hasV3(req: NsRequest): Promise<boolean> {
+  const session = req.session as V3Session;
+  if (typeof session.v3 === "boolean") return session.v3;
+  const token = tokenOf(req);
+  if (!token || req.session.auth === "secret") return false;
+  const url = `${(req.serverUrl ?? "").replace(/\/+$/, "")}/api/v3/version?${new URLSearchParams({ token })}`;
+  const res = await vendorFetch(req.http, url, { headers: { "user-agent": "GlucoLens bridge" } });
+  if (res.status >= 500 || res.status === 429) throw unexpected(url, res);
+  const version = (res.json as { result?: { apiVersion?: unknown } } | undefined)?.result?.apiVersion;
+  session.v3 = res.status === 200 && typeof version === "string" && version.startsWith("3.");
+  return session.v3;
+}
+
+/** A v3 document as a v1 upsert takes it: its identifier as `_id` (24 hex) or `identifier`, without v3's server fields. */
+function fromV3(doc: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...doc };
+  for (const f of V3_SERVER_FIELDS) delete out[f];
+  const id = typeof doc.identifier === "string" ? doc.identifier : typeof doc["_id"] === "string" ? doc["_id"] : null;
+  if (id) Object.assign(out, OBJECT_ID.test(id) ? { _id: id } : { identifier: id });
+  return out;
+}
+
+/**
+ * The collection's history since `lastModified` (srvModified, exclusive), up to V3_PAGES pages:
+ * the documents to store, the ids deleted, and the newest srvModified seen. Null when v3 answers
+ * anything but a result list (the caller uses v1).
+ */
+async function fetchHistory(req: NsRequest, collection: (typeof V3_COLLECTIONS)[number], lastModified: number) {
+  const base = (req.serverUrl ?? "").replace(/\/+$/, "");
+  const stored: Record<string, unknown>[] = [];
+  const deleted: string[] = [];
+  let newest = lastModified;
+  for (let page = 0; page < V3_PAGES; page++) {
+    const url = `${base}/api/v3/${collection}/history/${newest}?${new URLSearchParams({ limit: String(V3_PAGE), token: tokenOf(req) })}`;
+    const res = await vendorFetch(req.http, url, { headers: { "user-agent": "GlucoLens bridge" } });
+    // A site in trouble is an outage (backed off), not a site without v3.
+    if (res.status >= 500 || res.status === 429) throw unexpected(url, res);
+    const result = (res.json as { result?: unknown } | undefined)?.result;
+    if (res.status !== 200 || !Array.isArray(result)) return null;
+    for (const doc of result as Record<string, unknown>[]) {
+      if (!doc || typeof doc !== "object") continue;
+      const modified = Number(doc.srvModified);
+      if (Number.isFinite(modified) && modified > newest) newest = modified;
+      const id = typeof doc.identifier === "string" ? doc.identifier : null;
+      if (doc.isValid === false) {
+        if (id) deleted.push(id);
+      } else stored.push(fromV3(doc));
+    }
+    if (result.length < V3_PAGE) break;
+  }
+  return { stored, deleted, newest };
+}
+
+/**
+ * Treatments and device statuses through API v3's history, or null when the site has none (or
+ * stopped answering it): then the session uses v1 from here on.
+ */
+async function fetchDocumentsV3(req: NsRequest, start: number): Promise<(NightscoutDocuments & { commit: () => void }) | null> {
+  if (!(await hasV3(req))) return null;
+  const session = req.session as V3Session;
+  const since = { ...session.v3Modified };
+  const found = [];
+  for (const collection of V3_COLLECTIONS) {
+    const history = await fetchHistory(req, collection, since[collection] ?? start);
+    if (!history) {
+      session.v3 = false;
+      return null;
+    }
+    found.push(history);
+    since[collection] = history.newest;
+  }
+  const [treatments, devicestatus] = found as [NonNullable<Awaited<ReturnType<typeof fetchHistory>>>, NonNullable<Awaited<ReturnType<typeof fetchHistory>>>];
+  return {
+    treatments: treatments.stored,
+    devicestatus: devicestatus.stored,
+    profiles: await fetchProfiles(req, DOC_COUNT.profile),
+    deleted: { treatments: treatments.deleted, devicestatus: devicestatus.deleted },
+    // The history position moves on once these are stored.
+    commit: () => void (session.v3Modified = since),
+  };
+}
+
 export async function pollNightscout(req: VendorRequest): Promise<VendorResult> {
   const after = req.since === null ? req.now - FIRST_POLL_MS : req.since - 10 * 60_000;
   const readings = await fetchEntries(req, { after, count: req.since === null ? 24 * 12 * 5 : POLL_COUNT });
-  const documents = await fetchDocuments(req, req.since === null ? req.now - FIRST_POLL_MS : req.since - 60 * 60_000);
-  return { readings, cadenceMs: FIVE_MINUTES, documents };
+  const start = req.since === null ? req.now - FIRST_POLL_MS : req.since - 60 * 60_000;
+  const v3 = await fetchDocumentsV3(req, start);
+  if (v3) {
+    const { commit, ...documents } = v3;
+    return { readings, cadenceMs: FIVE_MINUTES, documents, commit };
+  }
+  return { readings, cadenceMs: FIVE_MINUTES, documents: await fetchDocuments(req, start) };
 }

@@ -38,12 +38,16 @@ export interface VendorResult {
   cadenceMs: number;
   /** A Nightscout site's other collections, as the site answered them. */
   documents?: NightscoutDocuments;
+  /** Session changes that hold only once the result is stored (a history position), applied by the poller then. */
+  commit?: () => void;
 }
 
 export interface NightscoutDocuments {
   treatments: unknown[];
   devicestatus: unknown[];
   profiles: unknown[];
+  /** Ids (`_id` or `identifier`) the site deleted, as its API v3 history tells them. */
+  deleted?: { treatments: string[]; devicestatus: string[] };
 }
 
 export const FIVE_MINUTES = 5 * 60_000;
