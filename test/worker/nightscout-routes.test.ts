@@ -158,6 +158,25 @@ describe("route table (lib/api/index.js, lib/api/status.js, lib/api/root.js, lib
     const count = await ns(up.apiSecret, "/api/v1/count/entries/where?find[sgv][$gte]=102");
     expect(count.json).toEqual([{ _id: null, count: 2 }]);
     const echo = await ns(up.apiSecret, "/api/v1/echo/entries/sgv.json?find[sgv][$gte]=120");
-    expect(echo.json).toMatchObject({ storage: "entries", query: expect.arrayContaining([{ field: "sgv", op: "$gte", values: ["120"] }, { field: "type", op: "$eq", values: ["sgv"] }]) });
+    expect(echo.json).toMatchObject({ storage: "entries", query: { sgv: { $gte: "120" }, type: "sgv" } });
+  });
+
+  // tests/api.entries.test.js '/echo/ api shows query' and '/times/echo can describe query'.
+  it("/echo answers the query, its input as Express parses it and the storage; /times/echo the expanded patterns", async () => {
+    const a = await register();
+    const up = await uploader(a.access);
+    const echo = await ns(up.apiSecret, "/api/v1/echo/entries/sgv.json?find[dateString][$gte]=2014-07-19&find[dateString][$lte]=2014-07-20");
+    expect(echo.status).toBe(200);
+    expect(echo.json).toMatchObject({
+      query: { dateString: { $gte: "2014-07-19", $lte: "2014-07-20" }, type: "sgv" },
+      input: { find: { dateString: { $gte: "2014-07-19", $lte: "2014-07-20" } } },
+      storage: "entries",
+    });
+    const times = await ns(up.apiSecret, "/api/v1/times/echo/2014-07/.*T{00..05}:.json?count=20&find[sgv][$gte]=160");
+    expect(times.status).toBe(200);
+    expect(times.json.req.query).toMatchObject({ count: "20", find: { sgv: { $gte: "160" }, dateString: { $regex: "^2014-07" } } });
+    expect(times.json.pattern).toEqual(["00", "01", "02", "03", "04", "05"].map((h) => `.*.*T${h}:`));
+    // A prefix that expands to several is part of each pattern.
+    expect((await ns(up.apiSecret, "/api/v1/times/echo/20{14..15}/T{13..14}")).json.pattern).toEqual(["^2014.*T13", "^2014.*T14", "^2015.*T13", "^2015.*T14"]);
   });
 });

@@ -15,6 +15,7 @@
 /* eslint-disable no-underscore-dangle */
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { parse as parseQs } from "qs";
 import type { AppEnv } from "../env.ts";
 import { invalid, notFound, type FieldError } from "../lib/errors.ts";
 import { isTrendDirection, NIGHTSCOUT_TREND_CODES, type TrendDirection } from "../../vocabulary/trend.ts";
@@ -286,12 +287,40 @@ entriesRoutes.delete("/entries/:spec", async (c) => {
   return removeEntries(c, withType(findOf(c), spec));
 });
 
-// /echo/:echo/:model?/:spec?: the query Nightscout would run, for debugging clients.
+/** The query string as Express reads it (qs, the `extended` query parser): `find[sgv][$gte]=1` nests. */
+const expressQuery = (c: Context<AppEnv>) => parseQs(new URL(c.req.url).search.slice(1)) as Record<string, unknown>;
+
+/** Conditions as the MongoDB filter Nightscout would build from them: `{field: value | {$op: value}}`. */
+function mongoFilter(conditions: Condition[]): Record<string, unknown> {
+  const filter: Record<string, Record<string, unknown> | string> = {};
+  for (const { field, op, values } of conditions) {
+    const value = op === "$in" || op === "$nin" ? values : values[0];
+    if (op === "$eq" && filter[field] === undefined) filter[field] = value as string;
+    else filter[field] = { ...(typeof filter[field] === "object" ? filter[field] : {}), [op]: value };
+  }
+  return filter;
+}
+
+// /echo/:echo/:model?/:spec? (echo_query): the query Nightscout would run, for debugging clients.
 entriesRoutes.get("/echo/*", (c) => {
   const [storage = "entries", model, spec] = c.req.path.replace(/^.*\/echo\//, "").split("/").filter(Boolean);
   const conditions = withType(findOf(c), model ? splitFormat(model)[0] : null);
-  const input = Object.fromEntries(new URL(c.req.url).searchParams);
-  return c.json({ query: conditions.map(({ field, op, values }) => ({ field, op, values })), input, params: { echo: storage, model, spec }, storage }, 200);
+  return c.json({ query: mongoFilter(conditions), input: expressQuery(c), params: { echo: storage, model, spec }, storage }, 200);
+});
+
+// /times/echo/:prefix?/:regex?: the patterns prep_patterns builds, for debugging them. A prefix
+// that expands to one joins the filter as `$regex`; several are part of each pattern.
+entriesRoutes.get("/times/echo/*", (c) => {
+  const parts = c.req.path.replace(/^.*\/times\/echo\/?/, "").split("/").filter(Boolean);
+  if (parts.length) parts[parts.length - 1] = splitFormat(parts.at(-1)!)[0];
+  const [prefix, regex] = parts;
+  const prefixes = expandBraces(prefix ?? ".*");
+  const joined = [prefixes.length > 1 ? `^${prefix}` : "", regex ? `.*${regex}` : ""].join("");
+  const pattern = joined ? expandBraces(joined) : [""];
+  const query = expressQuery(c);
+  const find = (typeof query.find === "object" && query.find ? query.find : {}) as Record<string, unknown>;
+  find.dateString = { ...(typeof find.dateString === "object" ? find.dateString : {}), $in: pattern, ...(prefixes.length === 1 ? { $regex: `^${prefixes[0]}` } : {}) };
+  return c.json({ req: { params: { prefix, regex }, query: { ...query, find } }, pattern }, 200);
 });
 
 /**
