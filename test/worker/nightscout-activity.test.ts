@@ -121,8 +121,8 @@ describe("bad input", () => {
     expectFieldError(await call("/api/v1/activity", { method: "PUT", body: { _id: 7, heartrate: 2 } }), 400, "0._id");
     expectFieldError(await call("/api/v1/activity/nope", { method: "DELETE" }), 400, "_id");
     expect((await call("/api/v1/activity")).json).toEqual([]);
-    expectFieldError(await call("/api/v1/activity", { body: { created_at: "yesterday", heartrate: 3 } }), 422, "created_at");
-    expectFieldError(await call("/api/v1/activity", { method: "PUT", body: [{ heartrate: 3 }] }), 422, "body");
+    expectFieldError(await call("/api/v1/activity", { body: { created_at: "yesterday", heartrate: 3 } }), 422, "0.created_at");
+    expectFieldError(await call("/api/v1/activity", { method: "PUT", body: [{ heartrate: 3 }] }), 422, "0");
     const mixed = await call("/api/v1/activity", { body: [{ heartrate: 4 }, "x", { created_at: "soon", heartrate: 5 }] });
     expect(mixed.status).toBe(200);
     expect(mixed.headers.get("x-rejected-items")).toBe("2");

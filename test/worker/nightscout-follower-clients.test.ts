@@ -89,10 +89,11 @@ describe("Nightscout Reporter (zreptil/nightscout-reporter-angular src/app/_serv
     expect(treatments.json.map((t: { eventType: string }) => t.eventType).sort()).toEqual(["Meal Bolus", "Profile Switch"]);
     const statuses = await withToken(`/api/v1/devicestatus.json?find[created_at][$gte]=${iso(beg)}&find[created_at][$lte]=${iso(end)}&count=100000`);
     expect(statuses.json).toEqual([expect.objectContaining({ device: "openaps://phone" })]);
-    // activity.json (Nightscout's activity collection) is not served: a 404 JSON error, which Reporter's requestJson reads as no data.
+    // The day's activity.json (Nightscout's activity collection, lib/api/activity) by created_at with count=100000.
+    await call("POST", "/api/v1/activity", [{ created_at: iso(beg + 9 * 3600_000), steps: 4200, heartrate: 96 }, { created_at: iso(beg - 3600_000), steps: 10 }]);
     const activity = await withToken(`/api/v1/activity.json?find[created_at][$gte]=${iso(beg)}&find[created_at][$lte]=${iso(end)}&count=100000`);
-    expect(activity.status).toBe(404);
-    expect(activity.json.error.code).toBeTruthy();
+    expect(activity.status).toBe(200);
+    expect(activity.json).toEqual([expect.objectContaining({ steps: 4200, heartrate: 96 })]);
   });
 });
 

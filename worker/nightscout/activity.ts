@@ -43,9 +43,9 @@ const activitySpec: CollectionSpec = {
 type Prepared = { doc: Record<string, unknown>; id: string | null; time: number; json: string };
 
 /** One sent document, ready to store: purified, `created_at` defaulted, its time read; or the fields that are wrong. */
-function prepare(raw: unknown, index: number | null, now: number): { ok: true; p: Prepared } | { ok: false; fields: FieldError[] } {
-  const at = (field: string) => (index === null ? field : `${index}.${field}`);
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { ok: false, fields: [{ path: index === null ? "body" : String(index), message: "must be an object" }] };
+function prepare(raw: unknown, index: number, now: number): { ok: true; p: Prepared } | { ok: false; fields: FieldError[] } {
+  const at = (field: string) => `${index}.${field}`;
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { ok: false, fields: [{ path: String(index), message: "must be an object" }] };
   const doc = purify({ ...(raw as Record<string, unknown>) });
   const id = doc._id ? String(doc._id).toLowerCase() : null;
   delete doc._id;
@@ -102,10 +102,10 @@ async function list(c: Context<AppEnv>) {
 }
 
 async function create(c: Context<AppEnv>) {
-  const { items, single } = await readDocuments(c);
+  const { items } = await readDocuments(c);
   demandObjectIds(items);
   const now = Date.now();
-  const prepared = items.map((raw, i) => prepare(raw, single ? null : i, now));
+  const prepared = items.map((raw, i) => prepare(raw, i, now));
   const stored = await store(c, prepared.flatMap((r) => (r.ok ? [r.p] : [])), now);
   let next = 0;
   const results: ItemResult[] = prepared.map((r) => (r.ok ? { ok: true, doc: stored[next++]! } : r));
@@ -117,7 +117,7 @@ async function save(c: Context<AppEnv>) {
   const body = await readBody(c, {});
   demandObjectIds([body]);
   const now = Date.now();
-  const prepared = prepare(body, null, now);
+  const prepared = prepare(body, 0, now);
   if (!prepared.ok) return batchAnswer(c, [prepared], true);
   // save() gives a document without `_id` a new one.
   prepared.p.id ??= newObjectId(now);

@@ -3,7 +3,7 @@
  * D1 access for Nightscout profile documents. Every function takes the user id first and
  * filters on it: a profile `_id` names a document only within its owner's rows.
  */
-import { and, desc, eq, gt, gte, lt, lte } from "drizzle-orm";
+import { and, desc, eq, gt, gte, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { nightscoutProfiles } from "../db/schema-profiles.ts";
 
@@ -67,14 +67,21 @@ export async function listProfilesByStartDate(db: Db, userId: number, bounds: { 
   return rows.map(toStored);
 }
 
-/** A valid profile of the user with the same posted content, if one was stored (a retried POST). */
-export async function findProfileByHash(db: Db, userId: number, docHash: string): Promise<StoredProfile | null> {
-  const row = await db
+/**
+ * The user's valid profiles with the same posted content as any of `docHashes` (a retried POST),
+ * by hash, in one query: a batch may hold hundreds (json_each, as D1 binds at most 100 values).
+ */
+export async function findProfilesByHashes(db: Db, userId: number, docHashes: string[]): Promise<Map<string, StoredProfile>> {
+  const found = new Map<string, StoredProfile>();
+  if (!docHashes.length) return found;
+  const p = nightscoutProfiles;
+  const rows = await db
     .select()
-    .from(nightscoutProfiles)
-    .where(and(eq(nightscoutProfiles.userId, userId), eq(nightscoutProfiles.docHash, docHash), eq(nightscoutProfiles.isValid, true)))
-    .get();
-  return row ? toStored(row) : null;
+    .from(p)
+    .where(and(eq(p.userId, userId), eq(p.isValid, true), sql`${p.docHash} IN (SELECT value FROM json_each(${JSON.stringify(docHashes)}))`))
+    .orderBy(p.id);
+  for (const r of rows) if (!found.has(r.docHash)) found.set(r.docHash, toStored(r));
+  return found;
 }
 
 /**

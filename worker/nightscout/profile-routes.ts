@@ -25,14 +25,16 @@ import { userDb } from "../db/shards.ts";
 import { activeProfiles } from "./profile-active.ts";
 import { defaultProfileDocument } from "./profile-default.ts";
 import { readBody } from "./http.ts";
-import { findProfileByHash, deleteProfile, listProfiles, listProfilesByStartDate, upsertProfiles, type NewProfile, type StoredProfile } from "./profile-repository.ts";
+import { findProfilesByHashes, deleteProfile, listProfiles, listProfilesByStartDate, upsertProfiles, type NewProfile, type StoredProfile } from "./profile-repository.ts";
 import { OBJECT_ID, ProfileDocumentInput } from "./profile-schema.ts";
 import { parseFind, parseQueryTime } from "./query.ts";
 import { publishToSockets } from "./socketio-publish.ts";
 
 export const profileRoutes = new Hono<AppEnv>();
 
-const MAX_DOCUMENTS = 50;
+// Loop uploads its stored settings history as up to 400 profiles per POST (LoopKit
+// NightscoutService settingsDataLimit, NightscoutKit uploadProfiles); Nightscout has no limit.
+const MAX_DOCUMENTS = 1000;
 const MAX_COUNT = 1000;
 
 /** A stored profile as Nightscout answers it. */
@@ -90,6 +92,7 @@ async function store(c: Context<AppEnv>, docs: (NewProfile & { hasClientId: bool
   const answers: (StoredProfile | number)[] = [];
   const toWrite: NewProfile[] = [];
   const seen = new Map<string, number>();
+  const stored = await findProfilesByHashes(db, userId, docs.flatMap((d) => (d.hasClientId ? [] : [d.docHash])));
   for (const d of docs) {
     if (!d.hasClientId) {
       const earlier = seen.get(d.docHash);
@@ -97,7 +100,7 @@ async function store(c: Context<AppEnv>, docs: (NewProfile & { hasClientId: bool
         answers.push(earlier);
         continue;
       }
-      const existing = await findProfileByHash(db, userId, d.docHash);
+      const existing = stored.get(d.docHash);
       if (existing) {
         answers.push(existing);
         continue;
