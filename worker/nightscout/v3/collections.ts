@@ -53,6 +53,7 @@ const treatments = documentCollection({
   nsId: "d.ns_id",
   time: "d.time",
   dedupFallbackFields: ["created_at", "eventType"],
+  fallbackDate: true,
   extraColumns: { eventType: { sql: "d.event_type", kind: "text" } },
   // As a v1 POST: socket.io clients (NSClient v1, followers) get the treatment as a delta.
   insert: async (c, doc, _time, now) => publishToSockets(c, { treatments: await upsertTreatments(c, preparedTreatment(doc, now), now) }),
@@ -74,13 +75,14 @@ const devicestatus = documentCollection({
   nsId: "d.ns_id",
   time: "d.time",
   dedupFallbackFields: ["created_at", "device"],
+  fallbackDate: true,
   extraColumns: { device: { sql: "d.device", kind: "text" } },
   extraWrite: (doc) => ({ device: typeof doc.device === "string" ? doc.device : null }),
 });
 
-const food = documentCollection({ name: "food", table: "nightscout_food", rowid: "d.id", nsId: "d.ns_id", time: "d.time", dedupFallbackFields: ["created_at"] });
+const food = documentCollection({ name: "food", table: "nightscout_food", rowid: "d.id", nsId: "d.ns_id", time: "d.time", dedupFallbackFields: ["created_at"], fallbackDate: true });
 
-const settings = documentCollection({ name: "settings", table: "nightscout_settings", rowid: "d.id", nsId: "d.ns_id", time: "d.time", dedupFallbackFields: [] });
+const settings = documentCollection({ name: "settings", table: "nightscout_settings", rowid: "d.id", nsId: "d.ns_id", time: "d.time", dedupFallbackFields: [], fallbackDate: false });
 
 /** Profiles keep created_at in a column (worker/nightscout/profile-routes.ts), and startDate for v1's order; checked as v1 checks them. */
 const profile = documentCollection({
@@ -90,6 +92,7 @@ const profile = documentCollection({
   nsId: "d.id",
   time: "d.created_at",
   dedupFallbackFields: ["created_at"],
+  fallbackDate: true,
   toStoredJson: (doc) => {
     const out = stripServerFields(doc);
     delete out.created_at;

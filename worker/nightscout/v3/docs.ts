@@ -55,7 +55,7 @@ export function registerNightscoutV3Docs(app: OpenAPIHono<AppEnv>): void {
     security,
     responses: { 200: ok(result(z.object({ apiVersion: z.string(), srvDate: z.number(), apiPermissions: z.record(z.string(), z.string()) }).passthrough()), "Status") },
   });
-  reg.registerPath({ method: "get", path: "/api/v3/lastModified", tags: TAG, summary: "Nightscout v3: newest change per collection", security, responses: { 200: ok(result(z.object({ srvDate: z.number(), collections: z.record(z.string(), z.number()) })), "srvDate and each collection's newest srvModified") } });
+  reg.registerPath({ method: "get", path: "/api/v3/lastModified", tags: TAG, summary: "Nightscout v3: newest change per collection", security, responses: { 200: ok(result(z.object({ srvDate: z.number(), collections: z.record(z.string(), z.number()) })), "srvDate and each collection's newest srvModified, or its newest document date when later (lastModified.js fallbackDateField)") } });
   reg.registerPath({
     method: "get",
     path: "/api/v3/{collection}",

@@ -40,6 +40,11 @@ export interface DocumentTable {
   /** Columns written besides the shared ones (devicestatus: device; profiles: start_date, doc_hash). */
   extraWrite?: (doc: Doc, time: number) => Promise<Record<string, unknown>> | Record<string, unknown>;
   dedupFallbackFields: string[];
+  /**
+   * setup.js fallbackDateField (created_at; settings have none): lastModified.js answers the later
+   * of the newest srvModified and the newest value of this field, so the time column counts too.
+   */
+  fallbackDate: boolean;
   /** Columns for filters beyond the shared ones. */
   extraColumns?: Record<string, Column>;
   /** The JSON stored for a v3 document (server fields removed). */
@@ -157,8 +162,10 @@ export function documentCollection(t: DocumentTable): Collection {
       return rows(c, { where: [`d.srv_modified ${inclusive ? ">=" : ">"} ?`], params: [since], order: `d.srv_modified ASC, ${t.rowid} ASC`, limit, offset: 0, includeInvalid: true });
     },
     async lastModified(c) {
-      const r = await (await userD1(c)).prepare(`SELECT max(d.srv_modified) AS m FROM ${t.table} d WHERE d.user_id = ?`).bind(c.get("user").id).first<{ m: number | null }>();
-      return r?.m ?? null;
+      // mongoCollection getLastModified over every document (deleted ones too), for srvModified and the fallback date.
+      const newest = t.fallbackDate ? `max(coalesce(max(d.srv_modified), 0), coalesce(max(${t.time}), 0))` : "max(d.srv_modified)";
+      const r = await (await userD1(c)).prepare(`SELECT ${newest} AS m FROM ${t.table} d WHERE d.user_id = ?`).bind(c.get("user").id).first<{ m: number | null }>();
+      return r?.m || null;
     },
   };
 }

@@ -2,7 +2,7 @@
  * @module worker/nightscout/v3/specific
  * API v3's own routes (lib/api3/specific/): `version` (no credential), `status` (with the
  * credential's permissions per collection, as letters c r u d) and `lastModified` (the newest
- * srvModified of each collection the credential may read).
+ * srvModified of each collection the credential may read, or its newest document date when later).
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
