@@ -85,6 +85,12 @@ export const FUTURE_SKEW_MS = 5 * 60_000;
 const RULES_TTL_MS = 10 * 60_000;
 /** When D1 refuses the history, the alarm tries again after this long. */
 const HISTORY_RETRY_MS = 30_000;
+/**
+ * Alert history reaches D1 this long after the step that made it, with whatever the object adds
+ * meanwhile: a burst of steps is one D1 write rather than one each, made after the steps' own
+ * work (the sockets, the answers). The outbox keeps it durable till then.
+ */
+const HISTORY_FLUSH_DELAY_MS = 1_000;
 /** How much of the window the forecast looks at (its grid goes back 2 hours). */
 const FORECAST_HISTORY_MS = 2 * 3600_000 + GRID_MS;
 const MAX_CLIENT_MESSAGE_BYTES = 4096;
@@ -144,6 +150,8 @@ export class GlucoseMonitor extends DurableObject<Env> {
   /** History writes run one after another, in order. */
   private historyChain: Promise<void> = Promise.resolve();
   private historyBacklog = false;
+  /** A flush is waiting out HISTORY_FLUSH_DELAY_MS; later steps' events go with it. */
+  private historyFlushQueued = false;
   private historyFailing = false;
   /** Whether a reading has arrived as it happened (fresh) since the window was last empty. */
   private live = false;
@@ -695,7 +703,14 @@ export class GlucoseMonitor extends DurableObject<Env> {
   // History: local outbox first, then D1 in the background
 
   private flushHistory(): void {
-    const run = this.historyChain.then(() => this.writeHistory());
+    if (this.historyFlushQueued) return;
+    this.historyFlushQueued = true;
+    const run = this.historyChain
+      .then(() => new Promise((resolve) => setTimeout(resolve, HISTORY_FLUSH_DELAY_MS)))
+      .then(() => {
+        this.historyFlushQueued = false;
+        return this.writeHistory();
+      });
     this.historyChain = run.catch((err: unknown) => this.log("error", "history_write_failed", err));
     this.ctx.waitUntil(this.historyChain);
   }
