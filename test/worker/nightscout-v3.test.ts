@@ -376,6 +376,24 @@ describe("Nightscout API v3: update and patch (api3.update.test.js, api3.patch.t
     expect((await c.call("/api/v3/treatments/patch-1", { method: "PUT", body: validDoc() })).status).toBe(410);
   });
 
+  // delete/operation.js sets isValid false, srvModified and modifiedBy (the subject's name).
+  it("a soft delete stamps modifiedBy with the uploader's name, seen in history, for treatments, device status, food and entries", async () => {
+    const c = await v3Client("xDrip-phone");
+    const date = Date.now() - 60_000;
+    const docs = {
+      treatments: validDoc({ identifier: "del-t" }),
+      devicestatus: { identifier: "del-d", date, utcOffset: 0, app: APP, device: "phone" },
+      food: { identifier: "del-f", date, utcOffset: 0, app: APP, name: "apple" },
+      entries: { identifier: "del-e", date, utcOffset: 0, app: APP, device: "xDrip", type: "sgv", sgv: 120 },
+    };
+    for (const [collection, doc] of Object.entries(docs)) {
+      expect((await c.call(`/api/v3/${collection}`, { method: "POST", body: doc })).status, collection).toBe(201);
+      expect((await c.call(`/api/v3/${collection}/${doc.identifier}`, { method: "DELETE" })).status, collection).toBe(200);
+      const history = (await c.call(`/api/v3/${collection}/history/${date - 1000}`)).json.result as Record<string, unknown>[];
+      expect(history.find((d) => d.identifier === doc.identifier), collection).toMatchObject({ isValid: false, modifiedBy: "xDrip-phone", subject: "xDrip-phone" });
+    }
+  });
+
   it("should not modify read-only document (422; api3.generic.workflow.test.js)", async () => {
     const c = await v3Client();
     await c.call("/api/v3/treatments/ro", { method: "PUT", body: validDoc({ isReadOnly: true }) });

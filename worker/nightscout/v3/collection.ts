@@ -53,7 +53,8 @@ export interface Collection {
   findDuplicate(c: Context<AppEnv>, doc: Doc): Promise<Stored | null>;
   insert(c: Context<AppEnv>, doc: Doc, now: number): Promise<void>;
   replace(c: Context<AppEnv>, stored: Stored, doc: Doc, now: number): Promise<void>;
-  markDeleted(c: Context<AppEnv>, stored: Stored, now: number): Promise<void>;
+  /** Soft delete (isValid false) at `now`, stamping `modifiedBy` when the credential has a subject (delete/operation.js). */
+  markDeleted(c: Context<AppEnv>, stored: Stored, now: number, modifiedBy: string | null): Promise<void>;
   deletePermanently(c: Context<AppEnv>, stored: Stored): Promise<void>;
   /** Documents (deleted ones too) whose srvModified is after (or at) `since`, oldest change first. */
   history(c: Context<AppEnv>, since: number, inclusive: boolean, limit: number): Promise<Stored[]>;

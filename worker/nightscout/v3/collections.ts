@@ -37,12 +37,15 @@ function preparedTreatment(doc: Doc, now: number, replaces?: string): Prepared[]
   return r.docs;
 }
 
-async function invalidateTreatment(c: Context<AppEnv>, rowid: unknown, now: number | null) {
+async function invalidateTreatment(c: Context<AppEnv>, rowid: unknown, now: number | null, modifiedBy: string | null = null) {
   const sql =
     now === null
-      ? `DELETE FROM nightscout_treatments WHERE user_id = ? AND id = ? RETURNING record_links`
-      : `UPDATE nightscout_treatments SET is_valid = 0, srv_modified = ${Number(now)} WHERE user_id = ? AND id = ? RETURNING record_links`;
-  const res = await (await userD1(c)).prepare(sql).bind(c.get("user").id, rowid).all<{ record_links: string | null }>();
+      ? `DELETE FROM nightscout_treatments WHERE user_id = ?1 AND id = ?2 RETURNING record_links`
+      : `UPDATE nightscout_treatments SET is_valid = 0, srv_modified = ${Number(now)}, doc = CASE WHEN ?3 IS NULL THEN doc ELSE json_set(doc, '$.modifiedBy', ?3) END WHERE user_id = ?1 AND id = ?2 RETURNING record_links`;
+  const res = await (await userD1(c))
+    .prepare(sql)
+    .bind(...[c.get("user").id, rowid, ...(now === null ? [] : [modifiedBy])])
+    .all<{ record_links: string | null }>();
   await removeLinkedRecords(c, res.results.map((r) => (r.record_links ? (JSON.parse(r.record_links) as [string, number][]) : [])));
 }
 
@@ -64,7 +67,7 @@ const treatments = documentCollection({
     await (await userD1(c)).prepare(`UPDATE nightscout_treatments SET srv_modified = ? WHERE user_id = ? AND id = ? AND srv_modified IS NOT ?`).bind(now, c.get("user").id, stored.key, now).run();
     publishToSockets(c, { treatments: written });
   },
-  markDeleted: (c, stored, now) => invalidateTreatment(c, stored.key, now),
+  markDeleted: (c, stored, now, modifiedBy) => invalidateTreatment(c, stored.key, now, modifiedBy),
   deletePermanently: (c, stored) => invalidateTreatment(c, stored.key, null),
 });
 

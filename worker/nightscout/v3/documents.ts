@@ -54,7 +54,7 @@ export interface DocumentTable {
   /** Writes; the defaults suit the tables shaped like nightscout_food. */
   insert?: (c: Context<AppEnv>, doc: Doc, time: number, now: number) => Promise<void>;
   replace?: (c: Context<AppEnv>, stored: Stored, doc: Doc, time: number, now: number) => Promise<void>;
-  markDeleted?: (c: Context<AppEnv>, stored: Stored, now: number) => Promise<void>;
+  markDeleted?: (c: Context<AppEnv>, stored: Stored, now: number, modifiedBy: string | null) => Promise<void>;
   deletePermanently?: (c: Context<AppEnv>, stored: Stored) => Promise<void>;
 }
 
@@ -150,9 +150,12 @@ export function documentCollection(t: DocumentTable): Collection {
         .bind(doc.identifier, time, json, now, ...extra.map(([, v]) => v), c.get("user").id, stored.key)
         .run();
     },
-    async markDeleted(c, stored, now) {
-      if (t.markDeleted) return t.markDeleted(c, stored, now);
-      await (await userD1(c)).prepare(`UPDATE ${t.table} AS d SET is_valid = 0, srv_modified = ? WHERE d.user_id = ? AND ${t.rowid} = ?`).bind(now, c.get("user").id, stored.key).run();
+    async markDeleted(c, stored, now, modifiedBy) {
+      if (t.markDeleted) return t.markDeleted(c, stored, now, modifiedBy);
+      await (await userD1(c))
+        .prepare(`UPDATE ${t.table} AS d SET is_valid = 0, srv_modified = ?1, doc = CASE WHEN ?2 IS NULL THEN d.doc ELSE json_set(d.doc, '$.modifiedBy', ?2) END WHERE d.user_id = ?3 AND ${t.rowid} = ?4`)
+        .bind(now, modifiedBy, c.get("user").id, stored.key)
+        .run();
     },
     async deletePermanently(c, stored) {
       if (t.deletePermanently) return t.deletePermanently(c, stored);

@@ -98,7 +98,7 @@ async function write(c: Context<AppEnv>, doc: Doc, now: number, created: number 
   ]);
 }
 
-async function remove(c: Context<AppEnv>, stored: Stored, now: number | null) {
+async function remove(c: Context<AppEnv>, stored: Stored, now: number | null, modifiedBy: string | null = null) {
   if (!stored.key) {
     if (now === null) await (await userD1(c)).prepare(`DELETE FROM nightscout_entry_tombstones WHERE user_id = ? AND identifier = ?`).bind(c.get("user").id, stored.doc.identifier).run();
     return;
@@ -106,7 +106,7 @@ async function remove(c: Context<AppEnv>, stored: Stored, now: number | null) {
   const [time, sourceId] = stored.key as [number, number];
   await deleteEntries(c, ["r.time = ?", "r.source_id = ?"], [time, sourceId], 1);
   if (now !== null) {
-    const doc = { ...stored.doc, isValid: false, srvModified: now };
+    const doc = { ...stored.doc, isValid: false, srvModified: now, ...(modifiedBy ? { modifiedBy } : {}) };
     await (await userD1(c)).prepare(`INSERT INTO nightscout_entry_tombstones (user_id, identifier, time, doc, srv_modified) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, identifier) DO UPDATE SET time = excluded.time, doc = excluded.doc, srv_modified = excluded.srv_modified`)
       .bind(c.get("user").id, stored.doc.identifier, time, JSON.stringify(doc), now)
       .run();
@@ -150,7 +150,7 @@ export const entriesCollection: Collection = {
     }
     await write(c, doc, now, stored.valid ? ((stored.doc.srvCreated as number | undefined) ?? null) : now);
   },
-  markDeleted: (c, stored, now) => remove(c, stored, now),
+  markDeleted: (c, stored, now, modifiedBy) => remove(c, stored, now, modifiedBy),
   deletePermanently: (c, stored) => remove(c, stored, null),
   async history(c, since, inclusive, limit) {
     const op = inclusive ? ">=" : ">";

@@ -214,7 +214,7 @@ export async function deleteOp(c: Context<AppEnv>, col: Collection, identifier: 
   if (!stored) return sendStatus(c, 404);
   if (stored.doc.isReadOnly === true || stored.doc.readOnly === true || stored.doc.readonly === true) throw new V3Error(422, MSG.READONLY_MODIFICATION, [{ path: "isReadOnly", message: "the stored document is read-only" }]);
   if (c.req.query("permanent") === "true") await col.deletePermanently(c, stored);
-  else await col.markDeleted(c, stored, Date.now());
+  else await col.markDeleted(c, stored, Date.now(), c.get("nsSubject") ?? null);
   publishStorageChange(c, col.name, "deleted", [stored.doc.identifier as string]);
   return c.json({ status: 200 }, 200);
 }
