@@ -14,7 +14,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 import type { FieldError } from "../lib/errors.ts";
 import { MAX_FUTURE_MS, MIN_TIME } from "../schemas/common.ts";
-import { findByKeys, invalidateDocuments, listDocuments, served } from "./documents-store.ts";
+import { findByKeys, invalidateDocuments, isUniqueViolation, listDocuments, served, upsertUntilStored } from "./documents-store.ts";
 import { publishToSockets } from "./socketio-publish.ts";
 import { batchAnswer, countOf, iso, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
 import { demandObjectIdParam, demandObjectIds, isObjectId, newObjectId } from "./ids.ts";
@@ -66,7 +66,20 @@ function prepare(raw: unknown, i: number, now: number): { ok: true; p: Prepared 
   return { ok: true, p: { doc, time, device: typeof doc.device === "string" ? doc.device : null, identifier, clientId } };
 }
 
-async function upsert(c: Context<AppEnv>, prepared: Prepared[]): Promise<Record<string, unknown>[]> {
+/**
+ * A new device status, only while no row holds its `_id` (?6), its identifier (?4) or, when it is
+ * matched by them (?8 = 1), its created_at + device. One NOT EXISTS per key, each an index lookup.
+ */
+export const INSERT_DEVICE_STATUS_SQL = `INSERT INTO device_statuses (user_id, time, device, identifier, doc, ns_id, srv_created, srv_modified)
+  SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7
+  WHERE NOT EXISTS (SELECT 1 FROM device_statuses WHERE user_id = ?1 AND ns_id = ?6)
+    AND NOT EXISTS (SELECT 1 FROM device_statuses WHERE user_id = ?1 AND identifier = ?4)
+    AND NOT EXISTS (SELECT 1 FROM device_statuses WHERE ?8 = 1 AND user_id = ?1 AND time = ?2 AND coalesce(device, '') = coalesce(?3, ''))`;
+
+const upsert = (c: Context<AppEnv>, prepared: Prepared[]) => upsertUntilStored(prepared, (items) => upsertOnce(c, items));
+
+/** One round of upsert: null for the items whose conditional insert lost to a concurrent request. */
+async function upsertOnce(c: Context<AppEnv>, prepared: Prepared[]): Promise<(Record<string, unknown> | null)[]> {
   if (!prepared.length) return [];
   const found = await findByKeys(c, "device_statuses", {
     nsIds: prepared.flatMap((p) => (p.clientId ? [p.clientId] : [])),
@@ -74,9 +87,10 @@ async function upsert(c: Context<AppEnv>, prepared: Prepared[]): Promise<Record<
     pairs: prepared.map((p) => [p.time, p.device ?? ""]),
     pairColumn: "coalesce(d.device, '')",
   });
-  const byKey = new Map<string, { rowId: number | null; nsId: string; same: boolean }>();
+  // `insert`: the statement that creates the document, for the items answered with it.
+  const byKey = new Map<string, { rowId: number | null; nsId: string; insert?: number }>();
   for (const s of found) {
-    const t = { rowId: s.rowId, nsId: s.nsId, same: false };
+    const t = { rowId: s.rowId, nsId: s.nsId };
     for (const k of [...(s.identifier ? [`i:${s.identifier}`] : []), `n:${s.nsId}`, `t:${s.time}:${s.pair}`]) if (!byKey.has(k)) byKey.set(k, t);
   }
   const storedDoc = new Map(found.map((s) => [s.rowId, s.isValid ? JSON.stringify(s.doc) : null]));
@@ -85,6 +99,7 @@ async function upsert(c: Context<AppEnv>, prepared: Prepared[]): Promise<Record<
   const userId = c.get("user").id;
   const statements: D1PreparedStatement[] = [];
   const out: Record<string, unknown>[] = [];
+  const answeredBy: (number | undefined)[] = [];
   for (const p of prepared) {
     const key = p.identifier ? `i:${p.identifier}` : p.clientId ? `n:${p.clientId}` : `t:${p.time}:${p.device ?? ""}`;
     const target = byKey.get(key);
@@ -101,14 +116,29 @@ async function upsert(c: Context<AppEnv>, prepared: Prepared[]): Promise<Record<
     }
     const nsId = target?.nsId ?? p.clientId ?? newObjectId(now);
     if (!target) {
-      statements.push(d1.prepare(`INSERT INTO device_statuses (user_id, time, device, identifier, doc, ns_id, srv_created, srv_modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)`).bind(userId, p.time, p.device, p.identifier, json, nsId, now));
-      const t = { rowId: null, nsId, same: true };
+      // Only while no row holds the key it was matched by (identifier, _id, else created_at + device):
+      // a concurrent request may have stored it since the read.
+      const byPair = !p.identifier && !p.clientId ? 1 : 0;
+      statements.push(
+        d1
+          .prepare(INSERT_DEVICE_STATUS_SQL)
+          .bind(userId, p.time, p.device, p.identifier, json, nsId, now, byPair),
+      );
+      const t = { rowId: null, nsId, insert: statements.length - 1 };
       for (const k of [...(p.identifier ? [`i:${p.identifier}`] : []), `n:${nsId}`, `t:${p.time}:${p.device ?? ""}`]) byKey.set(k, t);
     }
+    answeredBy[out.length] = byKey.get(key)?.insert;
     out.push({ ...p.doc, _id: nsId });
   }
-  if (statements.length) await d1.batch(statements);
-  return out;
+  if (!statements.length) return out;
+  try {
+    const results = await d1.batch(statements);
+    return out.map((doc, i) => (answeredBy[i] === undefined || results[answeredBy[i]!]!.meta.changes ? doc : null));
+  } catch (e) {
+    // Another request took an identifier or _id between the read and this batch (rolled back whole).
+    if (!isUniqueViolation(e)) throw e;
+    return out.map(() => null);
+  }
 }
 
 /** lib/server/env.js: PREDICTIONS_MAX_SIZE's default (5-minute steps over a day). */

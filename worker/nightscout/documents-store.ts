@@ -11,6 +11,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { matchesInCode, translate, type CollectionSpec, type Condition } from "./query.ts";
 import { userD1 } from "../db/shards.ts";
+import { ApiError } from "../lib/errors.ts";
 
 export type DocTable = "nightscout_treatments" | "device_statuses" | "nightscout_food" | "nightscout_activity";
 
@@ -89,17 +90,17 @@ export async function countDocuments(c: Context<AppEnv>, spec: CollectionSpec & 
  * Stored documents (valid or not) that any of the keys names: by `_id`, by identifier, or by a
  * (time, extra column value) pair (treatments: created_at + eventType). One query.
  */
-export async function findByKeys(c: Context<AppEnv>, table: DocTable, keys: { nsIds: string[]; identifiers: string[]; pairs: [number, string][]; pairColumn?: string }): Promise<(StoredDoc & { isValid: boolean; pair: string | null })[]> {
+export async function findByKeys(c: Context<AppEnv>, table: DocTable, keys: { nsIds: string[]; identifiers: string[]; pairs: [number, string][]; pairColumn?: string }): Promise<(StoredDoc & { isValid: boolean; pair: string | null; srvModified: number })[]> {
   if (!keys.nsIds.length && !keys.identifiers.length && !keys.pairs.length) return [];
   const pairCol = keys.pairColumn ?? "NULL";
   const rows = await (await userD1(c)).prepare(
-    `SELECT d.id, d.ns_id, d.identifier, d.time, d.doc, d.is_valid, ${pairCol} AS pair${linksCol(table)} FROM ${table} d WHERE d.user_id = ?1 AND (
+    `SELECT d.id, d.ns_id, d.identifier, d.time, d.doc, d.is_valid, d.srv_modified, ${pairCol} AS pair${linksCol(table)} FROM ${table} d WHERE d.user_id = ?1 AND (
        d.ns_id IN (SELECT value FROM json_each(?2)) OR d.identifier IN (SELECT value FROM json_each(?3))
        OR (d.time, ${pairCol}) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?4)))`,
   )
     .bind(c.get("user").id, JSON.stringify(keys.nsIds), JSON.stringify(keys.identifiers), JSON.stringify(keys.pairs))
-    .all<DocRow & { is_valid: number; pair: string | null }>();
-  return rows.results.map((r) => ({ ...toStored(r), isValid: r.is_valid === 1, pair: r.pair }));
+    .all<DocRow & { is_valid: number; pair: string | null; srv_modified: number }>();
+  return rows.results.map((r) => ({ ...toStored(r), isValid: r.is_valid === 1, pair: r.pair, srvModified: r.srv_modified }));
 }
 
 /** Marks the matched valid documents invalid (a v1 DELETE); answers the rows, for linked records. */
@@ -115,4 +116,31 @@ export async function invalidateDocuments(c: Context<AppEnv>, table: DocTable, s
     .bind(Date.now(), c.get("user").id, ...(ids ? [JSON.stringify(ids)] : t.params))
     .all<DocRow>();
   return res.results.map(toStored);
+}
+
+/** Rounds of matching again before a document that keeps losing to concurrent writers is refused. */
+const UPSERT_ROUNDS = 5;
+
+/** A batch refused by a unique index (D1 rolls the whole batch back). */
+export const isUniqueViolation = (e: unknown) => e instanceof Error && /UNIQUE constraint failed/.test(e.message);
+
+/**
+ * Runs an upsert of `prepared` until every item is stored. Concurrent requests (an uploader's retry
+ * while its first try is still in flight, AndroidAPS catching up) may each find nothing stored under
+ * the same key; `once` writes conditionally in SQL and answers null for the items whose write lost,
+ * which are then matched again against what the winner stored, as a later request would be: one
+ * document, and no retry failing on the unique identifier (Nightscout's upsert in
+ * lib/server/treatments.js is atomic in MongoDB per document).
+ */
+export async function upsertUntilStored<P>(prepared: P[], once: (items: P[]) => Promise<(Record<string, unknown> | null)[]>): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = new Array(prepared.length);
+  let pending = prepared.map((_, i) => i);
+  for (let round = 0; pending.length; round++) {
+    if (round === UPSERT_ROUNDS) throw new ApiError(409, "conflict", "The document was changed by concurrent requests; send it again", [{ path: "_id", message: "changed by concurrent requests" }]);
+    const answers = await once(pending.map((i) => prepared[i]!));
+    const lost: number[] = [];
+    answers.forEach((doc, j) => (doc ? (out[pending[j]!] = doc) : lost.push(pending[j]!)));
+    pending = lost;
+  }
+  return out;
 }

@@ -39,7 +39,7 @@ import type { RecordKind } from "../records/kind.ts";
 import { mealKind } from "../records/meals.ts";
 import { noteKind } from "../records/notes.ts";
 import { MAX_FUTURE_MS, MIN_TIME } from "../schemas/common.ts";
-import { findByKeys, invalidateDocuments, listDocuments, served, type StoredDoc } from "./documents-store.ts";
+import { findByKeys, invalidateDocuments, isUniqueViolation, listDocuments, served, upsertUntilStored, type StoredDoc } from "./documents-store.ts";
 import { publishToSockets } from "./socketio-publish.ts";
 import { batchAnswer, countOf, iso, notModified, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
 import { isObjectId, newObjectId } from "./ids.ts";
@@ -188,7 +188,23 @@ function mapTreatment(t: Record<string, unknown>, time: number): { kind: RecordK
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * A new treatment, only while no row holds its `_id` (?10), its identifier (?3) or, when it is
+ * matched by them (?11 = 1), its created_at + eventType. One NOT EXISTS per key, so each is an
+ * index lookup (an OR of them would scan the user's rows).
+ */
+export const INSERT_TREATMENT_SQL = `INSERT INTO nightscout_treatments (user_id, time, event_type, identifier, doc, record_kind, record_id, record_links, srv_created, srv_modified, ns_id)
+  SELECT ?9, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?10
+  WHERE NOT EXISTS (SELECT 1 FROM nightscout_treatments WHERE user_id = ?9 AND ns_id = ?10)
+    AND NOT EXISTS (SELECT 1 FROM nightscout_treatments WHERE user_id = ?9 AND identifier = ?3)
+    AND NOT EXISTS (SELECT 1 FROM nightscout_treatments WHERE ?11 = 1 AND user_id = ?9 AND time = ?1 AND event_type = ?2)`;
+
 export async function upsertTreatments(c: Context<AppEnv>, prepared: Prepared[], now = Date.now()): Promise<Record<string, unknown>[]> {
+  return upsertUntilStored(prepared, (items) => upsertTreatmentsOnce(c, items, now));
+}
+
+/** One round of upsertTreatments: null for the items whose conditional write lost to a concurrent request. */
+async function upsertTreatmentsOnce(c: Context<AppEnv>, prepared: Prepared[], now: number): Promise<(Record<string, unknown> | null)[]> {
   if (!prepared.length) return [];
   const db = await userDb(c);
   const userId = c.get("user").id;
@@ -198,7 +214,7 @@ export async function upsertTreatments(c: Context<AppEnv>, prepared: Prepared[],
     pairs: prepared.map((p) => [p.time, p.eventType]),
     pairColumn: "d.event_type",
   });
-  type Target = { stored: (StoredDoc & { isValid: boolean }) | null; nsId: string; doc: Record<string, unknown>; p: Prepared; changed: boolean };
+  type Target = { stored: (StoredDoc & { isValid: boolean; srvModified: number }) | null; nsId: string; doc: Record<string, unknown>; p: Prepared; changed: boolean };
   const byKey = new Map<string, Target>();
   const keysOf = (p: Prepared) => [...(p.identifier ? [`i:${p.identifier}`] : []), ...(p.clientId ? [`n:${p.clientId}`] : []), `t:${p.time}:${p.eventType}`];
   for (const s of found) {
@@ -253,18 +269,37 @@ export async function upsertTreatments(c: Context<AppEnv>, prepared: Prepared[],
     }
     // 2. The treatments themselves, in one batch.
     const d1 = await userD1(c);
+    // Conditional, so that a concurrent request's write of the same document is not overwritten or
+    // doubled: an update only of the version read (srv_modified), an insert only while no row holds
+    // the key it was matched by (upsertQueryFor's identifier, _id, or created_at + eventType).
     const statements = changed.map((t) => {
       const l = links.get(t) ?? [];
       const args = [t.p.time, t.p.eventType, t.p.identifier ?? t.stored?.identifier ?? null, JSON.stringify(t.doc), l[0]?.[0] ?? null, l[0]?.[1] ?? null, l.length ? JSON.stringify(l) : null, now];
+      const byPair = !t.p.replaces && !t.p.identifier && !t.p.clientId ? 1 : 0;
       return t.stored
         ? d1
-            .prepare(`UPDATE nightscout_treatments SET time = ?1, event_type = ?2, identifier = ?3, doc = ?4, record_kind = ?5, record_id = ?6, record_links = ?7, srv_modified = ?8, is_valid = 1 WHERE user_id = ?9 AND id = ?10`)
-            .bind(...args, userId, t.stored.rowId)
+            .prepare(`UPDATE nightscout_treatments SET time = ?1, event_type = ?2, identifier = ?3, doc = ?4, record_kind = ?5, record_id = ?6, record_links = ?7, srv_modified = ?8, is_valid = 1 WHERE user_id = ?9 AND id = ?10 AND srv_modified = ?11`)
+            .bind(...args, userId, t.stored.rowId, t.stored.srvModified)
         : d1
-            .prepare(`INSERT INTO nightscout_treatments (user_id, time, event_type, identifier, doc, record_kind, record_id, record_links, srv_created, srv_modified, ns_id) VALUES (?9, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?10)`)
-            .bind(...args, userId, t.nsId);
+            .prepare(INSERT_TREATMENT_SQL)
+            .bind(...args, userId, t.nsId, byPair);
     });
-    await d1.batch(statements);
+    let lost: Set<Target>;
+    try {
+      const results = await d1.batch(statements);
+      lost = new Set(changed.filter((_, i) => !results[i]!.meta.changes));
+    } catch (e) {
+      // Another request took an identifier or _id between the read and this batch (rolled back whole).
+      if (!isUniqueViolation(e)) throw e;
+      lost = new Set(changed);
+    }
+    // The records made for a lost write go again; the next round makes them for the stored version.
+    const orphans: BatchItem<"sqlite">[] = [...lost].flatMap((t) => (links.get(t) ?? []).flatMap(([path, id]) => {
+      const kind = recordKinds.find((k) => k.path === path);
+      return kind ? [db.delete(kind.table).where(and(eq(kind.table.userId, userId), eq(kind.table.id, id)))] : [];
+    }));
+    if (orphans.length) await db.batch(orphans as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    return answer.map((t) => (lost.has(t) ? null : { ...t.doc, _id: t.nsId }));
   }
   return answer.map((t) => ({ ...t.doc, _id: t.nsId }));
 }
