@@ -361,6 +361,17 @@ export class GlucoseMonitor extends DurableObject<Env> {
     return this.acknowledgeNow(alertId, unit);
   }
 
+  /**
+   * Writes the alert history still in the outbox to D1 now, for a read of the history (its writes
+   * otherwise wait HISTORY_FLUSH_DELAY_MS). A write that races the queued one stores nothing twice:
+   * each event's key is unique.
+   */
+  async flushAlertHistory(owner: MonitorOwner): Promise<void> {
+    this.refuseIfDeleted();
+    this.remember(owner);
+    if (this.historyBacklog) await this.writeHistory();
+  }
+
   /** Snoozes one kind of alert; an active alert of that kind stays active but is not sent until the snooze ends. */
   async snooze(owner: MonitorOwner, request: SnoozeRequest): Promise<SnoozeResult> {
     this.refuseIfDeleted();

@@ -62,6 +62,11 @@ export function pushAlertRules(env: Bindings, user: AuthUser, rules: AlertRules,
   return monitorStub(env, user.publicId).updateSettings(ownerOf(user, requestId), rules, unit);
 }
 
+/** Has the user's monitor write its pending alert history to D1 (before the history is read). */
+export function flushAlertHistory(env: Bindings, user: AuthUser, requestId?: string) {
+  return monitorStub(env, user.publicId).flushAlertHistory(ownerOf(user, requestId));
+}
+
 export function acknowledgeAlert(env: Bindings, user: AuthUser, alertId: string, requestId?: string) {
   return monitorStub(env, user.publicId).acknowledge(ownerOf(user, requestId), alertId);
 }

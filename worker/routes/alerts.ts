@@ -29,7 +29,8 @@ import {
 import { rulesFromInput, settingsFromRules } from "../schemas/alert-settings.ts";
 import { glucoseIn } from "../../vocabulary/units.ts";
 import { commonErrors, ErrorEnvelope, iso, jsonBody, jsonContent, listQuery, notFoundError } from "../schemas/common.ts";
-import { acknowledgeAlert, monitorState, openAlertStream, pushAlertRules, snoozeAlerts } from "../monitor/client.ts";
+import { acknowledgeAlert, flushAlertHistory, monitorState, openAlertStream, pushAlertRules, snoozeAlerts } from "../monitor/client.ts";
+import { errorFields } from "../lib/log.ts";
 
 const security = [{ Bearer: [] }];
 const tags = ["Alerts"];
@@ -184,6 +185,8 @@ alertRoutes.openapi(
     if (after === null) throw invalid([{ path: "cursor", message: "is not a cursor returned by this list" }]);
     const db = await userDb(c);
     const user = c.get("user");
+    // The monitor writes its history a second after each step; what it holds is written first.
+    await flushAlertHistory(c.env, user, c.get("requestId")).catch((err: unknown) => c.get("log")?.warn("alerts.history_flush_failed", errorFields(err)));
     const [account, page] = await Promise.all([findUser(db, user.id), listAlertEvents(db, user.id, { start: q.start, end: q.end, limit: q.limit, after })]);
     if (!account) throw unauthorized("Account no longer exists");
     const items: AlertEvent[] = page.items.map((e) => ({
