@@ -294,11 +294,7 @@ async function upsertTreatmentsOnce(c: Context<AppEnv>, prepared: Prepared[], no
       lost = new Set(changed);
     }
     // The records made for a lost write go again; the next round makes them for the stored version.
-    const orphans: BatchItem<"sqlite">[] = [...lost].flatMap((t) => (links.get(t) ?? []).flatMap(([path, id]) => {
-      const kind = recordKinds.find((k) => k.path === path);
-      return kind ? [db.delete(kind.table).where(and(eq(kind.table.userId, userId), eq(kind.table.id, id)))] : [];
-    }));
-    if (orphans.length) await db.batch(orphans as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    if (lost.size) await removeLinkedRecords(c, [...lost].map((t) => links.get(t) ?? []));
     return answer.map((t) => (lost.has(t) ? null : { ...t.doc, _id: t.nsId }));
   }
   return answer.map((t) => ({ ...t.doc, _id: t.nsId }));

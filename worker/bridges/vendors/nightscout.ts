@@ -54,12 +54,15 @@ export function parseEntries(items: unknown): BridgeReading[] {
 
 export type NsRequest = Pick<VendorRequest, "http" | "serverUrl" | "credentials" | "session">;
 
+/** The site's URL without a trailing slash, to which API paths are appended. */
+const siteBase = (req: NsRequest) => (req.serverUrl ?? "").replace(/\/+$/, "");
+
 /**
  * GET a v1 path of the site as JSON, with the token or the API secret (whichever the session
  * found working; both in turn the first time). A 401 or 403 to both is a refused login.
  */
 async function nsGet(req: NsRequest, path: string, params: URLSearchParams): Promise<unknown[]> {
-  const base = (req.serverUrl ?? "").replace(/\/+$/, "");
+  const base = siteBase(req);
   const token = tokenOf(req);
   const modes = req.session.auth === "secret" ? (["secret"] as const) : req.session.auth === "token" ? (["token"] as const) : (["token", "secret"] as const);
   for (const mode of modes) {
@@ -135,7 +138,7 @@ async function hasV3(req: NsRequest): Promise<boolean> {
   if (typeof session.v3 === "boolean") return session.v3;
   const token = tokenOf(req);
   if (!token || req.session.auth === "secret") return false;
-  const url = `${(req.serverUrl ?? "").replace(/\/+$/, "")}/api/v3/version?${new URLSearchParams({ token })}`;
+  const url = `${siteBase(req)}/api/v3/version?${new URLSearchParams({ token })}`;
   const res = await vendorFetch(req.http, url, { headers: { "user-agent": "GlucoLens bridge" } });
   if (res.status >= 500 || res.status === 429) throw unexpected(url, res);
   const version = (res.json as { result?: { apiVersion?: unknown } } | undefined)?.result?.apiVersion;
@@ -158,7 +161,7 @@ function fromV3(doc: Record<string, unknown>): Record<string, unknown> {
  * anything but a result list (the caller uses v1).
  */
 async function fetchHistory(req: NsRequest, collection: (typeof V3_COLLECTIONS)[number], lastModified: number) {
-  const base = (req.serverUrl ?? "").replace(/\/+$/, "");
+  const base = siteBase(req);
   const stored: Record<string, unknown>[] = [];
   const deleted: string[] = [];
   let newest = lastModified;
