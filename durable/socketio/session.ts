@@ -20,6 +20,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../../worker/env.ts";
 import { errorBody } from "../../worker/lib/errors.ts";
 import { createLogger, errorFields, logLevelOf } from "../../worker/lib/log.ts";
+import type { UploaderRole } from "../../worker/db/schema-interop.ts";
 import type { AuthUser } from "../../worker/middleware/auth.ts";
 import { acknowledgeUpTo } from "../../worker/nightscout/notifications.ts";
 import { collectionPath, entryDocs, ownerOfCredential, rest, runtimeEntries, WRITABLE_COLLECTIONS, type SocketCredential, type WritableCollection } from "../../worker/nightscout/socketio-store.ts";
@@ -61,6 +62,8 @@ interface SessionState {
   credential: SocketCredential | null;
   /** `authorize` granted: data updates and alarms on the main namespace. */
   read: boolean;
+  /** The credential's role permits writes (websocket.js socketAuthorization.write, write_treatment); absent before roles existed (then admin). */
+  write?: boolean;
   /** `subscribe` on `/alarm` granted. */
   alarms: boolean;
   /** Collections subscribed on `/storage`, and the access token they were granted to (API v3 reads the documents with it). */
@@ -365,10 +368,11 @@ export class SocketIoSession extends DurableObject<Env> {
    */
   private async authorize(s: SessionState, m: Record<string, unknown>, ack: Ack): Promise<void> {
     const credential = credentialOf(m.secret, m.token);
-    const user = credential ? await this.bind(s, credential) : null;
-    if (!user || !credential) return ack?.({ read: false, write: false, write_treatment: false, ...(credential && { error: true }) });
+    const owner = credential ? await this.bind(s, credential) : null;
+    if (!owner || !credential) return ack?.({ read: false, write: false, write_treatment: false, ...(credential && { error: true }) });
     this.send(eventPacket("/", "connected"));
     s.read = true;
+    s.write = owner.role === "admin";
     this.save();
     await this.subscribe(s);
     const hours = typeof m.history === "number" && m.history > 0 ? Math.min(m.history, MAX_HISTORY_H) : DEFAULT_HISTORY_H;
@@ -377,17 +381,17 @@ export class SocketIoSession extends DurableObject<Env> {
     if (typeof m.from === "number" && m.from > since) since = m.from + 1;
     const full = await this.fullData(credential, since, m.status === true);
     this.send(eventPacket("/", "dataUpdate", full));
-    ack?.({ read: true, write: true, write_treatment: true });
+    ack?.({ read: true, write: s.write, write_treatment: s.write });
   }
 
-  /** The user of a credential, if the session has no other user yet. */
-  private async bind(s: SessionState, credential: SocketCredential): Promise<AuthUser | null> {
-    const user = await ownerOfCredential(this.bindings, credential);
-    if (!user || (s.user && s.user.id !== user.id)) return null;
-    s.user = user;
+  /** The user of a credential (and its role), if the session has no other user yet. */
+  private async bind(s: SessionState, credential: SocketCredential): Promise<{ user: AuthUser; role: UploaderRole } | null> {
+    const owner = await ownerOfCredential(this.bindings, credential);
+    if (!owner || (s.user && s.user.id !== owner.user.id)) return null;
+    s.user = owner.user;
     s.credential = credential;
     this.save();
-    return user;
+    return owner;
   }
 
   private async subscribe(s: SessionState): Promise<void> {
@@ -446,6 +450,8 @@ export class SocketIoSession extends DurableObject<Env> {
     const collection = data.collection as string;
     if (!Object.hasOwn(WRITABLE_COLLECTIONS, collection)) return { result: "Wrong collection" };
     if (!s.read || !s.credential) return { result: "Not authorized" };
+    // Sessions authorized before roles existed have no `write`: they were all admin.
+    if (s.write === false) return { result: "Not permitted" };
     const path = collectionPath(collection as WritableCollection);
     const id = typeof data["_id"] === "string" ? data["_id"] : null;
     if (action !== "dbAdd" && !id) return { result: "Missing _id" };

@@ -23,6 +23,10 @@ const documentColumns = () => ({
   isValid: integer("is_valid", { mode: "boolean" }).notNull().default(true),
 });
 
+/** Nightscout's default roles an uploader secret can hold (lib/authorization/storage.js defaultRoles). */
+export const UPLOADER_ROLES = ["admin", "readable"] as const;
+export type UploaderRole = (typeof UPLOADER_ROLES)[number];
+
 /**
  * Nightscout uploader secrets. The secret itself is never stored: uploaders send the hex SHA-1
  * of it in the `api-secret` header (the lookup key), newer ones SHA-512.
@@ -35,6 +39,8 @@ export const uploaderSecrets = sqliteTable(
     name: text("name").notNull(),
     sha1: text("sha1").notNull().unique(),
     sha512: text("sha512").notNull().unique(),
+    /** Nightscout's role: `admin` (everything of the user's) or `readable` (reads only). */
+    role: text("role", { enum: UPLOADER_ROLES }).notNull().default("admin"),
     revokedAt: integer("revoked_at"),
     lastUsedAt: integer("last_used_at"),
     createdAt: createdAt(),

@@ -10,8 +10,10 @@
  *   `/api/v2/authorization/request/<token>`;
  * - `Authorization: Bearer`: a GlucoLens access token or such a Nightscout JWT.
  *
- * Every uploader secret has Nightscout's admin role (`*`) over its own user's data and nothing
- * else. Without a credential the site answers as a Nightscout with `AUTH_DEFAULT_ROLES=denied`:
+ * An uploader secret holds one of Nightscout's default roles (lib/authorization/storage.js) over
+ * its own user's data and nothing else: `admin` (`*`) or `readable` (`*:*:read`, for follower
+ * apps); a GlucoLens access token is admin. A write the credential's role does not permit is
+ * refused as Nightscout's isPermitted refuses it (401, nothing stored). Without a credential the site answers as a Nightscout with `AUTH_DEFAULT_ROLES=denied`:
  * 401 `{status, message: "Unauthorized", description: "Invalid/Missing"}` (sendJSONStatus), to
  * which the GlucoLens error envelope is added under `error`.
  */
@@ -23,6 +25,7 @@ import type { AppEnv } from "../env.ts";
 import { jwtSecret } from "../lib/config.ts";
 import { errorBody } from "../lib/errors.ts";
 import { bearerUserOf, type AuthUser } from "../middleware/auth.ts";
+import type { UploaderRole } from "../db/schema-interop.ts";
 import { digestHex, findUploaderById, findUploaderOwner, touchUploader } from "../repositories/interop.ts";
 
 /** lib/server/enclave.js signJWT: '8h'. */
@@ -36,19 +39,40 @@ export interface Resolved {
 
 export type Resolution = { attempted: false } | { attempted: true; resolved: Resolved | null };
 
+/** The Shiro permissions of each role (lib/authorization/storage.js defaultRoles). */
+export const ROLE_PERMISSIONS: Record<UploaderRole, string[]> = { admin: ["*"], readable: ["*:*:read"] };
+
+/** shiro-trie's check: each `:`-part matches literally or by `*`; a shorter pattern grants everything below it. */
+export function permits(granted: readonly string[], permission: string): boolean {
+  const want = permission.split(":");
+  return granted.some((g) => {
+    const parts = g.split(":");
+    for (let i = 0; i < want.length; i++) {
+      const p = parts[i];
+      if (p === undefined) return i > 0 && parts[i - 1] === "*";
+      if (p !== "*" && !p.split(",").includes(want[i]!)) return false;
+    }
+    return true;
+  });
+}
+
+/** The permissions the request's credential holds; a GlucoLens access token (no uploader) is admin. */
+export const permissionsOf = (c: Context<AppEnv>): string[] => c.get("nsPermissions") ?? ROLE_PERMISSIONS.admin;
+
 const isDigest = (v: string) => /^[0-9a-fA-F]{40}$|^[0-9a-fA-F]{128}$/.test(v);
 
-/** The user of an uploader secret (or its digest); the uploader's name becomes the request's `nsSubject`. */
+/** The user of an uploader secret (or its digest); the uploader's name becomes the request's `nsSubject`, its role `nsPermissions`. */
 export async function byUploaderSecret(c: Context<AppEnv>, value: string): Promise<AuthUser | null> {
   const db = directoryDb(c.env);
   const found = isDigest(value) ? await findUploaderOwner(db, value) : await findUploaderOwner(db, await digestHex("SHA-1", value));
   if (!found) return null;
   c.executionCtx.waitUntil(touchUploader(db, found.uploaderId, found.lastUsedAt).catch(() => undefined));
   c.set("nsSubject", found.name);
+  c.set("nsPermissions", ROLE_PERMISSIONS[found.role]);
   return found.user;
 }
 
-/** The user of a Nightscout JWT issued by {@link issueNightscoutJwt}, while its uploader is not revoked; its name becomes `nsSubject`. */
+/** The user of a Nightscout JWT issued by {@link issueNightscoutJwt}, while its uploader is not revoked; its name becomes `nsSubject`, its current role `nsPermissions`. */
 export async function byNightscoutJwt(c: Context<AppEnv>, token: string): Promise<AuthUser | null> {
   if (token.split(".").length !== 3) return null;
   let payload: Record<string, unknown>;
@@ -61,6 +85,7 @@ export async function byNightscoutJwt(c: Context<AppEnv>, token: string): Promis
   const found = await findUploaderById(directoryDb(c.env), payload.uploader);
   if (!found) return null;
   c.set("nsSubject", found.name);
+  c.set("nsPermissions", ROLE_PERMISSIONS[found.role]);
   return found.user;
 }
 
@@ -91,10 +116,29 @@ export function nightscoutUnauthorized(c: Context<AppEnv>, attempted: boolean) {
   return c.json({ status: 401, message: "Unauthorized", description: "Invalid/Missing", ...errorBody("unauthorized", message) }, 401);
 }
 
-/** Requires a Nightscout credential and sets c.get("user") as requireAuth does. */
+const OPERATION_OF_METHOD: Record<string, string> = { POST: "create", PUT: "update", PATCH: "update", DELETE: "delete" };
+
+/**
+ * The permission a v1 request needs (lib/api/entries, treatments, devicestatus, profile, food:
+ * `api:<collection>:read|create|update|delete`), its collection the first path part after the
+ * API's root (`/api/v1/treatments.json` → treatments).
+ */
+export function v1Permission(method: string, path: string): string {
+  const collection = /^\/(?:api\/v[12]\/)?([a-z]+)/i.exec(path)?.[1]?.toLowerCase() ?? "*";
+  return `api:${collection}:${OPERATION_OF_METHOD[method.toUpperCase()] ?? "read"}`;
+}
+
+/**
+ * Requires a Nightscout credential and sets c.get("user") as requireAuth does; a write its role
+ * does not permit is 401 as isPermitted answers it (lib/authorization/index.js).
+ */
 export const requireNightscout = createMiddleware<AppEnv>(async (c, next) => {
   const r = await resolveNightscout(c);
   if (!r.attempted || !r.resolved) return nightscoutUnauthorized(c, r.attempted);
+  const permission = v1Permission(c.req.method, c.req.path);
+  if (!permits(permissionsOf(c), permission)) {
+    return c.json({ status: 401, message: "Unauthorized", description: "Invalid/Missing", ...errorBody("unauthorized", `This credential's role does not permit ${permission}`) }, 401);
+  }
   c.set("user", r.resolved.user);
   await next();
 });
@@ -110,6 +154,6 @@ export async function issueNightscoutJwt(c: Context<AppEnv>, accessToken: string
   const iat = Math.floor(Date.now() / 1000);
   const exp = iat + JWT_LIFETIME_S;
   const token = await sign({ typ: "nightscout", uploader: found.uploaderId, accessToken: `uploader-${found.uploaderId}`, iat, exp }, jwtSecret(c.env), "HS256");
-  // An uploader secret is Nightscout's admin role ("*") over its own user's data.
-  return { token, sub: found.name, permissionGroups: [["*"]], iat, exp };
+  // The role's permissions over its own user's data (the JWT is checked against the uploader's current role).
+  return { token, sub: found.name, permissionGroups: [ROLE_PERMISSIONS[found.role]], iat, exp };
 }

@@ -13,6 +13,7 @@ import type { Bindings } from "../env.ts";
 import { createApp } from "../app.ts";
 import { directoryDb, shardDb } from "../db/shards.ts";
 import type { AuthUser } from "../middleware/auth.ts";
+import type { UploaderRole } from "../db/schema-interop.ts";
 import { digestHex, findUploaderOwner } from "../repositories/interop.ts";
 import { sourceIds } from "../repositories/readings.ts";
 import { METER_SUFFIX } from "./entries-store.ts";
@@ -29,13 +30,13 @@ export interface SocketCredential {
 export const WRITABLE_COLLECTIONS = { treatments: "treatments", entries: "entries", devicestatus: "devicestatus", profile: "profile", food: "food" } as const;
 export type WritableCollection = keyof typeof WRITABLE_COLLECTIONS;
 
-/** The owner of an `authorize`/`subscribe` credential, as requireUploaderOrBearer finds it. */
-export async function ownerOfCredential(env: Bindings, credential: SocketCredential): Promise<AuthUser | null> {
+/** The owner of an `authorize`/`subscribe` credential and its uploader's role, as the REST routes find them (auth.ts). */
+export async function ownerOfCredential(env: Bindings, credential: SocketCredential): Promise<{ user: AuthUser; role: UploaderRole } | null> {
   const db = directoryDb(env);
   const v = credential.value.trim();
   if (!v) return null;
-  if (credential.via === "api-secret") return (await findUploaderOwner(db, v))?.user ?? null;
-  return ((await findUploaderOwner(db, await digestHex("SHA-1", v))) ?? (await findUploaderOwner(db, v)))?.user ?? null;
+  const found = credential.via === "api-secret" ? await findUploaderOwner(db, v) : ((await findUploaderOwner(db, await digestHex("SHA-1", v))) ?? (await findUploaderOwner(db, v)));
+  return found && { user: found.user, role: found.role };
 }
 
 let app: ReturnType<typeof createApp> | null = null;

@@ -14,7 +14,7 @@ import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { getMonitorConfig } from "../repositories/alerts.ts";
-import { issueNightscoutJwt, nightscoutUnauthorized, resolveNightscout } from "./auth.ts";
+import { issueNightscoutJwt, nightscoutUnauthorized, permissionsOf, permits, resolveNightscout } from "./auth.ts";
 import { iso } from "./http.ts";
 
 /** lib/api/const.json, and the package version Nightscout clients compare against (15.x). */
@@ -79,10 +79,12 @@ for (const ext of ["json", "txt", "js", "html", "png", "svg"]) statusRoutes.get(
 statusRoutes.get("/verifyauth", async (c) => {
   const r = await resolveNightscout(c);
   const ok = r.attempted && r.resolved !== null;
+  // lib/api/verifyauth.js: what the credential's role permits.
+  const perms = ok ? permissionsOf(c) : [];
   const message = {
-    canRead: ok,
-    canWrite: ok,
-    isAdmin: ok,
+    canRead: ok && permits(perms, "*:*:read"),
+    canWrite: ok && permits(perms, "*:*:write"),
+    isAdmin: ok && permits(perms, "*:*:admin"),
     message: ok ? "OK" : "UNAUTHORIZED",
     rolefound: ok && r.resolved!.via !== "api-secret" ? "FOUND" : "NOTFOUND",
     permissions: r.attempted ? "ROLE" : "DEFAULT",

@@ -8,7 +8,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { and, asc, eq, gte, inArray, isNull, lt, ne } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { users } from "../db/schema.ts";
-import { idempotencyKeys, importUploadParts, importUploads, importUploadState, uploaderSecrets, webhookSecrets } from "../db/schema-interop.ts";
+import { idempotencyKeys, importUploadParts, importUploads, importUploadState, uploaderSecrets, webhookSecrets, type UploaderRole } from "../db/schema-interop.ts";
 import { toHex } from "../lib/crypto.ts";
 import type { AuthUser } from "../middleware/auth.ts";
 
@@ -21,14 +21,15 @@ export const digestHex = async (algorithm: "SHA-1" | "SHA-512", text: string) =>
 export interface Uploader {
   id: number;
   name: string;
+  role: UploaderRole;
   createdAt: number;
   lastUsedAt: number | null;
 }
 
-export async function createUploader(db: Db, userId: number, name: string, secret: string): Promise<Uploader> {
+export async function createUploader(db: Db, userId: number, name: string, secret: string, role: UploaderRole = "admin"): Promise<Uploader> {
   const [sha1, sha512] = await Promise.all([digestHex("SHA-1", secret), digestHex("SHA-512", secret)]);
-  const row = await db.insert(uploaderSecrets).values({ userId, name, sha1, sha512 }).returning().get();
-  return { id: row.id, name: row.name, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt };
+  const row = await db.insert(uploaderSecrets).values({ userId, name, sha1, sha512, role }).returning().get();
+  return { id: row.id, name: row.name, role: row.role, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt };
 }
 
 export async function listUploaders(db: Db, userId: number): Promise<Uploader[]> {
@@ -37,7 +38,7 @@ export async function listUploaders(db: Db, userId: number): Promise<Uploader[]>
     .from(uploaderSecrets)
     .where(and(eq(uploaderSecrets.userId, userId), isNull(uploaderSecrets.revokedAt)))
     .orderBy(uploaderSecrets.id);
-  return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt }));
+  return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt }));
 }
 
 export async function revokeUploader(db: Db, userId: number, id: number): Promise<boolean> {
@@ -53,28 +54,28 @@ export async function revokeUploader(db: Db, userId: number, id: number): Promis
  * The owner of an uploader credential: `digest` is the hex SHA-1 (40 chars) or SHA-512 (128 chars)
  * of the secret, as Nightscout clients send it. Case-insensitive, as Nightscout compares it.
  */
-export async function findUploaderOwner(db: Db, digest: string): Promise<{ user: AuthUser; uploaderId: number; name: string; lastUsedAt: number | null } | null> {
+export async function findUploaderOwner(db: Db, digest: string): Promise<{ user: AuthUser; uploaderId: number; name: string; role: UploaderRole; lastUsedAt: number | null } | null> {
   const d = digest.toLowerCase();
   const column = d.length === 40 ? uploaderSecrets.sha1 : d.length === 128 ? uploaderSecrets.sha512 : null;
   if (!column || !/^[0-9a-f]+$/.test(d)) return null;
   const row = await db
-    .select({ id: users.id, publicId: users.publicId, uploaderId: uploaderSecrets.id, name: uploaderSecrets.name, lastUsedAt: uploaderSecrets.lastUsedAt })
+    .select({ id: users.id, publicId: users.publicId, uploaderId: uploaderSecrets.id, name: uploaderSecrets.name, role: uploaderSecrets.role, lastUsedAt: uploaderSecrets.lastUsedAt })
     .from(uploaderSecrets)
     .innerJoin(users, eq(users.id, uploaderSecrets.userId))
     .where(and(eq(column, d), isNull(uploaderSecrets.revokedAt)))
     .get();
-  return row ? { user: { id: row.id, publicId: row.publicId }, uploaderId: row.uploaderId, name: row.name, lastUsedAt: row.lastUsedAt } : null;
+  return row ? { user: { id: row.id, publicId: row.publicId }, uploaderId: row.uploaderId, name: row.name, role: row.role, lastUsedAt: row.lastUsedAt } : null;
 }
 
 /** The owner of an uploader by its id, while it is not revoked (Nightscout JWTs name the uploader). */
-export async function findUploaderById(db: Db, id: number): Promise<{ user: AuthUser; name: string } | null> {
+export async function findUploaderById(db: Db, id: number): Promise<{ user: AuthUser; name: string; role: UploaderRole } | null> {
   const row = await db
-    .select({ id: users.id, publicId: users.publicId, name: uploaderSecrets.name })
+    .select({ id: users.id, publicId: users.publicId, name: uploaderSecrets.name, role: uploaderSecrets.role })
     .from(uploaderSecrets)
     .innerJoin(users, eq(users.id, uploaderSecrets.userId))
     .where(and(eq(uploaderSecrets.id, id), isNull(uploaderSecrets.revokedAt)))
     .get();
-  return row ? { user: { id: row.id, publicId: row.publicId }, name: row.name } : null;
+  return row ? { user: { id: row.id, publicId: row.publicId }, name: row.name, role: row.role } : null;
 }
 
 /** Records that an uploader was used (the list shows it), at most once an hour per uploader. */

@@ -8,32 +8,16 @@
  *   URLs carry it). The token is a JWT from `/api/v2/authorization/request/<secret>` (what
  *   AndroidAPS's NSAuthInterceptor fetches after its first 401), an uploader secret itself (an
  *   access token), or a GlucoLens access token. `api-secret` is not read here, as in Nightscout.
- * - Permissions are Shiro strings (`api:entries:read`, `api:*:*`, `*`); every GlucoLens credential
- *   holds Nightscout's admin role (`*`) over its own user's data and nothing of anyone else's.
+ * - Permissions are Shiro strings (`api:entries:read`, `api:*:*`, `*`): an uploader secret's role
+ *   (`admin` `*`, `readable` `*:*:read`), a GlucoLens access token admin, each over its own user's
+ *   data and nothing of anyone else's.
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../env.ts";
 import { bearerUserOf } from "../../middleware/auth.ts";
-import { byNightscoutJwt, byUploaderSecret } from "../auth.ts";
+import { byNightscoutJwt, byUploaderSecret, permissionsOf, permits } from "../auth.ts";
 import { MSG, V3Error } from "./respond.ts";
-
-/** The permissions of every credential: Nightscout's admin role. */
-const ADMIN = ["*"];
-
-/** shiro-trie's check: each `:`-part matches literally or by `*`; a shorter pattern grants everything below it. */
-export function permits(granted: string[], permission: string): boolean {
-  const want = permission.split(":");
-  return granted.some((g) => {
-    const parts = g.split(":");
-    for (let i = 0; i < want.length; i++) {
-      const p = parts[i];
-      if (p === undefined) return i > 0 && parts[i - 1] === "*";
-      if (p !== "*" && !p.split(",").includes(want[i]!)) return false;
-    }
-    return true;
-  });
-}
 
 /** The `Authorization: Bearer` token or `?token=`, and who it names; 401 in Nightscout's words otherwise. */
 async function authenticate(c: Context<AppEnv>): Promise<void> {
@@ -43,7 +27,6 @@ async function authenticate(c: Context<AppEnv>): Promise<void> {
   const user = (bearer ? await bearerUserOf(c) : null) ?? (await byNightscoutJwt(c, token)) ?? (await byUploaderSecret(c, token));
   if (!user) throw new V3Error(401, MSG.BAD_TOKEN);
   c.set("user", user);
-  c.set("nsPermissions", ADMIN);
 }
 
 export const requireV3Auth = createMiddleware<AppEnv>(async (c, next) => {
@@ -51,9 +34,7 @@ export const requireV3Auth = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-const granted = (c: Context<AppEnv>): string[] => c.get("nsPermissions") ?? [];
-
-export const checkPermission = (c: Context<AppEnv>, permission: string) => permits(granted(c), permission);
+export const checkPermission = (c: Context<AppEnv>, permission: string) => permits(permissionsOf(c), permission);
 
 /** demandPermission: 403 naming the permission. */
 export function demandPermission(c: Context<AppEnv>, permission: string): void {
