@@ -17,7 +17,7 @@ const security = [{ Bearer: [] }];
 export const MAX_BULK_RECORDS = 10_000;
 const MAX_PAGE = 1_000;
 
-const BulkResult = z.object({
+export const BulkResult = z.object({
   inserted: z.number().int(),
   duplicates: z.number().int(),
   rejected: z.array(z.object({ index: z.number().int(), fields: z.array(z.object({ path: z.string(), message: z.string() })) })),

@@ -26,8 +26,8 @@ const UploaderInput = z
   })
   .strict()
   .openapi("UploaderInput");
-const Uploader = z.object({ id: z.string(), name: z.string(), role: z.enum(UPLOADER_ROLES), created_at: z.string(), last_used_at: z.string().nullable() }).openapi("Uploader");
-const CreatedUploader = z.object({ id: z.string(), name: z.string(), role: z.enum(UPLOADER_ROLES), secret: z.string(), nightscout_url: z.string() }).openapi("CreatedUploader");
+export const Uploader = z.object({ id: z.string(), name: z.string(), role: z.enum(UPLOADER_ROLES), created_at: z.string(), last_used_at: z.string().nullable() }).openapi("Uploader");
+export const CreatedUploader = z.object({ id: z.string(), name: z.string(), role: z.enum(UPLOADER_ROLES), secret: z.string(), nightscout_url: z.string() }).openapi("CreatedUploader");
 const UploaderId = z.object({ id: z.string().regex(/^\d{1,12}$/, "is not an uploader id").openapi({ param: { name: "id", in: "path" }, example: "1" }) });
 
 export const uploaderRoutes = new OpenAPIHono<AppEnv>();

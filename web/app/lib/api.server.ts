@@ -4,6 +4,9 @@
  * Bearer token when given one, and turns the API's error envelope
  * `{"error":{"code","message","fields":[{"path","message"}]}}` into a typed `ApiError`.
  *
+ * The answers' types are the Worker's own (api-types.ts, derived from its OpenAPI schemas), so the
+ * site does not re-declare them; the error envelope is the one shape read defensively here.
+ *
  * Transport: in production the `API` service binding (no public hop, no CORS) when the Pages
  * project has one, else `fetch(API_URL)`. In development always `fetch(API_URL)`: the vite dev
  * proxy also creates the binding, but it only works when the API runs under `wrangler dev`
@@ -12,7 +15,23 @@
  * Token refresh is not done here; see `requireAuth` in session.server.ts.
  */
 import { z } from "zod";
-import { GLUCOSE_UNITS } from "../../../vocabulary/units.ts";
+import type {
+  BulkAnswer,
+  CausalAnswer,
+  CorrelationsAnswer,
+  DayClustersAnswer,
+  ImportAnswer,
+  JobStatusAnswer,
+  PatternsAnswer,
+  ReadingListAnswer,
+  RecordAnswer,
+  RecordListAnswer,
+  RulesAnswer,
+  TokenPairAnswer,
+  TriggerAnswer,
+  UserAnswer,
+} from "./api-types.ts";
+import type { ActivityRecord, InsulinRecord, MealRecord, SleepRecord } from "./chart-data.ts";
 import type { ServerEnv } from "./env.server.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -126,7 +145,7 @@ export function rethrowAsResponse(err: unknown): never {
 // ---------------------------------------------------------------------------------------------
 // Transport
 
-export interface ApiRequest<T> {
+export interface ApiRequest {
   method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Query parameters; undefined values are left out. */
   query?: Record<string, string | number | undefined>;
@@ -136,25 +155,25 @@ export interface ApiRequest<T> {
   raw?: Blob;
   /** Access token, sent as `Authorization: Bearer …`. */
   token?: string;
-  /** Validates the success body. Without it the body is returned unchecked (or null for 204). */
-  schema?: z.ZodType<T>;
   signal?: AbortSignal;
 }
 
 const TIMEOUT_MS = 10_000;
 
 /**
- * Performs one API call.
+ * Performs one API call. `T` is the answer's type, one of api-types.ts (derived from the Worker's
+ * OpenAPI schemas); the answer is not validated against it, only checked to be JSON (null for a
+ * 202 or 204 without a body). Only the error envelope is read defensively (`toApiError`).
  *
- * @throws ApiError (or a subclass) for any non-2xx answer, a network failure or a body that
- *   does not match `schema`.
+ * @throws ApiError (or a subclass) for any non-2xx answer, a network failure or a 2xx answer
+ *   that is not JSON (502 "bad_response").
  * @example
- * const me = await apiRequest(env, "/api/v1/auth/me", { token, schema: userSchema });
+ * const me = await apiRequest<UserAnswer>(env, "/api/v1/auth/me", { token });
  */
 export async function apiRequest<T = unknown>(
   env: ServerEnv,
   path: string,
-  { method = "GET", query, body, raw, token, schema, signal }: ApiRequest<T> = {},
+  { method = "GET", query, body, raw, token, signal }: ApiRequest = {},
 ): Promise<T> {
   const url = new URL(path, `${env.apiUrl}/`);
   for (const [k, v] of Object.entries(query ?? {})) {
@@ -190,6 +209,7 @@ export async function apiRequest<T = unknown>(
     json = text ? JSON.parse(text) : null;
   } catch {
     if (res.ok) {
+      console.error(`api: ${method} ${url.pathname} → ${res.status}: the answer is not JSON`);
       throw new ApiUnavailableError(502, "bad_response", "The API answered something that is not JSON.");
     }
   }
@@ -201,93 +221,24 @@ export async function apiRequest<T = unknown>(
     }
     throw err;
   }
-  if (!schema) return json as T;
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    console.error(`api: ${method} ${url.pathname}: unexpected body`, z.prettifyError(parsed.error));
-    throw new ApiUnavailableError(502, "bad_response", "The API answered in an unexpected shape.");
-  }
-  return parsed.data;
+  return json as T;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Schemas of what the site consumes. Loose objects: the API may add fields.
-
-export const userSchema = z.looseObject({
-  id: z.string(),
-  email: z.string(),
-  /** Absent from an older API; treated as not verified. */
-  email_verified: z.boolean().optional(),
-  name: z.string(),
-  timezone: z.string(),
-  unit: z.enum(GLUCOSE_UNITS),
-});
-export type ApiUser = z.infer<typeof userSchema>;
-
-export const authResponseSchema = z.looseObject({
-  user: userSchema,
-  access_token: z.string(),
-  refresh_token: z.string(),
-  token_type: z.string(),
-  /** Seconds. */
-  expires_in: z.number(),
-});
-export type AuthResponse = z.infer<typeof authResponseSchema>;
-
-const page = <T extends z.ZodType>(item: T) =>
-  z.looseObject({ items: z.array(item), next_cursor: z.string().nullish() });
-
-export const readingSchema = z.looseObject({
-  id: z.union([z.string(), z.number()]).transform(String),
-  time: z.string(),
-  value: z.number(),
-  unit: z.string().optional(),
-  source: z.string().nullish(),
-  trend: z.string().nullish(),
-});
-export type Reading = z.infer<typeof readingSchema>;
-
-const id = z.union([z.string(), z.number()]).transform(String);
-export const mealSchema = z.looseObject({ id, time: z.string(), carbs: z.number().nullish() });
-export const insulinSchema = z.looseObject({
-  id,
-  time: z.string(),
-  units: z.number(),
-  kind: z.string().nullish(),
-});
-export const activitySchema = z.looseObject({
-  id,
-  start: z.string(),
-  end: z.string(),
-  type: z.string().nullish(),
-  intensity: z.union([z.string(), z.number()]).nullish().transform((v) => (v == null ? v : String(v))),
-});
-export const sleepSchema = z.looseObject({
-  id,
-  start: z.string(),
-  end: z.string(),
-  quality: z.union([z.string(), z.number()]).nullish(),
-});
-
-// ---------------------------------------------------------------------------------------------
-// Endpoints
+// Endpoints. The answers' types are the Worker's (api-types.ts).
 
 export const authApi = {
   register(
     env: ServerEnv,
     body: { email: string; password: string; name: string; timezone: string; unit: "mg/dL" | "mmol/L" },
   ) {
-    return apiRequest(env, "/api/v1/auth/register", { method: "POST", body, schema: authResponseSchema });
+    return apiRequest<TokenPairAnswer>(env, "/api/v1/auth/register", { method: "POST", body });
   },
   login(env: ServerEnv, body: { email: string; password: string }) {
-    return apiRequest(env, "/api/v1/auth/login", { method: "POST", body, schema: authResponseSchema });
+    return apiRequest<TokenPairAnswer>(env, "/api/v1/auth/login", { method: "POST", body });
   },
   refresh(env: ServerEnv, refreshToken: string) {
-    return apiRequest(env, "/api/v1/auth/refresh", {
-      method: "POST",
-      body: { refresh_token: refreshToken },
-      schema: authResponseSchema,
-    });
+    return apiRequest<TokenPairAnswer>(env, "/api/v1/auth/refresh", { method: "POST", body: { refresh_token: refreshToken } });
   },
   logout(env: ServerEnv, refreshToken: string) {
     return apiRequest(env, "/api/v1/auth/logout", { method: "POST", body: { refresh_token: refreshToken } });
@@ -297,27 +248,18 @@ export const authApi = {
     return apiRequest(env, "/api/v1/auth/magic-link", { method: "POST", body: { email } });
   },
   verifyMagicLink(env: ServerEnv, token: string) {
-    return apiRequest(env, "/api/v1/auth/magic-link/verify", {
-      method: "POST",
-      body: { token },
-      schema: authResponseSchema,
-    });
+    return apiRequest<TokenPairAnswer>(env, "/api/v1/auth/magic-link/verify", { method: "POST", body: { token } });
   },
   /** Confirms the account's address with the token of its verification link (no access token needed). */
   verifyEmail(env: ServerEnv, token: string) {
-    return apiRequest(env, "/api/v1/auth/verify-email", { method: "POST", body: { token }, schema: userSchema });
+    return apiRequest<UserAnswer>(env, "/api/v1/auth/verify-email", { method: "POST", body: { token } });
   },
   /** Mails a new verification link to the signed-in account's address (429 when asked too often). */
   resendVerification(env: ServerEnv, token: string) {
     return apiRequest(env, "/api/v1/auth/verify-email/resend", { method: "POST", token });
   },
-  /** Accepts either `{"user":{…}}` or the bare user object. */
-  async me(env: ServerEnv, token: string): Promise<ApiUser> {
-    const body = await apiRequest(env, "/api/v1/auth/me", {
-      token,
-      schema: z.union([z.looseObject({ user: userSchema }), userSchema]),
-    });
-    return "user" in body ? (body.user as ApiUser) : (body as ApiUser);
+  me(env: ServerEnv, token: string) {
+    return apiRequest<UserAnswer>(env, "/api/v1/auth/me", { token });
   },
 };
 
@@ -327,155 +269,32 @@ export interface TimeWindow {
   end: string;
 }
 
+/**
+ * The dashboard's markers read these fields of each kind (chart-data.ts). The Worker's record
+ * answers are typed only as far as `id` (see `RecordAnswer`), so the fields are the site's.
+ */
+type Marked<R> = RecordListAnswer<RecordAnswer & R>;
+
 export const dataApi = {
   readings(env: ServerEnv, token: string, { start, end }: TimeWindow, limit = 10_000) {
-    return apiRequest(env, "/api/v1/glucose/readings", {
-      token,
-      query: { start, end, limit },
-      schema: page(readingSchema),
-    });
+    return apiRequest<ReadingListAnswer>(env, "/api/v1/glucose/readings", { token, query: { start, end, limit } });
   },
   meals(env: ServerEnv, token: string, window: TimeWindow) {
-    return apiRequest(env, "/api/v1/meals", { token, query: { ...window }, schema: page(mealSchema) });
+    return apiRequest<Marked<MealRecord>>(env, "/api/v1/meals", { token, query: { ...window } });
   },
   insulin(env: ServerEnv, token: string, window: TimeWindow) {
-    return apiRequest(env, "/api/v1/insulin", { token, query: { ...window }, schema: page(insulinSchema) });
+    return apiRequest<Marked<InsulinRecord>>(env, "/api/v1/insulin", { token, query: { ...window } });
   },
   activities(env: ServerEnv, token: string, window: TimeWindow) {
-    return apiRequest(env, "/api/v1/activities", { token, query: { ...window }, schema: page(activitySchema) });
+    return apiRequest<Marked<ActivityRecord>>(env, "/api/v1/activities", { token, query: { ...window } });
   },
   sleep(env: ServerEnv, token: string, window: TimeWindow) {
-    return apiRequest(env, "/api/v1/sleep", { token, query: { ...window }, schema: page(sleepSchema) });
+    return apiRequest<Marked<SleepRecord>>(env, "/api/v1/sleep", { token, query: { ...window } });
   },
 };
 
 // ---------------------------------------------------------------------------------------------
-// Live monitor, insights, uploaders and export (dashboard, /agp, /settings)
-
-export const ticketSchema = z.looseObject({ ticket: z.string(), expires_at: z.string(), url: z.string() });
-
-const metricsSchema = z
-  .looseObject({
-    readings: z.number(),
-    mean: z.number(),
-    sd: z.number(),
-    cv_percent: z.number(),
-    gmi_percent: z.number(),
-    below_54_percent: z.number(),
-    below_70_percent: z.number(),
-    in_range_percent: z.number(),
-    above_180_percent: z.number(),
-    above_250_percent: z.number(),
-    active_percent: z.number(),
-    // Time in tight range (70–140 mg/dL) and the GRI grid (optional: an older API omits them).
-    tight_range_percent: z.number().optional(),
-    gri: z.number().optional(),
-    gri_hypo: z.number().optional(),
-    gri_hyper: z.number().optional(),
-    gri_zone: z.enum(["A", "B", "C", "D", "E"]).optional(),
-  })
-  .nullable();
-
-export const insightsDashboardSchema = z.looseObject({
-  unit: z.enum(GLUCOSE_UNITS),
-  period_days: z.number(),
-  current: z.looseObject({ start: z.string(), end: z.string(), metrics: metricsSchema }),
-  previous: z.looseObject({ start: z.string(), end: z.string(), metrics: metricsSchema }),
-  changes: z.record(z.string(), z.number()),
-  insights: z.array(z.looseObject({ kind: z.string(), sentence: z.string() })),
-});
-
-const nullableNums = z.array(z.number().nullable());
-export const agpSchema = z.looseObject({
-  unit: z.enum(GLUCOSE_UNITS),
-  days: z.number(),
-  start: z.string(),
-  end: z.string(),
-  timezone: z.string(),
-  readings: z.number(),
-  bin_minutes: z.number(),
-  minute: z.array(z.number()),
-  p5: nullableNums,
-  p25: nullableNums,
-  p50: nullableNums,
-  p75: nullableNums,
-  p95: nullableNums,
-  metrics: metricsSchema.optional(),
-});
-
-/** `GET /api/v1/shared/{token}/agp`: the AGP report a clinician's share link opens. */
-export const sharedReportSchema = z.looseObject({
-  patient: z.looseObject({ name: z.string() }),
-  unit: z.enum(GLUCOSE_UNITS),
-  timezone: z.string(),
-  days: z.number(),
-  first_date: z.string(),
-  last_date: z.string(),
-  days_with_data: z.number(),
-  agp: agpSchema,
-  daily: z.array(z.looseObject({ date: z.string(), minute: z.array(z.number()), value: z.array(z.number()) })),
-  therapy: z.looseObject({
-    days_with_meals: z.number(),
-    days_with_insulin: z.number(),
-    meals_per_day: z.number().nullable(),
-    carbs_g_per_day: z.number().nullable(),
-    bolus_units_per_day: z.number().nullable(),
-    basal_units_per_day: z.number().nullable(),
-    total_units_per_day: z.number().nullable(),
-  }),
-});
-export type SharedReport = z.infer<typeof sharedReportSchema>;
-
-/** `GET /api/v1/reports/shares`. */
-export const reportSharesSchema = z.looseObject({
-  items: z.array(
-    z.looseObject({
-      id: z.string(),
-      days: z.number(),
-      created_at: z.string(),
-      expires_at: z.string(),
-      revoked_at: z.string().nullable(),
-      status: z.enum(["active", "expired", "revoked"]),
-      opens: z.number(),
-      last_opened_at: z.string().nullable(),
-    }),
-  ),
-});
-export type ReportShare = z.infer<typeof reportSharesSchema>["items"][number];
-export const createdShareSchema = z.looseObject({ id: z.string(), url: z.string(), token: z.string(), expires_at: z.string(), days: z.number() });
-
-/** `GET /api/v1/glucose/forecast` (mg/dL). */
-export const forecastSchema = z.looseObject({
-  unit: z.literal("mg/dL"),
-  model: z.looseObject({ kind: z.string(), name: z.string(), description: z.string().nullish() }).nullish(),
-  origin: z.looseObject({ time: z.string(), value: z.number() }).nullable(),
-  horizon_minutes: z.number(),
-  predictions: z.array(z.looseObject({ minutes: z.number(), time: z.string(), value: z.number(), lower: z.number(), upper: z.number() })),
-});
-export type Forecast = z.infer<typeof forecastSchema>;
-
-const ruleValue = z.looseObject({ enabled: z.boolean(), value: z.number() });
-const ruleRate = z.looseObject({ enabled: z.boolean(), rate: z.number() });
-/** `GET /api/v1/alerts/settings`, in the user's unit (worker/schemas/alerts.ts `AlertSettings`). */
-export const alertSettingsSchema = z.looseObject({
-  unit: z.enum(GLUCOSE_UNITS),
-  urgent_low: ruleValue,
-  low: ruleValue,
-  high: ruleValue,
-  urgent_high: ruleValue,
-  falling_fast: ruleRate,
-  rising_fast: ruleRate,
-  predicted_low: z.looseObject({ enabled: z.boolean(), minutes: z.number() }),
-  stale: z.looseObject({ enabled: z.boolean(), warning_minutes: z.number(), urgent_minutes: z.number() }),
-  repeat_minutes: z.looseObject({ default: z.number(), urgent_low: z.number() }),
-});
-export type ApiAlertSettings = z.infer<typeof alertSettingsSchema>;
-
-export const uploaderListSchema = z.looseObject({
-  items: z.array(z.looseObject({ id: z.string(), name: z.string(), created_at: z.string(), last_used_at: z.string().nullable() })),
-});
-export const createdUploaderSchema = z.looseObject({ id: z.string(), name: z.string(), secret: z.string(), nightscout_url: z.string() });
-export const csvExportListSchema = z.looseObject({ files: z.array(z.looseObject({ type: z.string(), url: z.string() })) });
+// Exports (streamed) and the live feed's origin (dashboard, /agp, /settings)
 
 /**
  * One API call whose answer is passed on as it arrives (exports: megabytes of JSON or CSV), not
@@ -517,155 +336,29 @@ export function websocketOrigin(env: ServerEnv): string {
 // ---------------------------------------------------------------------------------------------
 // Insights (/insights) and bulk uploads (/upload). Shapes: worker/insights/schemas.ts.
 
-const jobRef = z.looseObject({ id: z.string(), finished_at: z.string(), period: z.looseObject({ start: z.string(), end: z.string(), days: z.number() }) }).nullable();
-const glucoseUnit = z.enum(GLUCOSE_UNITS);
-
-export const correlationsSchema = z.looseObject({
-  job: jobRef,
-  unit: glucoseUnit,
-  n_days: z.number(),
-  items: z.array(
-    z.looseObject({
-      factor: z.string(),
-      target: z.string(),
-      lag_days: z.number(),
-      r: z.number(),
-      p: z.number(),
-      q: z.number(),
-      n: z.number(),
-      direction: z.string(),
-      significant: z.boolean(),
-      sentence: z.string(),
-    }),
-  ),
-  notes: z.array(z.string()),
-});
-
-const causalEdge = z.looseObject({ source: z.string(), target: z.string(), lag_days: z.number(), type: z.string(), strength: z.number(), p: z.number() });
-export const causalSchema = z.looseObject({
-  job: jobRef,
-  method: z.enum(["pcmci", "lagged_correlation"]).nullable(),
-  reason: z.string().nullable(),
-  variables: z.array(z.string()),
-  links: z.array(causalEdge.extend({ sentence: z.string() })),
-  graph: z.looseObject({ nodes: z.array(z.looseObject({ id: z.string(), label: z.string() })), edges: z.array(causalEdge) }),
-  notes: z.array(z.string()),
-});
-
-export const patternsSchema = z.looseObject({
-  job: jobRef,
-  unit: glucoseUnit,
-  timezone: z.string(),
-  window_minutes: z.number(),
-  motifs: z.array(
-    z.looseObject({
-      minutes: z.array(z.number()),
-      occurrences: z.array(z.looseObject({ start: z.string(), local_time: z.string(), distance: z.number(), values: z.array(z.number()) })),
-      sentence: z.string(),
-    }),
-  ),
-  anomalies: z.array(
-    z.looseObject({
-      start: z.string(),
-      local_time: z.string(),
-      distance: z.number(),
-      values: z.array(z.number()),
-      nearest: z.looseObject({ start: z.string(), values: z.array(z.number()) }).nullable(),
-      sentence: z.string(),
-    }),
-  ),
-  similar_days: z.array(z.looseObject({ date: z.string(), similar: z.array(z.looseObject({ date: z.string(), distance: z.number() })), sentence: z.string() })),
-  notes: z.array(z.string()),
-});
-
-export const rulesSchema = z.looseObject({
-  job: jobRef,
-  n_days: z.number(),
-  items: z.array(
-    z.looseObject({
-      if: z.array(z.string()),
-      then: z.array(z.string()),
-      support: z.number(),
-      confidence: z.number(),
-      lift: z.number(),
-      days: z.number(),
-      antecedent_days: z.number(),
-      sentence: z.string(),
-    }),
-  ),
-  notes: z.array(z.string()),
-});
-
-/** `GET /insights/day-clusters` (another issue; absent until it lands, then 404 is "no section"). */
-export const dayClustersSchema = z.looseObject({
-  unit: glucoseUnit.optional(),
-  job: jobRef.optional(),
-  k: z.number().nullish(),
-  criterion: z.string().nullish(),
-  clusters: z.array(
-    z.looseObject({
-      id: z.union([z.string(), z.number()]).transform(String),
-      name: z.string(),
-      description: z.string().nullish(),
-      days: z.union([z.number(), z.array(z.string())]).transform((d) => (Array.isArray(d) ? d.length : d)),
-      representative_dates: z.array(z.string()).default([]),
-      profile: z.array(z.number().nullable()).default([]),
-      features: z
-        .array(z.looseObject({ name: z.string(), cluster_mean: z.number().nullable(), other_mean: z.number().nullable(), p_value: z.number().nullable(), significant: z.boolean() }))
-        .default([]),
-    }),
-  ),
-});
-
-export const jobStatusSchema = z.looseObject({
-  job_id: z.string(),
-  status: z.enum(["queued", "running", "done", "failed"]),
-  progress: z.number(),
-  stage: z.string(),
-  stage_label: z.string(),
-  error: z.string().nullable(),
-  finished_at: z.string().nullable().optional(),
-});
-
-export const triggerSchema = z.looseObject({ job_id: z.string(), status: z.string(), already_running: z.boolean() });
-
-export const bulkResultSchema = z.looseObject({
-  inserted: z.number(),
-  duplicates: z.number(),
-  rejected: z.array(z.looseObject({ index: z.number(), fields: z.array(z.looseObject({ path: z.string(), message: z.string() })) })),
-});
-
 export const insightsApi = {
-  correlations: (env: ServerEnv, token: string) => apiRequest(env, "/api/v1/insights/correlations", { token, schema: correlationsSchema }),
-  causal: (env: ServerEnv, token: string) => apiRequest(env, "/api/v1/insights/causal", { token, schema: causalSchema }),
-  patterns: (env: ServerEnv, token: string) => apiRequest(env, "/api/v1/insights/patterns", { token, schema: patternsSchema }),
-  rules: (env: ServerEnv, token: string) => apiRequest(env, "/api/v1/insights/rules", { token, schema: rulesSchema }),
-  /** Null while the route does not exist (404) or has nothing to show. */
+  correlations: (env: ServerEnv, token: string) => apiRequest<CorrelationsAnswer>(env, "/api/v1/insights/correlations", { token }),
+  causal: (env: ServerEnv, token: string) => apiRequest<CausalAnswer>(env, "/api/v1/insights/causal", { token }),
+  patterns: (env: ServerEnv, token: string) => apiRequest<PatternsAnswer>(env, "/api/v1/insights/patterns", { token }),
+  rules: (env: ServerEnv, token: string) => apiRequest<RulesAnswer>(env, "/api/v1/insights/rules", { token }),
+  /** Null when the API answers 404 (a deployment without the route): the page then has no such section. */
   async dayClusters(env: ServerEnv, token: string) {
     try {
-      return await apiRequest(env, "/api/v1/insights/day-clusters", { token, schema: dayClustersSchema });
+      return await apiRequest<DayClustersAnswer>(env, "/api/v1/insights/day-clusters", { token });
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) return null;
       throw err;
     }
   },
-  job: (env: ServerEnv, token: string, jobId: string) => apiRequest(env, `/api/v1/insights/jobs/${encodeURIComponent(jobId)}`, { token, schema: jobStatusSchema }),
-  trigger: (env: ServerEnv, token: string) => apiRequest(env, "/api/v1/insights/trigger-analysis", { method: "POST", token, body: {}, schema: triggerSchema }),
+  job: (env: ServerEnv, token: string, jobId: string) => apiRequest<JobStatusAnswer>(env, `/api/v1/insights/jobs/${encodeURIComponent(jobId)}`, { token }),
+  trigger: (env: ServerEnv, token: string) => apiRequest<TriggerAnswer>(env, "/api/v1/insights/trigger-analysis", { method: "POST", token, body: {} }),
 };
-
-/** `POST /api/v1/imports`: what the page shows of the answer. */
-export const importResultSchema = z.looseObject({
-  imported: z.number(),
-  duplicates: z.number(),
-  rejected_total: z.number(),
-  by_type: z.record(z.string(), z.looseObject({ imported: z.number(), duplicates: z.number(), rejected: z.number().optional() })),
-});
 
 export const uploadApi = {
   /** A whole export file, parsed by the API (`format` and the device clock's `timezone`). */
   importFile: (env: ServerEnv, token: string, query: { format: string; timezone: string }, file: Blob) =>
-    apiRequest(env, "/api/v1/imports", { method: "POST", token, query, raw: file, schema: importResultSchema, signal: AbortSignal.timeout(60_000) }),
+    apiRequest<ImportAnswer>(env, "/api/v1/imports", { method: "POST", token, query, raw: file, signal: AbortSignal.timeout(60_000) }),
   /** One chunk to a bulk endpoint (`path` from upload-chunks.ts bulkEndpoint). Bulk bodies may take longer than the default timeout. */
   bulk: (env: ServerEnv, token: string, path: string, key: "readings" | "items", items: unknown[]) =>
-    apiRequest(env, path, { method: "POST", token, body: { [key]: items }, schema: bulkResultSchema, signal: AbortSignal.timeout(60_000) }),
+    apiRequest<BulkAnswer>(env, path, { method: "POST", token, body: { [key]: items }, signal: AbortSignal.timeout(60_000) }),
 };

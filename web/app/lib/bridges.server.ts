@@ -1,59 +1,29 @@
 /**
  * @module bridges.server
- * The Bridges page's side of `/api/v1/bridges` (worker/bridges/routes.ts): the answer's shape,
- * and the forms that connect a bridge, change its credentials, poll, pause, resume or remove it.
- * Field names are the API's, so its field errors land on the right input.
+ * The Bridges page's side of `/api/v1/bridges` (worker/bridges/routes.ts): its calls (the
+ * answers' types are the Worker's, api-types.ts), and the forms that connect a bridge, change its
+ * credentials, poll, pause, resume or remove it. Field names are the API's, so its field errors
+ * land on the right input.
  */
 import { z } from "zod";
 import { apiRequest } from "./api.server.ts";
+import type { BridgeAnswer, BridgeListAnswer, PollAnswer } from "./api-types.ts";
 import type { ServerEnv } from "./env.server.ts";
 
 import { DEXCOM_REGION_LABEL, LLU_REGION_LABEL } from "./bridges.ts";
 
-export const bridgeSchema = z.looseObject({
-  id: z.string(),
-  kind: z.enum(["dexcom-share", "librelinkup", "nightscout"]),
-  status: z.enum(["pending", "ok", "backoff", "login_refused", "paused"]),
-  region: z.string().nullable(),
-  server_url: z.string().nullable(),
-  paused: z.boolean(),
-  last_success_at: z.string().nullable(),
-  last_error: z.string().nullable(),
-  last_error_at: z.string().nullable(),
-  next_poll_at: z.string().nullable(),
-  readings_imported: z.number(),
-  last_reading_at: z.string().nullable(),
-  backfill: z
-    .looseObject({
-      status: z.enum(["running", "done", "failed"]),
-      phase: z.enum(["entries", "treatments", "devicestatus", "profiles"]),
-      imported: z.number(),
-      treatments_imported: z.number(),
-      devicestatus_imported: z.number(),
-      profiles_imported: z.number(),
-      oldest_at: z.string().nullable(),
-      error: z.string().nullable(),
-    })
-    .nullable(),
-  created_at: z.string(),
-});
-export type ApiBridge = z.infer<typeof bridgeSchema>;
-
-export const bridgeListSchema = z.looseObject({ items: z.array(bridgeSchema) });
-export const pollResultSchema = z.looseObject({ imported: z.number(), matched: z.number(), bridge: bridgeSchema });
-
 export const bridgesApi = {
   list(env: ServerEnv, token: string) {
-    return apiRequest(env, "/api/v1/bridges", { token, schema: bridgeListSchema });
+    return apiRequest<BridgeListAnswer>(env, "/api/v1/bridges", { token });
   },
   create(env: ServerEnv, token: string, body: BridgeCreate) {
-    return apiRequest(env, "/api/v1/bridges", { method: "POST", token, body, schema: bridgeSchema });
+    return apiRequest<BridgeAnswer>(env, "/api/v1/bridges", { method: "POST", token, body });
   },
   update(env: ServerEnv, token: string, id: string, body: Record<string, unknown>) {
-    return apiRequest(env, `/api/v1/bridges/${id}`, { method: "PATCH", token, body, schema: bridgeSchema });
+    return apiRequest<BridgeAnswer>(env, `/api/v1/bridges/${id}`, { method: "PATCH", token, body });
   },
   poll(env: ServerEnv, token: string, id: string) {
-    return apiRequest(env, `/api/v1/bridges/${id}/poll`, { method: "POST", token, schema: pollResultSchema });
+    return apiRequest<PollAnswer>(env, `/api/v1/bridges/${id}/poll`, { method: "POST", token });
   },
   remove(env: ServerEnv, token: string, id: string) {
     return apiRequest(env, `/api/v1/bridges/${id}`, { method: "DELETE", token });

@@ -6,16 +6,14 @@
  * sends the visitor to /login: this call is the app shell's check that the cookie still counts.
  */
 import type { AppLoadContext } from "@remix-run/cloudflare";
-import { z } from "zod";
 import { apiRequest } from "./api.server.ts";
+import type { FollowedListAnswer } from "./api-types.ts";
 import { requireAuth } from "./session.server.ts";
-
-const followedSchema = z.looseObject({ items: z.array(z.looseObject({ user_id: z.string(), name: z.string() })) });
 
 export async function followedPeople(request: Request, context: AppLoadContext): Promise<{ user_id: string; name: string }[]> {
   try {
     const auth = await requireAuth(request, context);
-    const list = await auth.call((token, env) => apiRequest(env, "/api/v1/following", { token, schema: followedSchema }));
+    const list = await auth.call((token, env) => apiRequest<FollowedListAnswer>(env, "/api/v1/following", { token }));
     return list.items.map((p) => ({ user_id: p.user_id, name: p.name }));
   } catch (err) {
     // requireAuth throws the /login redirect (clearing the cookie) when the session has ended.

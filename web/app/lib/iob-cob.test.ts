@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { onBoard, type IobCob } from "./iob-cob.ts";
+import type { IobCobAnswer } from "./api-types.ts";
+import { onBoard } from "./iob-cob.ts";
 
-const r = (iob: Partial<IobCob["iob"]>, cob: Partial<IobCob["cob"]>, fromSettings = false): IobCob => ({
-  iob: { units: null, display: null, source: null, ...iob },
-  cob: { grams: null, display: null, source: null, ...cob },
-  profile: { from_settings: fromSettings },
+/** An answer of `GET /api/v1/glucose/iob-cob` with nothing on board, then `iob` and `cob` over it. */
+const r = (iob: Partial<IobCobAnswer["iob"]>, cob: Partial<IobCobAnswer["cob"]>, fromSettings = false): IobCobAnswer => ({
+  time: "2026-01-10T12:00:00.000Z",
+  iob: { units: null, display: null, source: null, device: null, treatment_units: null, last_bolus_time: null, ...iob },
+  cob: { grams: null, display: null, source: null, device: null, last_carbs_time: null, ...cob },
+  profile: { from_settings: fromSettings, dia: 3, carbs_hr: 20, timezone: "UTC" },
 });
 
 describe("onBoard (the current-glucose card's IOB/COB line)", () => {

@@ -1,17 +1,9 @@
 /**
- * Insulin and carbs on board for the current-glucose card: the schema of
- * `GET /api/v1/glucose/iob-cob` and its shaping into short texts ("1.25 U", "22 g") with where
- * they came from when a loop or pump reported them.
+ * Insulin and carbs on board for the current-glucose card: `GET /api/v1/glucose/iob-cob`
+ * (`IobCobAnswer`, api-types.ts) shaped into short texts ("1.25 U", "22 g") with where they came
+ * from when a loop or pump reported them.
  */
-import { z } from "zod";
-
-export const iobCobSchema = z.looseObject({
-  iob: z.looseObject({ units: z.number().nullable(), display: z.string().nullable(), source: z.string().nullable() }),
-  cob: z.looseObject({ grams: z.number().nullable(), display: z.number().nullable(), source: z.string().nullable() }),
-  profile: z.looseObject({ from_settings: z.boolean() }),
-});
-
-export type IobCob = z.infer<typeof iobCobSchema>;
+import type { IobCobAnswer } from "./api-types.ts";
 
 export interface OnBoard {
   /** "1.25 U", or null when there is nothing to show. */
@@ -25,7 +17,7 @@ export interface OnBoard {
 }
 
 /** The card's IOB/COB texts; null when neither has a value (no bolus, no carbs, no loop). */
-export function onBoard(r: IobCob | null): OnBoard | null {
+export function onBoard(r: IobCobAnswer | null): OnBoard | null {
   if (!r || (r.iob.units === null && r.cob.grams === null)) return null;
   const devices = [r.iob.source, r.cob.source].filter((s): s is string => s !== null && s !== "Care Portal");
   return {

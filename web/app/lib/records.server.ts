@@ -6,9 +6,10 @@
  */
 import { z } from "zod";
 import { apiRequest, type ApiError } from "./api.server.ts";
+import type { RecordAnswer, RecordListAnswer, SeriesAnswer } from "./api-types.ts";
 import type { ServerEnv } from "./env.server.ts";
 import type { FieldErrors, FormResult } from "./forms.server.ts";
-import { LIST_LIMIT, recordKind, zonedLocalToIso, type ApiRecord, type RecordFieldSpec, type RecordKindSpec } from "./records.ts";
+import { LIST_LIMIT, recordKind, zonedLocalToIso, type RecordFieldSpec, type RecordKindSpec } from "./records.ts";
 
 function fieldSchema(f: RecordFieldSpec, timeZone: string): z.ZodType<unknown, string> {
   const label = f.label.toLowerCase();
@@ -166,37 +167,23 @@ export function apiErrorsForForm(err: ApiError, kind: RecordKindSpec): { fieldEr
 // ---------------------------------------------------------------------------------------------
 // Endpoints
 
-const recordSchema = z.looseObject({ id: z.union([z.string(), z.number()]).transform(String) });
-const pageSchema = z.looseObject({ items: z.array(recordSchema), next_cursor: z.string().nullish() });
-
 export const recordsApi = {
   list(env: ServerEnv, token: string, kind: RecordKindSpec, window: { start?: string; end?: string }, limit = LIST_LIMIT) {
-    return apiRequest(env, `/api/v1/${kind.path}`, {
-      token,
-      query: { ...window, limit },
-      schema: pageSchema,
-    }) as Promise<{ items: ApiRecord[]; next_cursor?: string | null }>;
+    return apiRequest<RecordListAnswer>(env, `/api/v1/${kind.path}`, { token, query: { ...window, limit } });
   },
   create(env: ServerEnv, token: string, kind: RecordKindSpec, body: Record<string, unknown>) {
-    return apiRequest(env, `/api/v1/${kind.path}`, { method: "POST", token, body, schema: recordSchema }) as Promise<ApiRecord>;
+    return apiRequest<RecordAnswer>(env, `/api/v1/${kind.path}`, { method: "POST", token, body });
   },
   update(env: ServerEnv, token: string, kind: RecordKindSpec, id: string, body: Record<string, unknown>) {
-    return apiRequest(env, `/api/v1/${kind.path}/${encodeURIComponent(id)}`, {
-      method: "PATCH",
-      token,
-      body,
-      schema: recordSchema,
-    }) as Promise<ApiRecord>;
+    return apiRequest<RecordAnswer>(env, `/api/v1/${kind.path}/${encodeURIComponent(id)}`, { method: "PATCH", token, body });
   },
   remove(env: ServerEnv, token: string, kind: RecordKindSpec, id: string) {
     return apiRequest(env, `/api/v1/${kind.path}/${encodeURIComponent(id)}`, { method: "DELETE", token });
   },
 };
 
-export const seriesSchema = z.looseObject({ t: z.array(z.number()), v: z.array(z.number()) });
-
 export function glucoseSeries(env: ServerEnv, token: string, window: { start: string; end: string }) {
-  return apiRequest(env, "/api/v1/glucose/series", { token, query: window, schema: seriesSchema });
+  return apiRequest<SeriesAnswer>(env, "/api/v1/glucose/series", { token, query: window });
 }
 
 /** The kind named by a form's `kind` field, or a 400 response. */

@@ -6,6 +6,7 @@
  * around them: wall-clock times in the user's zone ↔ ISO 8601 with offset, date ranges, and
  * table cells. No DOM and no zod here, so components can import it and it is unit-tested in Node.
  */
+import type { RecordAnswer } from "./api-types.ts";
 
 export type RecordKindKey =
   | "meals"
@@ -374,9 +375,6 @@ export function parseDateRange(params: URLSearchParams, timeZone: string, nowMs:
 // ---------------------------------------------------------------------------------------------
 // Table cells
 
-/** A record as the API returns it (id + API fields). */
-export type ApiRecord = { id: string } & Record<string, unknown>;
-
 /** The text of one table cell; "—" for a missing value. */
 export function formatCell(
   field: RecordFieldSpec,
@@ -421,7 +419,7 @@ export function formatCell(
  */
 export function describeRecord(
   kind: RecordKindSpec,
-  record: ApiRecord,
+  record: RecordAnswer,
   ctx: { timeZone: string; locale: string },
   { withKind = true }: { withKind?: boolean } = {},
 ): string {
@@ -443,7 +441,7 @@ export function describeRecord(
  * The value an input shows for a stored record: datetimes in the user's zone for
  * datetime-local, numbers as plain digits, missing values empty.
  */
-export function recordToFormValues(kind: RecordKindSpec, record: ApiRecord, timeZone: string): Record<string, string> {
+export function recordToFormValues(kind: RecordKindSpec, record: RecordAnswer, timeZone: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of kind.fields) {
     const v = record[f.name];

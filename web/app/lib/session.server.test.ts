@@ -1,6 +1,7 @@
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { apiRequest } from "./api.server.ts";
+import type { TokenPairAnswer } from "./api-types.ts";
 import { CSRF_FIELD, ensureCsrfToken, timingSafeEqual, validateCsrf } from "./csrf.server.ts";
 import { getServerEnv } from "./env.server.ts";
 import { commitSession, getSession, requireAuth, requireUser, storeAuth } from "./session.server.ts";
@@ -11,8 +12,8 @@ const makeContext = (env: Record<string, unknown> = {}) =>
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
-const authBody = (n: number) => ({
-  user: { id: "u1", email: "ada@example.com", name: "Ada", timezone: "UTC", unit: "mg/dL" as const },
+const authBody = (n: number): TokenPairAnswer => ({
+  user: { id: "u1", email: "ada@example.com", email_verified: false, name: "Ada", timezone: "UTC", unit: "mg/dL" },
   access_token: `at-${n}`,
   refresh_token: `rt-${n}`,
   token_type: "bearer",

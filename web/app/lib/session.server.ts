@@ -14,13 +14,14 @@
  * run in parallel, and reports whether the cookie must be rewritten.
  */
 import { redirect, type AppLoadContext, type Session, type SessionStorage } from "@remix-run/cloudflare";
-import { ApiUnauthorizedError, ApiValidationError, authApi, type ApiUser, type AuthResponse } from "./api.server.ts";
+import { ApiUnauthorizedError, ApiValidationError, authApi } from "./api.server.ts";
+import type { TokenPairAnswer, UserAnswer } from "./api-types.ts";
 import { rotateCsrfToken } from "./csrf.server.ts";
 export { safeRedirect } from "./safe-redirect.ts";
 import { getServerEnv, type ServerEnv } from "./env.server.ts";
 import { createSealedCookieSessionStorage } from "./sealed-session.server.ts";
 
-export type SessionUser = Pick<ApiUser, "id" | "email" | "name" | "timezone" | "unit"> & {
+export type SessionUser = Pick<UserAnswer, "id" | "email" | "name" | "timezone" | "unit"> & {
   /** Whether the address is confirmed; the app shell shows a banner with "resend" until it is. */
   emailVerified?: boolean;
 };
@@ -81,9 +82,9 @@ export function getSessionUser(session: AppSession): SessionUser | null {
 }
 
 /** Stores a login/register/refresh/verify answer in the session. */
-export function storeAuth(session: AppSession, auth: AuthResponse, now = Date.now()): void {
+export function storeAuth(session: AppSession, auth: TokenPairAnswer, now = Date.now()): void {
   const { id, email, name, timezone, unit, email_verified } = auth.user;
-  session.set("user", { id, email, name, timezone, unit, emailVerified: email_verified ?? false });
+  session.set("user", { id, email, name, timezone, unit, emailVerified: email_verified });
   session.set("accessToken", auth.access_token);
   session.set("accessExpiresAt", now + auth.expires_in * 1000 - EXPIRY_MARGIN_MS);
   session.set("refreshToken", auth.refresh_token);
@@ -95,7 +96,7 @@ export function storeAuth(session: AppSession, auth: AuthResponse, now = Date.no
 export async function signIn(
   session: AppSession,
   context: AppLoadContext,
-  auth: AuthResponse,
+  auth: TokenPairAnswer,
   redirectTo: string,
 ): Promise<ReturnType<typeof redirect>> {
   storeAuth(session, auth);

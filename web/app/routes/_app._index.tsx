@@ -25,16 +25,14 @@ import {
   ApiError,
   apiRequest,
   dataApi,
-  forecastSchema,
-  insightsDashboardSchema,
   rethrowAsResponse,
-  type Reading,
   type TimeWindow,
 } from "#app/lib/api.server.ts";
+import type { DashboardAnswer, ForecastAnswer, IobCobAnswer, ReadingAnswer } from "#app/lib/api-types.ts";
 import { BRIDGE_KIND_LABEL } from "#app/lib/bridges.ts";
 import { bridgesApi } from "#app/lib/bridges.server.ts";
 import { forecastOverlay } from "#app/lib/forecast-data.ts";
-import { iobCobSchema, onBoard } from "#app/lib/iob-cob.ts";
+import { onBoard } from "#app/lib/iob-cob.ts";
 import { visibleAlerts, type LiveLatest } from "#app/lib/live-state.ts";
 import { headlines, tirSegments, type ConsensusMetrics } from "#app/lib/metrics.ts";
 import { useLiveFeed } from "#app/lib/use-live-feed.ts";
@@ -83,11 +81,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     optional(auth, "activities", (token, env) => dataApi.activities(env, token, spanWindow)),
     optional(auth, "sleep", (token, env) => dataApi.sleep(env, token, spanWindow)),
     optional(auth, "summary", (token, env) =>
-      apiRequest(env, "/api/v1/insights/dashboard", { token, query: { period_days: SUMMARY_DAYS }, schema: insightsDashboardSchema }),
+      apiRequest<DashboardAnswer>(env, "/api/v1/insights/dashboard", { token, query: { period_days: SUMMARY_DAYS } }),
     ),
     // The forecast is an extra: no route yet (404) or no model means no cone, without a word.
     auth
-      .call((token, env) => apiRequest(env, "/api/v1/glucose/forecast", { token, query: { horizon: 60 }, schema: forecastSchema }))
+      .call((token, env) => apiRequest<ForecastAnswer>(env, "/api/v1/glucose/forecast", { token, query: { horizon: 60 } }))
       .catch((err: unknown) => {
         if (err instanceof Response) throw err;
         if (!(err instanceof ApiError && err.status === 404)) console.warn("dashboard: forecast unavailable:", err instanceof Error ? err.message : err);
@@ -95,7 +93,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       }),
     // IOB/COB is an extra too: without it the card shows no IOB/COB line.
     auth
-      .call((token, env) => apiRequest(env, "/api/v1/glucose/iob-cob", { token, schema: iobCobSchema }))
+      .call((token, env) => apiRequest<IobCobAnswer>(env, "/api/v1/glucose/iob-cob", { token }))
       .catch((err: unknown) => {
         if (err instanceof Response) throw err;
         console.warn("dashboard: IOB/COB unavailable:", err instanceof Error ? err.message : err);
@@ -129,7 +127,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
             time: latestReading.time,
             clock: formatClock(latestReading.time, timezone, locale),
             mgdl: latestReading.value,
-            trend: latestReading.trend ?? null,
+            trend: latestReading.trend,
           }
         : null,
       columns: readingsToColumns(inWindow, unit),
@@ -149,9 +147,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       summary14: summary?.current.metrics
         ? {
             segments: tirSegments(summary.current.metrics, unit),
-            headlines: headlines(summary.current.metrics as ConsensusMetrics, summary.previous.metrics ? summary.changes : {}, unit),
+            headlines: headlines(summary.current.metrics, summary.previous.metrics ? summary.changes : {}, unit),
             readings: summary.current.metrics.readings,
-            metrics: summary.current.metrics as ConsensusMetrics,
+            metrics: summary.current.metrics,
             insights: summary.insights,
           }
         : null,
@@ -179,8 +177,8 @@ async function optional<T>(
   }
 }
 
-function latestOf(readings: readonly Reading[]): Reading | null {
-  let best: Reading | null = null;
+function latestOf(readings: readonly ReadingAnswer[]): ReadingAnswer | null {
+  let best: ReadingAnswer | null = null;
   let bestMs = -Infinity;
   for (const r of readings) {
     const ms = Date.parse(r.time);

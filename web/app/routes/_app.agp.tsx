@@ -12,7 +12,8 @@ import { AGP_PLOT, AgpChart, DAY_PLOT, DailyTraces } from "#app/components/AgpCh
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { AgpStatistics, GriSection } from "#app/components/AgpSections.tsx";
 import { agpPaths, dailyTraces, dayTraceFrame } from "#app/lib/agp-data.ts";
-import { agpSchema, apiRequest, insightsDashboardSchema, rethrowAsResponse } from "#app/lib/api.server.ts";
+import { apiRequest, rethrowAsResponse } from "#app/lib/api.server.ts";
+import type { AgpAnswer, DashboardAnswer } from "#app/lib/api-types.ts";
 import { agpMetricRows, tirSegments, type ConsensusMetrics } from "#app/lib/metrics.ts";
 import { addDays, zonedDate, zonedMidnight } from "#app/lib/records.ts";
 import { glucoseSeries } from "#app/lib/records.server.ts";
@@ -40,15 +41,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const window = { start: new Date(zonedMidnight(firstDate, timezone)).toISOString(), end: new Date(zonedMidnight(today, timezone)).toISOString() };
 
   const [agp, summary, series] = await Promise.all([
-    auth.call((token, env) => apiRequest(env, "/api/v1/insights/agp", { token, query: { days }, schema: agpSchema })).catch(rethrowAsResponse),
+    auth.call((token, env) => apiRequest<AgpAnswer>(env, "/api/v1/insights/agp", { token, query: { days } })).catch(rethrowAsResponse),
     auth
-      .call((token, env) => apiRequest(env, "/api/v1/insights/dashboard", { token, query: { period_days: days }, schema: insightsDashboardSchema }))
+      .call((token, env) => apiRequest<DashboardAnswer>(env, "/api/v1/insights/dashboard", { token, query: { period_days: days } }))
       .catch(rethrowAsResponse),
     auth.call((token, env) => glucoseSeries(env, token, window)).catch(rethrowAsResponse),
   ]);
 
   // The AGP answer's own metrics are of exactly the report's days; the dashboard's are a fallback.
-  const metrics = (agp.metrics ?? summary.current.metrics) as ConsensusMetrics | null;
+  const metrics: ConsensusMetrics | null = agp.metrics ?? summary.current.metrics;
   const { frame: dayFrame, target: dayTarget } = dayTraceFrame(unit, DAY_PLOT);
   const fmt = new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" });
   const range = new Intl.DateTimeFormat(locale, { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });

@@ -7,21 +7,11 @@
  */
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { apiRequest, rethrowAsResponse } from "#app/lib/api.server.ts";
+import type { FollowedListAnswer, MonitorStateAnswer, ReadingListAnswer } from "#app/lib/api-types.ts";
 import { requireAuth } from "#app/lib/session.server.ts";
 import { movementArrow } from "../../../vocabulary/trend.ts";
-
-const followedSchema = z.looseObject({ items: z.array(z.looseObject({ user_id: z.string(), name: z.string() })) });
-const stateSchema = z.looseObject({
-  unit: z.string(),
-  current: z.looseObject({ time: z.string(), value: z.number(), unit: z.string() }).nullable(),
-  trend: z.looseObject({ direction: z.string(), rate: z.number().nullable() }),
-  minutes_since_last: z.number().nullable(),
-  active_alerts: z.array(z.looseObject({ id: z.string(), level: z.string(), message: z.string(), acknowledged_at: z.string().nullable() })),
-});
-const readingsSchema = z.looseObject({ items: z.array(z.looseObject({ id: z.string(), time: z.string(), value: z.number() })) });
 
 export const meta: MetaFunction<typeof loader> = ({ data: page }) => [{ title: page ? `${page.name} — GlucoLens` : "Following — GlucoLens" }];
 
@@ -32,9 +22,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     const [followed, state, readings] = await auth.call((token, env) => {
       const base = `/api/v1/following/${encodeURIComponent(userId)}`;
       return Promise.all([
-        apiRequest(env, "/api/v1/following", { token, schema: followedSchema }),
-        apiRequest(env, `${base}/alerts/state`, { token, schema: stateSchema }),
-        apiRequest(env, `${base}/glucose/readings`, { token, schema: readingsSchema, query: { start: Date.now() - 3 * 3600_000, limit: 100 } }),
+        apiRequest<FollowedListAnswer>(env, "/api/v1/following", { token }),
+        apiRequest<MonitorStateAnswer>(env, `${base}/alerts/state`, { token }),
+        apiRequest<ReadingListAnswer>(env, `${base}/glucose/readings`, { token, query: { start: Date.now() - 3 * 3600_000, limit: 100 } }),
       ]);
     });
     const person = followed.items.find((p) => p.user_id === userId);

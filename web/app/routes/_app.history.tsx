@@ -23,6 +23,7 @@ import { FormErrors } from "#app/components/form-field.tsx";
 import { RecordFields } from "#app/components/record-form.tsx";
 import { uplotCssHref } from "#app/components/UPlotChart.tsx";
 import { ApiError, ApiUnavailableError, rethrowAsResponse } from "#app/lib/api.server.ts";
+import type { RecordAnswer } from "#app/lib/api-types.ts";
 import {
   recordsToMarkers,
   type ActivityRecord,
@@ -49,7 +50,6 @@ import {
   RECORD_KINDS,
   recordKind,
   recordToFormValues,
-  type ApiRecord,
   type RecordKindSpec,
 } from "#app/lib/records.ts";
 import { requireAuth } from "#app/lib/session.server.ts";
@@ -89,13 +89,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         .catch((err: unknown) => {
           if (err instanceof Response) throw err;
           console.warn(`history: ${kind.key} unavailable:`, err instanceof Error ? err.message : err);
-          return { items: [] as ApiRecord[], more: false, failed: true };
+          return { items: [] as RecordAnswer[], more: false, failed: true };
         }),
     ),
   ]);
   const byKind = Object.fromEntries(RECORD_KINDS.map((k, i) => [k.key, lists[i]!])) as Record<
     string,
-    { items: ApiRecord[]; more: boolean; failed: boolean }
+    { items: RecordAnswer[]; more: boolean; failed: boolean }
   >;
 
   const startSec = Math.floor(range.startMs / 1000);

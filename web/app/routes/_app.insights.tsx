@@ -312,7 +312,7 @@ function DayClusters({ d, unit }: { d: NonNullable<LoaderData["clusters"]>; unit
                         <th scope="row">{f.name.replaceAll("_", " ")}</th>
                         <td className="num">{f.cluster_mean === null ? "–" : Number(f.cluster_mean.toPrecision(3))}</td>
                         <td className="num">{f.other_mean === null ? "–" : Number(f.other_mean.toPrecision(3))}</td>
-                        <td>{f.significant ? `significant${f.p_value === null ? "" : ` (${formatP(f.p_value)})`}` : "may be chance"}</td>
+                        <td>{f.significant ? `significant (${formatP(f.p_value)})` : "may be chance"}</td>
                       </tr>
                     ))}
                   </tbody>

@@ -11,6 +11,7 @@ import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { FormErrors } from "#app/components/form-field.tsx";
 import { RecordFields } from "#app/components/record-form.tsx";
 import { ApiError, ApiUnavailableError, rethrowAsResponse } from "#app/lib/api.server.ts";
+import type { RecordAnswer } from "#app/lib/api-types.ts";
 import { validateCsrf } from "#app/lib/csrf.server.ts";
 import type { FieldErrors } from "#app/lib/forms.server.ts";
 import { apiErrorsForForm, parseRecordForm, recordsApi, requireKind } from "#app/lib/records.server.ts";
@@ -19,7 +20,6 @@ import {
   isoToZonedLocal,
   RECORD_KINDS,
   recordKind,
-  type ApiRecord,
 } from "#app/lib/records.ts";
 import { requireAuth } from "#app/lib/session.server.ts";
 import { pickLocale } from "#app/lib/time.ts";
@@ -47,7 +47,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const recent = page.items
     .slice(-RECENT_COUNT)
     .reverse()
-    .map((r: ApiRecord) => ({ id: r.id, text: describeRecord(kind, r, { timeZone: timezone, locale }, { withKind: false }) }));
+    .map((r: RecordAnswer) => ({ id: r.id, text: describeRecord(kind, r, { timeZone: timezone, locale }, { withKind: false }) }));
   return data(
     {
       kind: kind.key,

@@ -17,7 +17,8 @@ import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { PushSettings } from "#app/components/PushSettings.tsx";
 import { ReportShares } from "#app/components/ReportShares.tsx";
 import { Field, FieldErrorList, FormErrors, SelectField } from "#app/components/form-field.tsx";
-import { alertSettingsSchema, apiRequest, csvExportListSchema, reportSharesSchema, uploaderListSchema, type ApiAlertSettings } from "#app/lib/api.server.ts";
+import { apiRequest } from "#app/lib/api.server.ts";
+import type { AlertSettingsAnswer, CsvExportListAnswer, ShareListAnswer, UploaderListAnswer } from "#app/lib/api-types.ts";
 import { validateCsrf } from "#app/lib/csrf.server.ts";
 import type { FieldErrors } from "#app/lib/forms.server.ts";
 import { saveAlertSettings } from "#app/lib/settings/alerts.server.ts";
@@ -48,10 +49,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { name, email, timezone, unit } = auth.user;
   const url = new URL(request.url);
   const [alerts, uploaders, csv, shares] = await Promise.all([
-    orNull(auth.call((token, env) => apiRequest(env, "/api/v1/alerts/settings", { token, schema: alertSettingsSchema }))),
-    orNull(auth.call((token, env) => apiRequest(env, "/api/v1/uploaders", { token, schema: uploaderListSchema }))),
-    orNull(auth.call((token, env) => apiRequest(env, "/api/v1/export", { token, query: { format: "csv" }, schema: csvExportListSchema }))),
-    orNull(auth.call((token, env) => apiRequest(env, "/api/v1/reports/shares", { token, schema: reportSharesSchema }))),
+    orNull(auth.call((token, env) => apiRequest<AlertSettingsAnswer>(env, "/api/v1/alerts/settings", { token }))),
+    orNull(auth.call((token, env) => apiRequest<UploaderListAnswer>(env, "/api/v1/uploaders", { token }))),
+    orNull(auth.call((token, env) => apiRequest<CsvExportListAnswer>(env, "/api/v1/export", { token, query: { format: "csv" } }))),
+    orNull(auth.call((token, env) => apiRequest<ShareListAnswer>(env, "/api/v1/reports/shares", { token }))),
   ]);
   return data(
     {
@@ -381,7 +382,7 @@ export default function SettingsRoute() {
 
 type AlertErrors = { fieldErrors: FieldErrors; formErrors: string[] } | undefined;
 
-function AlertSettingsSection({ settings, unit, errors, busy }: { settings: ApiAlertSettings | null; unit: "mg/dL" | "mmol/L"; errors: AlertErrors; busy: boolean }) {
+function AlertSettingsSection({ settings, unit, errors, busy }: { settings: AlertSettingsAnswer | null; unit: "mg/dL" | "mmol/L"; errors: AlertErrors; busy: boolean }) {
   if (!settings) {
     return (
       <section className="card" aria-labelledby="alerts-heading" id="alerts">

@@ -11,8 +11,9 @@ import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Field, FormErrors, SelectField } from "#app/components/form-field.tsx";
 import { ApiError, ApiUnavailableError } from "#app/lib/api.server.ts";
+import type { BridgeAnswer } from "#app/lib/api-types.ts";
 import { BRIDGE_KIND_LABEL, DEXCOM_REGION_LABEL, LLU_REGION_LABEL } from "#app/lib/bridges.ts";
-import { bridgeCreateSchema, bridgeCredentialsSchema, bridgeIdSchema, bridgesApi, credentialsPatch, type ApiBridge } from "#app/lib/bridges.server.ts";
+import { bridgeCreateSchema, bridgeCredentialsSchema, bridgeIdSchema, bridgesApi, credentialsPatch } from "#app/lib/bridges.server.ts";
 import { validateCsrf } from "#app/lib/csrf.server.ts";
 import { parseForm, type FieldErrors } from "#app/lib/forms.server.ts";
 import { requireAuth } from "#app/lib/session.server.ts";
@@ -27,7 +28,7 @@ const FORM_FIELDS = ["kind", "username", "password", "region", "server_url", "to
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const auth = await requireAuth(request, context);
   const url = new URL(request.url);
-  let bridges: ApiBridge[] | null = null;
+  let bridges: BridgeAnswer[] | null = null;
   try {
     bridges = (await auth.call((token, env) => bridgesApi.list(env, token))).items;
   } catch (err) {
@@ -136,7 +137,7 @@ function doneText(done: string | null): string | null {
   );
 }
 
-const STATUS_LABEL: Record<ApiBridge["status"], string> = {
+const STATUS_LABEL: Record<BridgeAnswer["status"], string> = {
   pending: "Connecting",
   ok: "Working",
   backoff: "Vendor unavailable, retrying",
@@ -145,13 +146,13 @@ const STATUS_LABEL: Record<ApiBridge["status"], string> = {
 };
 
 /** What each step of a Nightscout history backfill fetches. */
-const BACKFILL_STEP: Record<NonNullable<ApiBridge["backfill"]>["phase"], string> = { entries: "readings", treatments: "treatments", devicestatus: "device statuses", profiles: "profiles" };
+const BACKFILL_STEP: Record<NonNullable<BridgeAnswer["backfill"]>["phase"], string> = { entries: "readings", treatments: "treatments", devicestatus: "device statuses", profiles: "profiles" };
 
 /**
  * A Nightscout history backfill in words: the readings first, then the treatments, device statuses
  * and profiles. Readings the first polls already took are in "Readings imported", not counted here again.
  */
-function historyText(h: NonNullable<ApiBridge["backfill"]>, timezone: string): string {
+function historyText(h: NonNullable<BridgeAnswer["backfill"]>, timezone: string): string {
   const back = h.oldest_at ? `, back to ${when(h.oldest_at, timezone)}` : "";
   const counts = `${h.imported} earlier readings, ${h.treatments_imported} treatments, ${h.devicestatus_imported} device statuses, ${h.profiles_imported} profiles`;
   if (h.status === "done") return h.imported || h.treatments_imported || h.devicestatus_imported || h.profiles_imported ? `Complete: ${counts}` : "Complete: nothing older than what the polls took";
@@ -295,7 +296,7 @@ export default function BridgesRoute() {
   );
 }
 
-function BridgeItem({ bridge: b, timezone, errors, busyKey }: { bridge: ApiBridge; timezone: string; errors: ActionResult | undefined; busyKey: string | null }) {
+function BridgeItem({ bridge: b, timezone, errors, busyKey }: { bridge: BridgeAnswer; timezone: string; errors: ActionResult | undefined; busyKey: string | null }) {
   const busy = (intent: Intent) => busyKey === `${intent}:${b.id}`;
   const label = BRIDGE_KIND_LABEL[b.kind];
   // An error a later successful poll has put behind it is history, not something to act on.

@@ -14,7 +14,8 @@
  */
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { z } from "zod";
-import { apiRequest, ticketSchema, websocketOrigin } from "#app/lib/api.server.ts";
+import { apiRequest, websocketOrigin } from "#app/lib/api.server.ts";
+import type { TicketAnswer } from "#app/lib/api-types.ts";
 import { validateCsrf } from "#app/lib/csrf.server.ts";
 import { apiErrorResponse, jsonError, requireAuthJson } from "#app/lib/resource.server.ts";
 
@@ -37,7 +38,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const ok = async (body: unknown) => Response.json(body, { headers: await auth.headers() });
   try {
     if (intent === "ticket") {
-      const t = await auth.call((token, env) => apiRequest(env, "/api/v1/alerts/ticket", { method: "POST", token, schema: ticketSchema }));
+      const t = await auth.call((token, env) => apiRequest<TicketAnswer>(env, "/api/v1/alerts/ticket", { method: "POST", token }));
       return await ok({ url: `${websocketOrigin(auth.env)}${t.url}`, expires_at: t.expires_at });
     }
     if (intent === "ack") {

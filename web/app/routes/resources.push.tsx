@@ -13,12 +13,10 @@
  * All but `action` need the session and the page's CSRF token in the X-CSRF-Token header.
  */
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
-import { z } from "zod";
 import { apiRequest } from "#app/lib/api.server.ts";
+import type { PushSubscriptionListAnswer } from "#app/lib/api-types.ts";
 import { getServerEnv } from "#app/lib/env.server.ts";
 import { apiErrorResponse, jsonError, requireAuthJson, validateCsrfHeader } from "#app/lib/resource.server.ts";
-
-const subscriptionsSchema = z.looseObject({ items: z.array(z.looseObject({ id: z.string(), endpoint: z.string() })) });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   let body: Record<string, unknown>;
@@ -43,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (intent === "test") return await ok(await auth.call((token, env) => apiRequest(env, "/api/v1/push/test", { method: "POST", token, body: {} })));
     if (intent === "unsubscribe") {
       const endpoint = typeof body.endpoint === "string" ? body.endpoint : "";
-      const list = await auth.call((token, env) => apiRequest(env, "/api/v1/push/subscriptions", { token, schema: subscriptionsSchema }));
+      const list = await auth.call((token, env) => apiRequest<PushSubscriptionListAnswer>(env, "/api/v1/push/subscriptions", { token }));
       const mine = list.items.find((s) => s.endpoint === endpoint);
       if (mine) await auth.call((token, env) => apiRequest(env, `/api/v1/push/subscriptions/${encodeURIComponent(mine.id)}`, { method: "DELETE", token }));
       return await ok({ removed: Boolean(mine) });

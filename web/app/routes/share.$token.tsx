@@ -11,7 +11,8 @@ import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/r
 import { AGP_PLOT, AgpChart, DAY_PLOT, DailyTraces } from "#app/components/AgpChart.tsx";
 import { AgpStatistics, GriSection } from "#app/components/AgpSections.tsx";
 import { agpPaths, dayTraceFrame } from "#app/lib/agp-data.ts";
-import { ApiError, apiRequest, sharedReportSchema } from "#app/lib/api.server.ts";
+import { ApiError, apiRequest } from "#app/lib/api.server.ts";
+import type { SharedReportAnswer } from "#app/lib/api-types.ts";
 import { getServerEnv } from "#app/lib/env.server.ts";
 import { agpMetricRows, tirSegments, type ConsensusMetrics } from "#app/lib/metrics.ts";
 import { sharedDayTraces } from "#app/lib/shared-report.ts";
@@ -23,7 +24,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const token = params.token ?? "";
   let report;
   try {
-    report = await apiRequest(getServerEnv(context), `/api/v1/shared/${encodeURIComponent(token)}/agp`, { schema: sharedReportSchema });
+    report = await apiRequest<SharedReportAnswer>(getServerEnv(context), `/api/v1/shared/${encodeURIComponent(token)}/agp`);
   } catch (err) {
     if (err instanceof ApiError && (err.status === 404 || err.status === 410)) {
       throw data({ message: err.status === 410 ? `This report link ${err.fields[0]?.message ?? "is no longer valid"}. Ask for a new one.` : "There is no report at this link." }, { status: err.status });
@@ -31,7 +32,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     throw err;
   }
   const { unit } = report;
-  const metrics = (report.agp.metrics ?? null) as ConsensusMetrics | null;
+  const metrics: ConsensusMetrics | null = report.agp.metrics;
   const { frame: dayFrame, target: dayTarget } = dayTraceFrame(unit, DAY_PLOT);
   const fmt = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" });
   const range = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });

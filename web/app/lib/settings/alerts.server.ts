@@ -4,7 +4,8 @@
  * `low.value`; the form's inputs are `low_value`, and messages start with the input's label.
  */
 import { redirect } from "@remix-run/cloudflare";
-import { alertSettingsSchema, ApiError, ApiUnavailableError, apiRequest } from "#app/lib/api.server.ts";
+import { ApiError, ApiUnavailableError, apiRequest } from "#app/lib/api.server.ts";
+import type { AlertSettingsAnswer } from "#app/lib/api-types.ts";
 import { parseForm, type FieldErrors } from "#app/lib/forms.server.ts";
 import { ALERT_FIELDS, alertFieldKey, alertSettingsFormSchema } from "#app/lib/settings.server.ts";
 import { failure, fromApiError, type SettingsIntentArgs } from "./result.server.ts";
@@ -28,7 +29,7 @@ export async function saveAlertSettings({ auth, formData }: SettingsIntentArgs) 
   const parsed = parseForm(alertSettingsFormSchema(auth.user.unit), formData);
   if (!parsed.success) return failure("alerts", parsed.fieldErrors, parsed.formErrors, 400);
   try {
-    await auth.call((token, env) => apiRequest(env, "/api/v1/alerts/settings", { method: "PUT", token, body: parsed.data, schema: alertSettingsSchema }));
+    await auth.call((token, env) => apiRequest<AlertSettingsAnswer>(env, "/api/v1/alerts/settings", { method: "PUT", token, body: parsed.data }));
   } catch (err) {
     if (err instanceof ApiError && !(err instanceof ApiUnavailableError)) {
       // The API names "low.value"; the form's inputs are "low_value".

@@ -4,7 +4,8 @@
  * session's, since every other session was just signed out.
  */
 import { redirect } from "@remix-run/cloudflare";
-import { apiRequest, authResponseSchema } from "#app/lib/api.server.ts";
+import { apiRequest } from "#app/lib/api.server.ts";
+import type { TokenPairAnswer } from "#app/lib/api-types.ts";
 import { parseForm } from "#app/lib/forms.server.ts";
 import { changePasswordSchema } from "#app/lib/settings.server.ts";
 import { commitSession, storeAuth } from "#app/lib/session.server.ts";
@@ -16,11 +17,10 @@ export async function changePassword({ auth, formData, context }: SettingsIntent
   if (!parsed.success) return failure("password", parsed.fieldErrors, parsed.formErrors, 400);
   try {
     const tokens = await auth.call((token, env) =>
-      apiRequest(env, "/api/v1/auth/change-password", {
+      apiRequest<TokenPairAnswer>(env, "/api/v1/auth/change-password", {
         method: "POST",
         token,
         body: { current_password: parsed.data.current_password, new_password: parsed.data.new_password },
-        schema: authResponseSchema,
       }),
     );
     // The old refresh token was revoked with all others: keep this browser signed in.

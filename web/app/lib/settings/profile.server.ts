@@ -4,7 +4,8 @@
  * carries the new profile.
  */
 import { redirect } from "@remix-run/cloudflare";
-import { apiRequest, userSchema } from "#app/lib/api.server.ts";
+import { apiRequest } from "#app/lib/api.server.ts";
+import type { UserAnswer } from "#app/lib/api-types.ts";
 import { parseForm } from "#app/lib/forms.server.ts";
 import { profileSchema } from "#app/lib/settings.server.ts";
 import { commitSession } from "#app/lib/session.server.ts";
@@ -16,10 +17,10 @@ export async function saveProfile({ auth, formData, context }: SettingsIntentArg
   if (!parsed.success) return failure("profile", parsed.fieldErrors, parsed.formErrors, 400);
   try {
     const user = await auth.call((token, env) =>
-      apiRequest(env, "/api/v1/auth/me", { method: "PATCH", token, body: parsed.data, schema: userSchema }),
+      apiRequest<UserAnswer>(env, "/api/v1/auth/me", { method: "PATCH", token, body: parsed.data }),
     );
     const { id, email, name, timezone, unit, email_verified } = user;
-    auth.session.set("user", { id, email, name, timezone, unit, emailVerified: email_verified ?? auth.user.emailVerified });
+    auth.session.set("user", { id, email, name, timezone, unit, emailVerified: email_verified });
   } catch (err) {
     return fromApiError("profile", err, ["name", "timezone", "unit"]);
   }

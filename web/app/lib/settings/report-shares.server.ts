@@ -4,7 +4,8 @@
  * once, in this answer only) and `DELETE /api/v1/reports/shares/{id}`.
  */
 import { data, redirect } from "@remix-run/cloudflare";
-import { ApiError, apiRequest, createdShareSchema } from "#app/lib/api.server.ts";
+import { ApiError, apiRequest } from "#app/lib/api.server.ts";
+import type { CreatedShareAnswer } from "#app/lib/api-types.ts";
 import { parseForm, type FieldErrors } from "#app/lib/forms.server.ts";
 import { shareCreateSchema, shareIdSchema } from "#app/lib/settings.server.ts";
 import { failure, fromApiError, type SettingsIntentArgs } from "./result.server.ts";
@@ -14,7 +15,7 @@ export async function createReportShare({ auth, formData }: SettingsIntentArgs) 
   const parsed = parseForm(shareCreateSchema, formData);
   if (!parsed.success) return failure("share-create", parsed.fieldErrors, parsed.formErrors, 400);
   try {
-    const share = await auth.call((token, env) => apiRequest(env, "/api/v1/reports/shares", { method: "POST", token, body: parsed.data, schema: createdShareSchema }));
+    const share = await auth.call((token, env) => apiRequest<CreatedShareAnswer>(env, "/api/v1/reports/shares", { method: "POST", token, body: parsed.data }));
     // The link is shown once, in this answer only: the API keeps its hash.
     return data({ intent: "share-create" as const, fieldErrors: {} as FieldErrors, formErrors: [] as string[], created: null, share }, { headers: await auth.headers() });
   } catch (err) {

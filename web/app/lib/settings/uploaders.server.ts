@@ -4,7 +4,8 @@
  * shown once, in this answer only) and `DELETE /api/v1/uploaders/{id}`.
  */
 import { data, redirect } from "@remix-run/cloudflare";
-import { ApiError, apiRequest, createdUploaderSchema } from "#app/lib/api.server.ts";
+import { ApiError, apiRequest } from "#app/lib/api.server.ts";
+import type { CreatedUploaderAnswer } from "#app/lib/api-types.ts";
 import { parseForm, type FieldErrors } from "#app/lib/forms.server.ts";
 import { uploaderIdSchema, uploaderNameSchema } from "#app/lib/settings.server.ts";
 import { failure, fromApiError, type SettingsIntentArgs } from "./result.server.ts";
@@ -14,7 +15,7 @@ export async function createUploader({ auth, formData }: SettingsIntentArgs) {
   const parsed = parseForm(uploaderNameSchema, formData);
   if (!parsed.success) return failure("uploader-create", parsed.fieldErrors, parsed.formErrors, 400);
   try {
-    const created = await auth.call((token, env) => apiRequest(env, "/api/v1/uploaders", { method: "POST", token, body: parsed.data, schema: createdUploaderSchema }));
+    const created = await auth.call((token, env) => apiRequest<CreatedUploaderAnswer>(env, "/api/v1/uploaders", { method: "POST", token, body: parsed.data }));
     // Shown once, in this answer only: the API keeps hashes.
     return data({ intent: "uploader-create" as const, fieldErrors: {} as FieldErrors, formErrors: [] as string[], created, share: null }, { headers: await auth.headers() });
   } catch (err) {
