@@ -667,7 +667,7 @@ export class SocketIoSession extends DurableObject<Env> {
   }
 }
 
-/** The credential of an authorize/subscribe message: `secret` is a hex digest (api-secret), a token the secret or its SHA-1. */
+/** The credential of an authorize/subscribe message: `secret` a hex digest (api-secret) or the secret itself, `token` the secret or its SHA-1. */
 function credentialOf(secret: unknown, token: unknown): SocketCredential | null {
   if (typeof secret === "string" && secret.trim() && secret !== "null") return { via: "api-secret", value: secret.trim() };
   if (typeof token === "string" && token.trim()) return { via: "token", value: token.trim() };

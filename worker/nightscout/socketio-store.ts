@@ -30,12 +30,18 @@ export interface SocketCredential {
 export const WRITABLE_COLLECTIONS = { treatments: "treatments", entries: "entries", devicestatus: "devicestatus", profile: "profile", food: "food" } as const;
 export type WritableCollection = keyof typeof WRITABLE_COLLECTIONS;
 
-/** The owner of an `authorize`/`subscribe` credential and its uploader's role, as the REST routes find them (auth.ts). */
+/**
+ * The owner of an `authorize`/`subscribe` credential and its uploader's role, as the REST routes
+ * find them (auth.ts). A `secret` that is no hex digest is taken as the secret itself, as
+ * lib/authorization/index.js resolve takes an access token there (doesAccessTokenExist): LoopFollow
+ * (NightscoutSocketManager.swift authorize) sends its token as `secret`.
+ */
 export async function ownerOfCredential(env: Bindings, credential: SocketCredential): Promise<{ user: AuthUser; role: UploaderRole } | null> {
   const db = directoryDb(env);
   const v = credential.value.trim();
   if (!v) return null;
-  const found = credential.via === "api-secret" ? await findUploaderOwner(db, v) : ((await findUploaderOwner(db, await digestHex("SHA-1", v))) ?? (await findUploaderOwner(db, v)));
+  const digest = /^[0-9a-f]{40}$|^[0-9a-f]{128}$/i.test(v);
+  const found = credential.via === "api-secret" && digest ? await findUploaderOwner(db, v) : ((await findUploaderOwner(db, await digestHex("SHA-1", v))) ?? (await findUploaderOwner(db, v)));
   return found && { user: found.user, role: found.role };
 }
 

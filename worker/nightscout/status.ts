@@ -12,7 +12,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
-import { ApiError } from "../lib/errors.ts";
+import { ApiError, errorBody } from "../lib/errors.ts";
 import { getMonitorConfig } from "../repositories/alerts.ts";
 import { issueNightscoutJwt, nightscoutUnauthorized, permissionsOf, permits, resolveNightscout } from "./auth.ts";
 import { iso } from "./http.ts";
@@ -92,7 +92,14 @@ statusRoutes.get("/verifyauth", async (c) => {
   return c.json({ status: 200, message }, 200);
 });
 
-statusRoutes.get("/experiments/test", (c) => c.json({ status: "ok" }, 200));
+// lib/api/experiments/index.js: isPermitted('authorization:debug:test'), which the admin role holds
+// and `readable` (`*:*:read`) does not; xDrip4iOS and Loop test an uploader's credential with it.
+statusRoutes.get("/experiments/test", (c) => {
+  if (!permits(permissionsOf(c), "authorization:debug:test")) {
+    return c.json({ status: 401, message: "Unauthorized", description: "Invalid/Missing", ...errorBody("unauthorized", "This credential's role does not permit authorization:debug:test") }, 401);
+  }
+  return c.json({ status: "ok" }, 200);
+});
 
 export const versionRoutes = new Hono<AppEnv>();
 versionRoutes.get("/api/versions", (c) =>

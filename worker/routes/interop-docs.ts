@@ -89,7 +89,7 @@ export function registerInteropDocs(app: OpenAPIHono<AppEnv>): void {
         responses: { 200: { description: "OK", content: { "text/plain": { schema: z.string() } } }, 400: envelope("A level other than 1 or 2") },
       },
     ],
-    ["get", "/api/v1/experiments/test", "Nightscout: credential test (Loop)", "`{status: \"ok\"}`.", ns, { responses: { 200: json(z.object({ status: z.string() }), "The credential is valid") } }],
+    ["get", "/api/v1/experiments/test", "Nightscout: credential test (Loop, xDrip4iOS)", "`{status: \"ok\"}`; 401 for a read-only (`readable`) secret, as Nightscout asks `authorization:debug:test`.", ns, { responses: { 200: json(z.object({ status: z.string() }), "The credential is valid and may write") } }],
     ["get", "/api/versions", "Nightscout: API versions", "", [], { responses: { 200: json(z.array(z.object({ version: z.string(), url: z.string() })), "The Nightscout API versions served") } }],
     [
       "get",
