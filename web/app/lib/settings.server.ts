@@ -129,12 +129,14 @@ export function alertSettingsFormSchema(unit: "mg/dL" | "mmol/L") {
     }));
 }
 
-export const uploaderNameSchema = z.object({
+/** The uploader form: a name, and the Nightscout role (a form without one, as before roles, is admin). */
+export const uploaderCreateSchema = z.object({
   name: z
     .string({ error: "Name the app or phone" })
     .trim()
     .min(1, { error: "Name the app or phone, e.g. “xDrip+ on my phone”" })
     .max(64, { error: "Use at most 64 characters" }),
+  role: z.enum(["admin", "readable"], { error: "Choose what the app may do" }).default("admin"),
 });
 
 export const uploaderIdSchema = z.object({

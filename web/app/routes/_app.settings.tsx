@@ -198,12 +198,16 @@ export default function SettingsRoute() {
         </h2>
         <p>
           Apps that upload to Nightscout can send your readings here. Create a secret for each app, then paste the URL into it (in
-          xDrip+: Settings → Cloud Upload → Nightscout Sync → Base URL).
+          xDrip+: Settings → Cloud Upload → Nightscout Sync → Base URL). Apps that only show your data (Nightguard, LoopFollow,
+          GlucoDataHandler, a watch face) need no more than a read-only secret.
         </p>
         {upload?.created ? (
           <div className="secret-once" role="status">
             <p>
-              <strong>Secret for “{upload.created.name}” created.</strong> Copy it now: it is shown only once.
+              <strong>
+                {upload.created.role === "readable" ? "Read-only secret" : "Secret"} for “{upload.created.name}” created.
+              </strong>{" "}
+              Copy it now: it is shown only once.
             </p>
             <p className="field__hint">URL to paste into xDrip+:</p>
             <p>
@@ -228,6 +232,15 @@ export default function SettingsRoute() {
             errors={upload?.fieldErrors.name}
             inputProps={{ name: "name", id: "uploader-name", maxLength: 64, required: true, defaultValue: "" }}
           />
+          <SelectField
+            label="The app may"
+            hint="Read only: the app sees your data and cannot change it."
+            errors={upload?.fieldErrors.role}
+            selectProps={{ name: "role", id: "uploader-role", defaultValue: "admin" }}
+          >
+            <option value="admin">Upload and read</option>
+            <option value="readable">Read only (follower apps)</option>
+          </SelectField>
           <button type="submit" className="button button--primary" disabled={busy("uploader-create")}>
             {busy("uploader-create") ? "Creating…" : "Create uploader secret"}
           </button>
@@ -245,6 +258,7 @@ export default function SettingsRoute() {
             <thead>
               <tr>
                 <th scope="col">Name</th>
+                <th scope="col">Access</th>
                 <th scope="col">Created</th>
                 <th scope="col">Last used</th>
                 <th scope="col">
@@ -256,6 +270,7 @@ export default function SettingsRoute() {
               {uploaders.map((u) => (
                 <tr key={u.id}>
                   <td>{u.name}</td>
+                  <td>{u.role === "readable" ? "read only" : "upload and read"}</td>
                   <td>{u.created_at.slice(0, 10)}</td>
                   <td>{u.last_used_at ? u.last_used_at.slice(0, 16).replace("T", " ") + " UTC" : "never"}</td>
                   <td>
