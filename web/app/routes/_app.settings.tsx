@@ -209,13 +209,26 @@ export default function SettingsRoute() {
               </strong>{" "}
               Copy it now: it is shown only once.
             </p>
-            <p className="field__hint">URL to paste into xDrip+:</p>
-            <p>
-              <code className="secret-once__value" data-testid="nightscout-url">
-                {upload.created.nightscout_url}
-              </code>
-            </p>
-            <p className="field__hint">The secret alone (API secret field of other apps):</p>
+            {upload.created.role === "readable" ? (
+              <>
+                <p className="field__hint">URL for follower apps (Nightguard, Nightscout Reporter):</p>
+                <p>
+                  <code className="secret-once__value" data-testid="nightscout-url">
+                    {followerUrl(upload.created.nightscout_url, upload.created.secret)}
+                  </code>
+                </p>
+              </>
+            ) : (
+              <>
+                <p className="field__hint">URL to paste into xDrip+:</p>
+                <p>
+                  <code className="secret-once__value" data-testid="nightscout-url">
+                    {upload.created.nightscout_url}
+                  </code>
+                </p>
+              </>
+            )}
+            <p className="field__hint">The secret alone (API secret or token field of other apps):</p>
             <p>
               <code className="secret-once__value">{upload.created.secret}</code>
             </p>
@@ -532,4 +545,10 @@ function NumberInput({ id, label, value, suffix, step, errors }: { id: string; l
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;
+}
+
+/** The Nightscout site URL with the secret as `?token=`, as follower apps take it (docs/nightscout.md). */
+function followerUrl(nightscoutUrl: string, secret: string): string {
+  const url = new URL(nightscoutUrl);
+  return `${url.protocol}//${url.host}/?token=${secret}`;
 }
