@@ -54,6 +54,8 @@ export interface Variables {
   nsPermissions?: string[];
   /** Nightscout: the name of the uploader whose secret or JWT authenticated the request (its auth subject). */
   nsSubject?: string;
+  /** Nightscout: that uploader's id (a subject made through /api/v2/authorization/subjects derives its token from it). */
+  nsUploaderId?: number;
   requestId: string;
   /** Structured logger whose lines carry this request's id (worker/lib/log.ts). */
   log: Logger;

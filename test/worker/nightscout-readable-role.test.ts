@@ -173,3 +173,86 @@ describe("socket.io with a readable secret (lib/server/websocket.js)", () => {
     expect((await ns(admin.apiSecret, "/api/v1/treatments.json")).json).toEqual(stored);
   });
 });
+
+/** storage.js: a subject's token, `abbrev-` + 16 hex of sha1(sha1(api secret) + _id), as LoopFollow's accessToken(forName:id:secretHash:) computes it. */
+async function derivedToken(name: string, id: string, apiSecretSha1: string): Promise<string> {
+  const abbrev = name.toLowerCase().replace(/\W/g, "").slice(0, 10);
+  return `${abbrev}-${(await sha1Hex(apiSecretSha1 + id)).slice(0, 16)}`;
+}
+
+describe("/api/v2/authorization/subjects (lib/authorization/endpoints.js, storage.js)", () => {
+  it("nightscout-connect lib/sources/nightscout.js authFromCredentials: list, create nightscout-connect-reader, list again, its token's JWT reads and cannot write", async () => {
+    const { admin } = await setup();
+    const headers = { "API-SECRET": admin.apiSecret };
+    // verifyauth without a credential: not readable, so it turns to the subjects.
+    expect((await api("/api/v1/verifyauth")).json.message.canRead).toBe(false);
+    const before = await api("/api/v2/authorization/subjects", { headers });
+    expect(before.status).toBe(200);
+    expect(before.json.filter((s: { name: string }) => s.name === "nightscout-connect-reader")).toEqual([]);
+    // Secrets made in GlucoLens are listed without a token (shown once, kept as digests).
+    expect(before.json).toEqual(expect.arrayContaining([{ _id: expect.stringMatching(/^[0-9a-f]{24}$/), name: "xDrip+", roles: ["admin"] }]));
+    const created = await api("/api/v2/authorization/subjects", { headers, body: { name: "nightscout-connect-reader", roles: ["readable"], notes: "Used by nightscout-connect to read Nightscout as a source of data." } });
+    expect(created.status, JSON.stringify(created.json)).toBe(200);
+    const after = await api("/api/v2/authorization/subjects", { headers });
+    const match = after.json.filter((s: { name: string }) => s.name === "nightscout-connect-reader").pop();
+    expect(match).toEqual({ _id: created.json._id, name: "nightscout-connect-reader", roles: ["readable"], accessToken: expect.stringMatching(/^nightscout-[0-9a-f]{16}$/) });
+    // sessionFromAuth: the token's JWT, then reads with it as Bearer.
+    const jwt = await api(`/api/v2/authorization/request/${match.accessToken}`);
+    expect(jwt.status).toBe(200);
+    expect(jwt.json.permissionGroups).toEqual([["*:*:read"]]);
+    const bearer = { authorization: `Bearer ${jwt.json.token}` };
+    expect((await api("/api/v1/entries.json?count=10", { headers: bearer })).json).toEqual([expect.objectContaining({ sgv: 120 })]);
+    expect((await api("/api/v1/treatments", { headers: bearer, body: [{ eventType: "Note", notes: "x", created_at: new Date().toISOString() }] })).status).toBe(401);
+  });
+
+  it("LoopFollow NightscoutUtils.swift provisionReadOnlyToken: the token it derives from the created _id is the one that works", async () => {
+    const { a, admin } = await setup();
+    const headers = { "api-secret": admin.apiSecret };
+    // verifyAPISecret: 200 means the pasted value is the admin secret.
+    expect((await api("/api/v2/authorization/subjects", { headers })).status).toBe(200);
+    const created = await api("/api/v2/authorization/subjects", { headers, body: { name: "LoopFollow", roles: ["readable"] } });
+    expect(created.json._id).toMatch(/^[0-9a-f]{24}$/);
+    const token = await derivedToken("LoopFollow", created.json._id, admin.apiSecret);
+    expect(token).toMatch(/^loopfollow-[0-9a-f]{16}$/);
+    expect((await api(`/api/v1/status.json?token=${token}`)).status).toBe(200);
+    expect((await api(`/api/v1/entries.json?token=${token}`)).json).toEqual([expect.objectContaining({ sgv: 120 })]);
+    expect((await api(`/api/v1/treatments?token=${token}`, { body: { eventType: "Note", created_at: new Date().toISOString() } })).status).toBe(401);
+    // A re-run finds it (fetchProvisionedToken) with the same token.
+    const again = await api("/api/v2/authorization/subjects", { headers });
+    expect(again.json.find((s: { name: string }) => s.name === "LoopFollow").accessToken).toBe(token);
+    // Listed in Settings as a read-only secret, and revoked from there like any other.
+    const uploaders = await api("/api/v1/uploaders", { token: a.access });
+    const row = uploaders.json.items.find((u: { name: string }) => u.name === "LoopFollow");
+    expect(row.role).toBe("readable");
+    expect((await api(`/api/v1/uploaders/${row.id}`, { method: "DELETE", token: a.access })).status).toBe(204);
+    expect((await api(`/api/v1/entries.json?token=${token}`)).status).toBe(401);
+  });
+
+  it("needs an admin secret; refuses unknown roles and a bad name naming the field; DELETE removes only the user's own (another's _id 404)", async () => {
+    const { a, admin, reader } = await setup();
+    // A readable secret may neither list nor create (admin:api:subjects:*).
+    expect((await ns(reader.apiSecret, "/api/v2/authorization/subjects")).json).toMatchObject(UNAUTHORIZED);
+    expect((await ns(reader.apiSecret, "/api/v2/authorization/subjects", { body: { name: "x", roles: ["readable"] } })).status).toBe(401);
+    expect((await api("/api/v2/authorization/subjects")).status).toBe(401);
+    // A GlucoLens access token lists, but has no secret to derive a subject's token from.
+    expect((await api("/api/v2/authorization/subjects", { token: a.access })).status).toBe(200);
+    expect((await api("/api/v2/authorization/subjects", { token: a.access, body: { name: "x", roles: ["readable"] } })).status).toBe(401);
+
+    const headers = { "api-secret": admin.apiSecret };
+    const badRole = await api("/api/v2/authorization/subjects", { headers, body: { name: "Careportal", roles: ["careportal"] } });
+    expectFieldError(badRole, 400, "roles");
+    expectFieldError(await api("/api/v2/authorization/subjects", { headers, body: { roles: ["readable"] } }), 400, "name");
+    const names = (await api("/api/v2/authorization/subjects", { headers })).json.map((s: { name: string }) => s.name);
+    expect(names).toEqual(["Nightguard", "xDrip+"]);
+
+    // Another user's _id removes nothing; the user's own is revoked.
+    const other = await setup();
+    const mine = await api("/api/v2/authorization/subjects", { headers, body: { name: "watch", roles: ["readable"] } });
+    const token = await derivedToken("watch", mine.json._id, admin.apiSecret);
+    expectFieldError(await ns(other.admin.apiSecret, `/api/v2/authorization/subjects/${mine.json._id}`, { method: "DELETE" }), 404);
+    expect((await api(`/api/v1/entries.json?token=${token}`)).status).toBe(200);
+    expect((await ns(admin.apiSecret, `/api/v2/authorization/subjects/${mine.json._id}`, { method: "DELETE" })).json).toEqual({});
+    expect((await api(`/api/v1/entries.json?token=${token}`)).status).toBe(401);
+    expectFieldError(await ns(admin.apiSecret, "/api/v2/authorization/subjects/not-an-id", { method: "DELETE" }), 400, "_id");
+  });
+});

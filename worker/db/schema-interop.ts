@@ -41,6 +41,8 @@ export const uploaderSecrets = sqliteTable(
     sha512: text("sha512").notNull().unique(),
     /** Nightscout's role: `admin` (everything of the user's) or `readable` (reads only). */
     role: text("role", { enum: UPLOADER_ROLES }).notNull().default("admin"),
+    /** A Nightscout subject's maker: its token is derived from that secret's SHA-1 (worker/nightscout/subjects.ts). */
+    parentId: integer("parent_id"),
     revokedAt: integer("revoked_at"),
     lastUsedAt: integer("last_used_at"),
     createdAt: createdAt(),

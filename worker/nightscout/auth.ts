@@ -68,6 +68,7 @@ export async function byUploaderSecret(c: Context<AppEnv>, value: string): Promi
   if (!found) return null;
   c.executionCtx.waitUntil(touchUploader(db, found.uploaderId, found.lastUsedAt).catch(() => undefined));
   c.set("nsSubject", found.name);
+  c.set("nsUploaderId", found.uploaderId);
   c.set("nsPermissions", ROLE_PERMISSIONS[found.role]);
   return found.user;
 }
@@ -85,6 +86,7 @@ export async function byNightscoutJwt(c: Context<AppEnv>, token: string): Promis
   const found = await findUploaderById(directoryDb(c.env), payload.uploader);
   if (!found) return null;
   c.set("nsSubject", found.name);
+  c.set("nsUploaderId", payload.uploader);
   c.set("nsPermissions", ROLE_PERMISSIONS[found.role]);
   return found.user;
 }
@@ -108,6 +110,11 @@ export async function resolveNightscout(c: Context<AppEnv>): Promise<Resolution>
     if (user) return { attempted: true, resolved: { user, via: "token" } };
   }
   return { attempted: true, resolved: null };
+}
+
+/** isPermitted's 401 for a credential whose role lacks `permission` (lib/authorization/index.js). */
+export function notPermitted(c: Context<AppEnv>, permission: string) {
+  return c.json({ status: 401, message: "Unauthorized", description: "Invalid/Missing", ...errorBody("unauthorized", `This credential's role does not permit ${permission}`) }, 401);
 }
 
 /** Nightscout's 401 (sendJSONStatus) with the GlucoLens envelope beside it. */
@@ -136,9 +143,7 @@ export const requireNightscout = createMiddleware<AppEnv>(async (c, next) => {
   const r = await resolveNightscout(c);
   if (!r.attempted || !r.resolved) return nightscoutUnauthorized(c, r.attempted);
   const permission = v1Permission(c.req.method, c.req.path);
-  if (!permits(permissionsOf(c), permission)) {
-    return c.json({ status: 401, message: "Unauthorized", description: "Invalid/Missing", ...errorBody("unauthorized", `This credential's role does not permit ${permission}`) }, 401);
-  }
+  if (!permits(permissionsOf(c), permission)) return notPermitted(c, permission);
   c.set("user", r.resolved.user);
   await next();
 });

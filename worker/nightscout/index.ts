@@ -6,7 +6,7 @@
  * Files: `auth.ts` (credentials → user), `query.ts` (`find` → SQL), `ids.ts` (24-hex `_id`s),
  * `http.ts` (bodies, batches, counts), `entries.ts` + `entries-store.ts` (readings),
  * `documents-store.ts` (treatments, device status, food, activity), one route file per collection,
- * `status.ts` (status, verifyauth, experiments, versions); `live-routes.ts` mounts profiles
+ * `status.ts` (status, verifyauth, experiments, versions), `subjects.ts` (v2 subjects); `live-routes.ts` mounts profiles
  * (`profile-*.ts`), `/api/v2/properties` (`properties.ts`) and `/pebble` (`pebble.ts`), whose
  * IOB/COB come from `iob-cob.ts` and the pure functions in analytics/insulin/. API v3 lives in
  * `v3/` (its own index.ts).
@@ -22,6 +22,7 @@ import { NIGHTSCOUT_LIVE_PATHS, nightscoutLiveRoutes } from "./live-routes.ts";
 import { notificationRoutes } from "./notifications.ts";
 import { NIGHTSCOUT_DATA_PATH } from "./paths.ts";
 import { statusRoutes, versionRoutes } from "./status.ts";
+import { subjectRoutes } from "./subjects.ts";
 import { treatmentRoutes } from "./treatments.ts";
 import { registerNightscoutV3Docs } from "./v3/docs.ts";
 import { nightscoutV3Routes } from "./v3/index.ts";
@@ -37,6 +38,8 @@ export function registerNightscout(app: OpenAPIHono<AppEnv>): void {
   app.route("/api/v1", activityRoutes);
   app.route("/api/v1", notificationRoutes);
   app.route("/", versionRoutes);
+  for (const path of ["/api/v2/authorization/subjects", "/api/v2/authorization/subjects/*"]) app.use(path, requireNightscout);
+  app.route("/api/v2/authorization/subjects", subjectRoutes);
   // Profiles, API v2 properties and /pebble (profile-*.ts, properties.ts, pebble.ts), same credentials.
   for (const path of NIGHTSCOUT_LIVE_PATHS) app.use(path, requireNightscout);
   app.route("/", nightscoutLiveRoutes);

@@ -12,9 +12,9 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
-import { ApiError, errorBody } from "../lib/errors.ts";
+import { ApiError } from "../lib/errors.ts";
 import { getMonitorConfig } from "../repositories/alerts.ts";
-import { issueNightscoutJwt, nightscoutUnauthorized, permissionsOf, permits, resolveNightscout } from "./auth.ts";
+import { issueNightscoutJwt, nightscoutUnauthorized, notPermitted, permissionsOf, permits, resolveNightscout } from "./auth.ts";
 import { iso } from "./http.ts";
 
 /** lib/api/const.json, and the package version Nightscout clients compare against (15.x). */
@@ -95,9 +95,7 @@ statusRoutes.get("/verifyauth", async (c) => {
 // lib/api/experiments/index.js: isPermitted('authorization:debug:test'), which the admin role holds
 // and `readable` (`*:*:read`) does not; xDrip4iOS and Loop test an uploader's credential with it.
 statusRoutes.get("/experiments/test", (c) => {
-  if (!permits(permissionsOf(c), "authorization:debug:test")) {
-    return c.json({ status: 401, message: "Unauthorized", description: "Invalid/Missing", ...errorBody("unauthorized", "This credential's role does not permit authorization:debug:test") }, 401);
-  }
+  if (!permits(permissionsOf(c), "authorization:debug:test")) return notPermitted(c, "authorization:debug:test");
   return c.json({ status: "ok" }, 200);
 });
 

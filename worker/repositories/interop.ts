@@ -6,6 +6,7 @@
  */
 import type { BatchItem } from "drizzle-orm/batch";
 import { and, asc, eq, gte, inArray, isNull, lt, ne } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client.ts";
 import { users } from "../db/schema.ts";
 import { idempotencyKeys, importUploadParts, importUploads, importUploadState, uploaderSecrets, webhookSecrets, type UploaderRole } from "../db/schema-interop.ts";
@@ -39,6 +40,50 @@ export async function listUploaders(db: Db, userId: number): Promise<Uploader[]>
     .where(and(eq(uploaderSecrets.userId, userId), isNull(uploaderSecrets.revokedAt)))
     .orderBy(uploaderSecrets.id);
   return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt }));
+}
+
+/** An uploader of the user with its SHA-1 (what a Nightscout subject's token is derived from), while not revoked. */
+export async function findUploaderDigest(db: Db, userId: number, id: number): Promise<{ id: number; sha1: string; role: UploaderRole } | null> {
+  const row = await db
+    .select({ id: uploaderSecrets.id, sha1: uploaderSecrets.sha1, role: uploaderSecrets.role })
+    .from(uploaderSecrets)
+    .where(and(eq(uploaderSecrets.userId, userId), eq(uploaderSecrets.id, id), isNull(uploaderSecrets.revokedAt)))
+    .get();
+  return row ?? null;
+}
+
+/**
+ * Stores a Nightscout subject made by the uploader `parentId`: its digests depend on its own id and
+ * creation time (the token is derived from them), so the row is written first with the digests of
+ * a throw-away secret, then given the token's.
+ */
+export async function createSubject(
+  db: Db,
+  userId: number,
+  parentId: number,
+  name: string,
+  role: UploaderRole,
+  tokenOf: (row: { id: number; createdAt: number }) => Promise<string>,
+): Promise<Uploader & { token: string }> {
+  const placeholder = crypto.randomUUID();
+  const [sha1, sha512] = await Promise.all([digestHex("SHA-1", placeholder), digestHex("SHA-512", placeholder)]);
+  const row = await db.insert(uploaderSecrets).values({ userId, name, sha1, sha512, role, parentId }).returning().get();
+  const token = await tokenOf(row);
+  const [tokenSha1, tokenSha512] = await Promise.all([digestHex("SHA-1", token), digestHex("SHA-512", token)]);
+  await db.update(uploaderSecrets).set({ sha1: tokenSha1, sha512: tokenSha512 }).where(and(eq(uploaderSecrets.userId, userId), eq(uploaderSecrets.id, row.id)));
+  return { id: row.id, name: row.name, role: row.role, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, token };
+}
+
+/** The user's active uploaders, by name, each with its maker's SHA-1 when it is a Nightscout subject. */
+export async function listSubjects(db: Db, userId: number): Promise<(Uploader & { parentSha1: string | null })[]> {
+  const parent = alias(uploaderSecrets, "parent");
+  const rows = await db
+    .select({ id: uploaderSecrets.id, name: uploaderSecrets.name, role: uploaderSecrets.role, createdAt: uploaderSecrets.createdAt, lastUsedAt: uploaderSecrets.lastUsedAt, parentSha1: parent.sha1 })
+    .from(uploaderSecrets)
+    .leftJoin(parent, and(eq(parent.id, uploaderSecrets.parentId), eq(parent.userId, uploaderSecrets.userId)))
+    .where(and(eq(uploaderSecrets.userId, userId), isNull(uploaderSecrets.revokedAt)))
+    .orderBy(uploaderSecrets.name, uploaderSecrets.id);
+  return rows;
 }
 
 export async function revokeUploader(db: Db, userId: number, id: number): Promise<boolean> {

@@ -8,6 +8,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env.ts";
 import { z } from "@hono/zod-openapi";
 import { ErrorEnvelope } from "../schemas/common.ts";
+import { UPLOADER_ROLES } from "../db/schema-interop.ts";
 import { MAX_CARRIED_BYTES, MAX_UPLOAD_BYTES, MAX_UPLOAD_PARTS } from "../imports/parts.ts";
 import {
   CSV_EXPORT_TYPES,
@@ -29,7 +30,7 @@ import {
   WebhookSecret,
 } from "../schemas/interop.ts";
 
-type Method = "get" | "post";
+type Method = "get" | "post" | "delete";
 
 const envelope = (description: string) => ({ description, content: { "application/json": { schema: ErrorEnvelope } } });
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
@@ -103,6 +104,36 @@ export function registerInteropDocs(app: OpenAPIHono<AppEnv>): void {
           200: json(z.object({ token: z.string(), sub: z.string(), permissionGroups: z.array(z.array(z.string())), iat: z.number(), exp: z.number() }).passthrough(), "A JWT"),
           401: { description: "Unknown or revoked secret", content: { "application/json": { schema: z.object({}).passthrough() } } },
         },
+      },
+    ],
+    [
+      "get",
+      "/api/v2/authorization/subjects",
+      "Nightscout: the uploader secrets as subjects",
+      "`[{_id, name, roles, accessToken?}]` by name (lib/authorization/endpoints.js); `accessToken` for subjects made here (derived as Nightscout derives it), not for secrets made in GlucoLens (shown once). Needs an admin secret.",
+      ns,
+      { responses: { 200: json(z.array(z.object({ _id: z.string(), name: z.string(), roles: z.array(z.enum(UPLOADER_ROLES)), accessToken: z.string().optional() })), "The subjects") } },
+    ],
+    [
+      "post",
+      "/api/v2/authorization/subjects",
+      "Nightscout: make a subject (a narrower token)",
+      "`{name, roles: [\"readable\"|\"admin\"], notes?}` with an admin uploader secret (api-secret or token): a new uploader secret whose token is `<name>-<16 hex>`, listed by GET. nightscout-connect and LoopFollow make their read-only token so.",
+      ns,
+      {
+        request: { body: body(z.object({ name: z.string().min(1).max(64).openapi({ example: "nightscout-connect-reader" }), roles: z.array(z.enum(UPLOADER_ROLES)).min(1).openapi({ example: ["readable"] }), notes: z.string().optional() })) },
+        responses: { 200: json(z.object({ _id: z.string(), name: z.string(), roles: z.array(z.enum(UPLOADER_ROLES)), notes: z.string().optional(), created_at: z.string() }), "The subject") },
+      },
+    ],
+    [
+      "delete",
+      "/api/v2/authorization/subjects/{id}",
+      "Nightscout: remove a subject",
+      "Revokes the uploader secret of that `_id`: `{}`; 404 for an `_id` that is not one of the user's (Nightscout answers `{}`).",
+      ns,
+      {
+        request: { params: z.object({ id: z.string().regex(/^[0-9a-f]{24}$/).openapi({ param: { name: "id", in: "path" }, example: "6745a1b20000000000000001" }) }) },
+        responses: { 200: json(z.object({}), "Removed"), 404: envelope("No subject of the user has that `_id`") },
       },
     ],
     [
