@@ -23,8 +23,9 @@
  * keeps only a tombstone row, and from then on refuses every call, socket, message and alarm.
  *
  * The alert bookkeeping (durable/alert-machine.ts), rules (durable/rules.ts), trend
- * (durable/trend.ts), the forecast behind predicted lows (durable/forecast.ts) and the wire
- * shapes (worker/schemas/alerts.ts) live apart from the lifecycle here.
+ * (durable/trend.ts), the forecast behind predicted lows (durable/forecast.ts), the feed's wire
+ * side (durable/feed-sockets.ts) and the wire shapes (worker/schemas/alerts.ts) live apart from
+ * the lifecycle here.
  */
 import { DurableObject } from "cloudflare:workers";
 import { shardDb } from "../worker/db/shards.ts";
@@ -37,12 +38,10 @@ import { glucoseIn, rateIn, type GlucoseUnit } from "../vocabulary/units.ts";
 import { getMonitorConfig, insertAlertEvents, type NewAlertEvent } from "../worker/repositories/alerts.ts";
 import { DEFAULT_ALERT_RULES, type AlertRules } from "../worker/schemas/alert-rules.ts";
 import {
-  ClientMessage,
   SnoozeRequest,
   type AlertKind,
   type LiveReading,
   type MonitorSnapshot,
-  type ServerMessage,
   type Trend,
 } from "../worker/schemas/alerts.ts";
 import {
@@ -68,7 +67,8 @@ import { PING, PONG } from "../vocabulary/monitor-feed.ts";
 import { MONITOR_WINDOW_MS, OWNER_ID_HEADER, OWNER_PUBLIC_ID_HEADER, type MonitorOwner, type MonitorReading } from "../vocabulary/monitor.ts";
 import type { AckResult, IngestSummary, SnoozeResult } from "./monitor-types.ts";
 import { alertPushes, pushAlerts } from "./push.ts";
-import { disconnectFollowerSockets, followerOf, followerTags, isFollowerSocket } from "./followers.ts";
+import { disconnectFollowerSockets } from "./followers.ts";
+import { acceptFeedSocket, accountGoneResponse, answerClose, broadcast, closeDeleted, closeOnError, readClientMessage, sendError } from "./feed-sockets.ts";
 import { Escalations } from "./escalation.ts";
 import { ReadingWindow, type WindowRow } from "./reading-window.ts";
 import { directionOf, slopePerMinute, TREND_SPAN_MS, type Point } from "./trend.ts";
@@ -93,8 +93,6 @@ const HISTORY_RETRY_MS = 30_000;
 const HISTORY_FLUSH_DELAY_MS = 1_000;
 /** How much of the window the forecast looks at (its grid goes back 2 hours). */
 const FORECAST_HISTORY_MS = 2 * 3600_000 + GRID_MS;
-const MAX_CLIENT_MESSAGE_BYTES = 4096;
-const SOCKET_TAG = "feed";
 
 interface Config {
   rules: AlertRules;
@@ -105,24 +103,6 @@ interface Config {
   forecast?: ForecastSource;
 }
 
-/** Per-socket metadata; kept by the runtime across hibernation. */
-interface SocketAttachment {
-  connectedAt: number;
-  client: string | null;
-}
-
-/** The upgrade of a deleted account's feed: the Worker passes this answer on as it is. */
-const accountGoneResponse = () =>
-  new Response(JSON.stringify({ error: { code: "unauthorized", message: "The account has been deleted", fields: [] } }), { status: 401, headers: { "content-type": "application/json" } });
-
-/** A socket that outlived its account's deletion (a message raced the close): closed, nothing handled. */
-function closeDeleted(ws: WebSocket): void {
-  try {
-    ws.close(1000, "account deleted");
-  } catch {
-    // already closing
-  }
-}
 
 export class GlucoseMonitor extends DurableObject<Env> {
   /**
@@ -493,50 +473,27 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.remember({ userId, publicId, requestId: request.headers.get("x-request-id") ?? undefined });
     await this.ensureConfig();
     if (this.deleted) return accountGoneResponse();
-    const { 0: client, 1: server } = new WebSocketPair();
-    // A caregiver's socket also carries the follower's tag (durable/followers.ts).
-    this.ctx.acceptWebSocket(server, [SOCKET_TAG, ...followerTags(followerOf(request))]);
     const now = this.clock();
-    server.serializeAttachment({ connectedAt: now, client: request.headers.get("user-agent")?.slice(0, 120) ?? null } satisfies SocketAttachment);
-    server.send(JSON.stringify({ type: "hello", state: this.snapshot(now) } satisfies ServerMessage));
-    return new Response(null, { status: 101, webSocket: client });
+    return acceptFeedSocket(this.ctx, request, { type: "hello", state: this.snapshot(now) }, now);
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     this.workId = crypto.randomUUID();
     if (this.deleted) return closeDeleted(ws);
     try {
-      if (typeof message !== "string") return this.sendError(ws, "unsupported", "Binary messages are not supported; send JSON text");
-      if (message.length > MAX_CLIENT_MESSAGE_BYTES) return this.sendError(ws, "too_large", `Messages are limited to ${MAX_CLIENT_MESSAGE_BYTES} bytes`);
-      let data: unknown;
-      try {
-        data = JSON.parse(message);
-      } catch {
-        return this.sendError(ws, "invalid_json", "Message is not valid JSON");
-      }
-      const parsed = ClientMessage.safeParse(data);
-      if (!parsed.success) {
-        const fields = parsed.error.issues.map((i) => ({ path: i.path.map(String).join(".") || "message", message: i.message }));
-        return this.sendError(ws, "invalid_message", "Message is not one of ack, snooze or ping", fields);
-      }
-      const msg = parsed.data;
-      if (msg.type === "ping") {
-        // A ping spelled differently from the auto-response's exact text.
-        ws.send(PONG);
-        return;
-      }
-      if (isFollowerSocket(this.ctx, ws)) return this.sendError(ws, "read_only", "A caregiver's feed is read-only: acknowledge from the notification instead");
+      const command = readClientMessage(this.ctx, ws, message);
+      if (!command) return;
       const { unit } = await this.ensureConfig();
       if (this.deleted) return closeDeleted(ws);
-      if (msg.type === "ack") {
-        const result = this.acknowledgeNow(msg.id, unit);
-        if (!result.ok) this.sendError(ws, "not_found", "No active alert has this id", [{ path: "id", message: "is not an active alert" }]);
+      if (command.type === "ack") {
+        const result = this.acknowledgeNow(command.id, unit);
+        if (!result.ok) sendError(ws, "not_found", "No active alert has this id", [{ path: "id", message: "is not an active alert" }]);
         return;
       }
-      this.snoozeNow({ kind: msg.kind, minutes: msg.minutes });
+      this.snoozeNow({ kind: command.kind, minutes: command.minutes });
     } catch (err) {
       this.log("error", "webSocketMessage_failed", err);
-      this.sendError(ws, "internal_error", "The message could not be handled; it has been logged");
+      sendError(ws, "internal_error", "The message could not be handled; it has been logged");
     }
   }
 
@@ -547,14 +504,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     } catch (err) {
       this.log("error", "webSocketClose_failed", err);
     } finally {
-      // Under the Hibernation API the object must answer the peer's close frame itself, or the
-      // client sees 1006. 1005 and 1006 are reserved (never sent on the wire), so close() would
-      // throw on them: answer those with a normal closure.
-      try {
-        ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
-      } catch {
-        // already closed
-      }
+      answerClose(ws, code, reason);
     }
   }
 
@@ -565,11 +515,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     } catch {
       // logging must not throw out of the handler
     } finally {
-      try {
-        ws.close(1011, "socket error");
-      } catch {
-        // already closed
-      }
+      closeOnError(ws);
     }
   }
 
@@ -645,7 +591,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
    */
   private commit(now: number, step: AlertStep, readings: MonitorReading[] = []): void {
     if (this.deleted) return;
-    if (step.messages.length) this.broadcast(step.messages);
+    if (step.messages.length) broadcast(this.ctx, step.messages);
     // Readings new to the window, for the socket.io sessions (durable/socketio/subscribers.ts).
     this.socketio.step(readings, step.messages);
     this.window.save();
@@ -670,25 +616,6 @@ export class GlucoseMonitor extends DurableObject<Env> {
     if (step.events.length) this.historyBacklog = true;
     if (this.historyBacklog) this.flushHistory();
     this.schedule(now);
-  }
-
-  private broadcast(messages: ServerMessage[]): void {
-    const texts = messages.map((m) => JSON.stringify(m));
-    for (const ws of this.ctx.getWebSockets(SOCKET_TAG)) {
-      try {
-        for (const text of texts) ws.send(text);
-      } catch {
-        // A socket that is closing; the others still get everything.
-      }
-    }
-  }
-
-  private sendError(ws: WebSocket, code: string, message: string, fields: { path: string; message: string }[] = []): void {
-    try {
-      ws.send(JSON.stringify({ type: "error", code, message, fields } satisfies ServerMessage));
-    } catch {
-      // closing
-    }
   }
 
   /** Next alarm: the next no-data threshold, the next repeat or snooze end, a history retry. */
