@@ -5,7 +5,7 @@
  * copy of the user's alert rules in its own storage, so all of it survives eviction and restarts;
  * it serves the user's WebSocket feed with the Hibernation API, so idle sockets cost nothing.
  * This class is the shell around the alert state machine (durable/alert-machine.ts): storage,
- * sockets, the alarm, the rules' copy and the history's way to D1.
+ * sockets, the alarm and the rules' copy; the history's way to D1 is durable/alert-history.ts.
  *
  * Flow of a reading: every ingestion path of the Worker calls {@link GlucoseMonitor.ingest} (RPC,
  * not awaited by its answer) as its own D1 insert of the readings starts, so the two run side by
@@ -24,7 +24,7 @@
  *
  * The alert bookkeeping (durable/alert-machine.ts), rules (durable/rules.ts), trend
  * (durable/trend.ts), the forecast behind predicted lows (durable/forecast.ts), the feed's wire
- * side (durable/feed-sockets.ts) and the wire shapes (worker/schemas/alerts.ts) live apart from
+ * side (durable/feed-sockets.ts), the history outbox (durable/alert-history.ts) and the wire shapes (worker/schemas/alerts.ts) live apart from
  * the lifecycle here.
  */
 import { DurableObject } from "cloudflare:workers";
@@ -33,9 +33,9 @@ import { accountGone } from "../worker/lib/errors.ts";
 import { createLogger, errorFields, logLevelOf } from "../worker/lib/log.ts";
 import { recordMetric } from "../worker/lib/metrics.ts";
 import type { Bindings } from "../worker/env.ts";
-import { errorChainMentions } from "../vocabulary/errors.ts";
 import { glucoseIn, rateIn, type GlucoseUnit } from "../vocabulary/units.ts";
-import { getMonitorConfig, insertAlertEvents, type NewAlertEvent } from "../worker/repositories/alerts.ts";
+import { getMonitorConfig } from "../worker/repositories/alerts.ts";
+import { AlertHistoryOutbox, HISTORY_RETRY_MS, OUTBOX_SCHEMA } from "./alert-history.ts";
 import { DEFAULT_ALERT_RULES, type AlertRules } from "../worker/schemas/alert-rules.ts";
 import {
   SnoozeRequest,
@@ -83,14 +83,6 @@ export const RAISE_WINDOW_MS = 10 * 60_000;
 export const FUTURE_SKEW_MS = 5 * 60_000;
 /** The copy of the rules is refreshed from D1 in the background when older than this (a unit change in the profile). */
 const RULES_TTL_MS = 10 * 60_000;
-/** When D1 refuses the history, the alarm tries again after this long. */
-const HISTORY_RETRY_MS = 30_000;
-/**
- * Alert history reaches D1 this long after the step that made it, with whatever the object adds
- * meanwhile: a burst of steps is one D1 write rather than one each, made after the steps' own
- * work (the sockets, the answers). The outbox keeps it durable till then.
- */
-const HISTORY_FLUSH_DELAY_MS = 1_000;
 /** How much of the window the forecast looks at (its grid goes back 2 hours). */
 const FORECAST_HISTORY_MS = 2 * 3600_000 + GRID_MS;
 
@@ -127,12 +119,8 @@ export class GlucoseMonitor extends DurableObject<Env> {
   private readonly alerts = emptyAlertState();
   /** The alarm as last set by this instance (undefined: unknown after a restart). */
   private alarmAt: number | null | undefined = undefined;
-  /** History writes run one after another, in order. */
-  private historyChain: Promise<void> = Promise.resolve();
-  private historyBacklog = false;
-  /** A flush is waiting out HISTORY_FLUSH_DELAY_MS; later steps' events go with it. */
-  private historyFlushQueued = false;
-  private historyFailing = false;
+  /** The alert history's outbox on its way to D1 (durable/alert-history.ts). */
+  private history!: AlertHistoryOutbox;
   /** Whether a reading has arrived as it happened (fresh) since the window was last empty. */
   private live = false;
   /**
@@ -157,7 +145,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.restore();
     // Events the previous instance queued but never wrote (evicted between the send and the D1
     // write): write them now rather than on the next reading, which may be hours away.
-    if (this.historyBacklog) this.flushHistory();
+    if (this.history.hasBacklog) this.history.flushSoon();
     // Debug level (LOG_LEVEL=debug): shows each start of an instance, e.g. waking after eviction
     // with hibernated sockets (bench/eviction.ts watches for it).
     createLogger({ class: "GlucoseMonitor", object: ctx.id.toString() }, logLevelOf(env)).debug("monitor.started", { sockets: ctx.getWebSockets().length });
@@ -173,7 +161,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     this.sql.exec("CREATE TABLE IF NOT EXISTS active_alerts (kind TEXT PRIMARY KEY, body TEXT NOT NULL)");
     this.sql.exec("CREATE TABLE IF NOT EXISTS snoozes (kind TEXT PRIMARY KEY, until INTEGER NOT NULL)");
-    this.sql.exec("CREATE TABLE IF NOT EXISTS history_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)");
+    this.sql.exec(OUTBOX_SCHEMA);
   }
 
   /** Loads what the previous instance left (the constructor runs again after every eviction). */
@@ -182,6 +170,17 @@ export class GlucoseMonitor extends DurableObject<Env> {
       owner: () => (this.deleted ? null : this.owner),
       ingest: (owner, readings) => this.ingest(owner, readings),
       reschedule: () => this.schedule(this.clock()),
+      log: (level, event, err) => this.log(level, event, err),
+    });
+  }
+
+  private createHistoryOutbox(): AlertHistoryOutbox {
+    return new AlertHistoryOutbox({
+      sql: this.sql,
+      ctx: this.ctx,
+      env: this.env,
+      owner: () => (this.deleted ? null : this.owner),
+      refused: () => this.schedule(this.clock()),
       log: (level, event, err) => this.log(level, event, err),
     });
   }
@@ -201,7 +200,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
     }
     this.alerts.snoozes.clear();
     for (const row of this.sql.exec<{ kind: string; until: number }>("SELECT kind, until FROM snoozes")) this.alerts.snoozes.set(row.kind as AlertKind, row.until);
-    this.historyBacklog = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM history_outbox").one().n > 0;
+    this.history = this.createHistoryOutbox();
   }
 
   private setMeta(key: string, value: unknown): void {
@@ -349,7 +348,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   async flushAlertHistory(owner: MonitorOwner): Promise<void> {
     this.refuseIfDeleted();
     this.remember(owner);
-    if (this.historyBacklog) await this.writeHistory();
+    await this.history.flushNow();
   }
 
   /** Snoozes one kind of alert; an active alert of that kind stays active but is not sent until the snooze ends. */
@@ -446,10 +445,9 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.alerts.active.clear();
     this.alerts.snoozes.clear();
     this.alarmAt = null;
-    this.historyBacklog = false;
-    this.historyFailing = false;
     this.live = false;
     this.createSchema();
+    this.history = this.createHistoryOutbox();
     this.escalations = new Escalations(this.sql);
     this.socketio = new SocketIoSubscribers(this.ctx, this.env);
     this.bridges = this.createBridgePoller();
@@ -612,9 +610,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
       if (until === undefined) this.sql.exec("DELETE FROM snoozes WHERE kind = ?", kind);
       else this.sql.exec("INSERT INTO snoozes (kind, until) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET until = excluded.until", kind, until);
     }
-    for (const e of step.events) this.sql.exec("INSERT INTO history_outbox (body) VALUES (?)", JSON.stringify(e));
-    if (step.events.length) this.historyBacklog = true;
-    if (this.historyBacklog) this.flushHistory();
+    this.history.add(step.events);
     this.schedule(now);
   }
 
@@ -622,7 +618,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
   private schedule(now: number): void {
     const rules = this.config?.rules ?? DEFAULT_ALERT_RULES;
     let next = nextAlertDue(this.alerts, rules, this.newest(now), this.live, now, MONITOR_WINDOW_MS);
-    if (this.historyFailing) next = Math.min(next, now + HISTORY_RETRY_MS);
+    if (this.history.failing) next = Math.min(next, now + HISTORY_RETRY_MS);
     next = Math.min(next, this.escalations.nextDue() ?? Infinity);
     next = Math.min(next, this.bridges.nextDue() ?? Infinity);
     const at = Number.isFinite(next) ? next : null;
@@ -635,52 +631,6 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.alarmAt = at;
     const done = at === null ? this.ctx.storage.deleteAlarm() : this.ctx.storage.setAlarm(at);
     done.catch((err: unknown) => this.log("error", "set_alarm_failed", err));
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // History: local outbox first, then D1 in the background
-
-  private flushHistory(): void {
-    if (this.historyFlushQueued) return;
-    this.historyFlushQueued = true;
-    const run = this.historyChain
-      .then(() => new Promise((resolve) => setTimeout(resolve, HISTORY_FLUSH_DELAY_MS)))
-      .then(() => {
-        this.historyFlushQueued = false;
-        return this.writeHistory();
-      });
-    this.historyChain = run.catch((err: unknown) => this.log("error", "history_write_failed", err));
-    this.ctx.waitUntil(this.historyChain);
-  }
-
-  private async writeHistory(): Promise<void> {
-    const owner = this.owner;
-    if (!owner || this.deleted) return;
-    for (;;) {
-      const rows = this.sql.exec<{ id: number; body: string }>("SELECT id, body FROM history_outbox ORDER BY id LIMIT 90").toArray();
-      if (!rows.length) {
-        this.historyBacklog = false;
-        this.historyFailing = false;
-        return;
-      }
-      try {
-        await insertAlertEvents(
-          await shardDb(this.env, owner.userId),
-          owner.userId,
-          rows.map((r) => JSON.parse(r.body) as NewAlertEvent),
-        );
-      } catch (err) {
-        if (!errorChainMentions(err, "FOREIGN KEY constraint failed")) {
-          this.log("error", "history_write_failed", err);
-          this.historyFailing = true;
-          this.schedule(this.clock());
-          return;
-        }
-        // The account is gone (deleted while this was queued): nothing to keep the history for.
-        this.log("warn", "history_dropped_account_gone", err);
-      }
-      this.sql.exec("DELETE FROM history_outbox WHERE id <= ?", rows[rows.length - 1]!.id);
-    }
   }
 
   // -------------------------------------------------------------------------------------------
