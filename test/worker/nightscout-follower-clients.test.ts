@@ -149,8 +149,9 @@ describe("nightscout-connect's Nightscout source (nightscout/nightscout-connect 
     const check = await api("/api/v1/verifyauth");
     expect(check.status).toBe(200);
     expect(check.json.message.canRead).toBeFalsy();
-    // Without a token in its URL it would create a subject at /api/v2/authorization/subjects: not served.
-    expect((await api("/api/v2/authorization/subjects")).status).toBe(404);
+    // Without a token in its URL it makes itself one at /api/v2/authorization/subjects with the API
+    // secret (nightscout-readable-role.test.ts); without any credential that route is 401 (isPermitted).
+    expect((await api("/api/v2/authorization/subjects")).status).toBe(401);
     // sessionFromAuth: body.token, ttl from exp - iat.
     const session = await api(`/api/v2/authorization/request/${encodeURIComponent(secret)}`);
     expect(session.status).toBe(200);

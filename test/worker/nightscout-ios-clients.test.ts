@@ -422,9 +422,10 @@ describe("LoopFollow (loopandlearn/LoopFollow), following a Loop user with a rea
     // An empty token field still appends "?token=": 401 is "Token Required"; a wrong one "Invalid Token".
     expect((await api("/api/v1/status.json?token=")).status).toBe(401);
     expect((await api(`/api/v1/status.json?token=${"x".repeat(32)}`)).status).toBe(401);
-    // Then verifyAPISecret probes /api/v2/authorization/subjects with sha1(the pasted value) to
-    // offer making a token from an API secret: not served, so no offer (the uploader secret is the token).
-    expect((await api("/api/v2/authorization/subjects", { headers: { "api-secret": await sha1Hex(token) } })).status).toBe(404);
+    // Then verifyAPISecret probes /api/v2/authorization/subjects with sha1(the pasted value) to tell
+    // an API secret from a token: a read-only secret may not list subjects (401), so it is a token
+    // and no token is made from it (provisionReadOnlyToken: nightscout-readable-role.test.ts).
+    expect((await api("/api/v2/authorization/subjects", { headers: { "api-secret": await sha1Hex(token) } })).status).toBe(401);
     // The token is a GlucoLens uploader secret: letters and digits, safe in URLQueryItem as it is.
     expect(token).toMatch(/^[A-Za-z0-9]+$/);
     expect((await api("/api/v1/uploaders", { token: a.access })).json.items.map((u: { name: string; role: string }) => [u.name, u.role])).toContainEqual(["LoopFollow", "readable"]);
