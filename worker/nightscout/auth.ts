@@ -13,9 +13,10 @@
  * An uploader secret holds one of Nightscout's default roles (lib/authorization/storage.js) over
  * its own user's data and nothing else: `admin` (`*`) or `readable` (`*:*:read`, for follower
  * apps); a GlucoLens access token is admin. A write the credential's role does not permit is
- * refused as Nightscout's isPermitted refuses it (401, nothing stored). Without a credential the site answers as a Nightscout with `AUTH_DEFAULT_ROLES=denied`:
- * 401 `{status, message: "Unauthorized", description: "Invalid/Missing"}` (sendJSONStatus), to
- * which the GlucoLens error envelope is added under `error`.
+ * refused as Nightscout's isPermitted refuses it (401, nothing stored). Without a credential the
+ * site answers as a Nightscout with `AUTH_DEFAULT_ROLES=denied`: 401 `{status, message:
+ * "Unauthorized", description: "Invalid/Missing"}` (sendJSONStatus), to which the GlucoLens error
+ * envelope is added under `error`.
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
