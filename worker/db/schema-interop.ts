@@ -2,7 +2,8 @@
  * @module worker/db/schema-interop
  * Tables of the interop work: Nightscout uploader secrets, Nightscout treatments, device status
  * and food documents, the extras of Nightscout entries, webhook secrets and idempotency records. The SQL is hand-written in
- * migrations/0003_interop.sql, 0009_nightscout_v1.sql and 0012_nightscout_v3.sql (keep them in step).
+ * migrations/0003_interop.sql, 0009_nightscout_v1.sql, 0012_nightscout_v3.sql, 0020_uploader_roles.sql
+ * and 0021_uploader_subjects.sql (keep them in step).
  *
  * Glucose entries posted through the Nightscout API are not stored here: they become ordinary
  * readings (glucose_readings), so they reach analytics and the live monitor like native uploads.
