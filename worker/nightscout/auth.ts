@@ -21,6 +21,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { sign, verify } from "hono/jwt";
+import type { Db } from "../db/client.ts";
 import { directoryDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { jwtSecret } from "../lib/config.ts";
@@ -62,10 +63,15 @@ export const permissionsOf = (c: Context<AppEnv>): string[] => c.get("nsPermissi
 
 const isDigest = (v: string) => /^[0-9a-fA-F]{40}$|^[0-9a-fA-F]{128}$/.test(v);
 
+/** The uploader of a credential value: a hex SHA-1/SHA-512 digest of its secret, or the secret (or a subject's token) itself. */
+export async function findUploaderByCredential(db: Db, value: string) {
+  return findUploaderOwner(db, isDigest(value) ? value : await digestHex("SHA-1", value));
+}
+
 /** The user of an uploader secret (or its digest); the uploader's name becomes the request's `nsSubject`, its role `nsPermissions`. */
 export async function byUploaderSecret(c: Context<AppEnv>, value: string): Promise<AuthUser | null> {
   const db = directoryDb(c.env);
-  const found = isDigest(value) ? await findUploaderOwner(db, value) : await findUploaderOwner(db, await digestHex("SHA-1", value));
+  const found = await findUploaderByCredential(db, value);
   if (!found) return null;
   c.executionCtx.waitUntil(touchUploader(db, found.uploaderId, found.lastUsedAt).catch(() => undefined));
   c.set("nsSubject", found.name);
@@ -155,7 +161,7 @@ export const requireNightscout = createMiddleware<AppEnv>(async (c, next) => {
  */
 export async function issueNightscoutJwt(c: Context<AppEnv>, accessToken: string) {
   const db = directoryDb(c.env);
-  const found = await findUploaderOwner(db, isDigest(accessToken) ? accessToken : await digestHex("SHA-1", accessToken));
+  const found = await findUploaderByCredential(db, accessToken);
   if (!found) return null;
   const iat = Math.floor(Date.now() / 1000);
   const exp = iat + JWT_LIFETIME_S;

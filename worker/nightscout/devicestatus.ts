@@ -14,7 +14,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 import type { FieldError } from "../lib/errors.ts";
 import { MAX_FUTURE_MS, MIN_TIME } from "../schemas/common.ts";
-import { findByKeys, invalidateDocuments, isUniqueViolation, listDocuments, served, upsertUntilStored } from "./documents-store.ts";
+import { batchWrote, findByKeys, invalidateDocuments, listDocuments, served, upsertUntilStored } from "./documents-store.ts";
 import { publishToSockets } from "./socketio-publish.ts";
 import { batchAnswer, countOf, iso, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
 import { demandObjectIdParam, demandObjectIds, isObjectId, newObjectId } from "./ids.ts";
@@ -131,14 +131,8 @@ async function upsertOnce(c: Context<AppEnv>, prepared: Prepared[]): Promise<(Re
     out.push({ ...p.doc, _id: nsId });
   }
   if (!statements.length) return out;
-  try {
-    const results = await d1.batch(statements);
-    return out.map((doc, i) => (answeredBy[i] === undefined || results[answeredBy[i]!]!.meta.changes ? doc : null));
-  } catch (e) {
-    // Another request took an identifier or _id between the read and this batch (rolled back whole).
-    if (!isUniqueViolation(e)) throw e;
-    return out.map(() => null);
-  }
+  const wrote = await batchWrote(d1, statements);
+  return out.map((doc, i) => (answeredBy[i] === undefined || wrote[answeredBy[i]!] ? doc : null));
 }
 
 /** lib/server/env.js: PREDICTIONS_MAX_SIZE's default (5-minute steps over a day). */

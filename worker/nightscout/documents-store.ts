@@ -122,7 +122,21 @@ export async function invalidateDocuments(c: Context<AppEnv>, table: DocTable, s
 const UPSERT_ROUNDS = 5;
 
 /** A batch refused by a unique index (D1 rolls the whole batch back). */
-export const isUniqueViolation = (e: unknown) => e instanceof Error && /UNIQUE constraint failed/.test(e.message);
+const isUniqueViolation = (e: unknown) => e instanceof Error && /UNIQUE constraint failed/.test(e.message);
+
+/**
+ * Runs one upsert round's conditional writes in a batch and answers, per statement, whether it
+ * wrote a row. All false when another request took an identifier or `_id` between the round's
+ * read and this batch (a unique index refused it, and D1 rolled the whole batch back).
+ */
+export async function batchWrote(d1: D1Database, statements: D1PreparedStatement[]): Promise<boolean[]> {
+  try {
+    return (await d1.batch(statements)).map((r) => r.meta.changes > 0);
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    return statements.map(() => false);
+  }
+}
 
 /**
  * Runs an upsert of `prepared` until every item is stored. Concurrent requests (an uploader's retry

@@ -14,7 +14,7 @@ import { createApp } from "../app.ts";
 import { directoryDb, shardDb } from "../db/shards.ts";
 import type { AuthUser } from "../middleware/auth.ts";
 import type { UploaderRole } from "../db/schema-interop.ts";
-import { digestHex, findUploaderOwner } from "../repositories/interop.ts";
+import { findUploaderByCredential } from "./auth.ts";
 import { sourceIds } from "../repositories/readings.ts";
 import { METER_SUFFIX } from "./entries-store.ts";
 import { readingObjectId } from "./ids.ts";
@@ -37,11 +37,9 @@ export type WritableCollection = keyof typeof WRITABLE_COLLECTIONS;
  * (NightscoutSocketManager.swift authorize) sends its token as `secret`.
  */
 export async function ownerOfCredential(env: Bindings, credential: SocketCredential): Promise<{ user: AuthUser; role: UploaderRole } | null> {
-  const db = directoryDb(env);
   const v = credential.value.trim();
   if (!v) return null;
-  const digest = /^[0-9a-f]{40}$|^[0-9a-f]{128}$/i.test(v);
-  const found = credential.via === "api-secret" && digest ? await findUploaderOwner(db, v) : ((await findUploaderOwner(db, await digestHex("SHA-1", v))) ?? (await findUploaderOwner(db, v)));
+  const found = await findUploaderByCredential(directoryDb(env), v);
   return found && { user: found.user, role: found.role };
 }
 

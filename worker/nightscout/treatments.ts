@@ -39,7 +39,7 @@ import type { RecordKind } from "../records/kind.ts";
 import { mealKind } from "../records/meals.ts";
 import { noteKind } from "../records/notes.ts";
 import { MAX_FUTURE_MS, MIN_TIME } from "../schemas/common.ts";
-import { findByKeys, invalidateDocuments, isUniqueViolation, listDocuments, served, upsertUntilStored, type StoredDoc } from "./documents-store.ts";
+import { batchWrote, findByKeys, invalidateDocuments, listDocuments, served, upsertUntilStored, type StoredDoc } from "./documents-store.ts";
 import { publishToSockets } from "./socketio-publish.ts";
 import { batchAnswer, countOf, iso, notModified, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
 import { isObjectId, newObjectId } from "./ids.ts";
@@ -284,15 +284,8 @@ async function upsertTreatmentsOnce(c: Context<AppEnv>, prepared: Prepared[], no
             .prepare(INSERT_TREATMENT_SQL)
             .bind(...args, userId, t.nsId, byPair);
     });
-    let lost: Set<Target>;
-    try {
-      const results = await d1.batch(statements);
-      lost = new Set(changed.filter((_, i) => !results[i]!.meta.changes));
-    } catch (e) {
-      // Another request took an identifier or _id between the read and this batch (rolled back whole).
-      if (!isUniqueViolation(e)) throw e;
-      lost = new Set(changed);
-    }
+    const wrote = await batchWrote(d1, statements);
+    const lost = new Set(changed.filter((_, i) => !wrote[i]));
     // The records made for a lost write go again; the next round makes them for the stored version.
     if (lost.size) await removeLinkedRecords(c, [...lost].map((t) => links.get(t) ?? []));
     return answer.map((t) => (lost.has(t) ? null : { ...t.doc, _id: t.nsId }));
