@@ -222,6 +222,27 @@ describe("D1 Sessions API", () => {
       expect(read.json.items.map((r: { value: number }) => r.value)).toEqual([141]);
     }
   });
+
+  it("asks the directory again when a bookmark names a shard other than the remembered route (a move seen by another isolate)", async () => {
+    const a = await register();
+    const { id, shard } = await placementOf(a);
+    const elsewhere = (shard + 1) % shardBindings().length;
+    const time = Date.now() - 10 * MIN;
+    await api("/api/v1/glucose/readings", { token: a.access, body: { time, value: 142 } });
+    // The user now lives on `elsewhere` with another value at that time, as if an operator had
+    // moved them through another isolate: this isolate still remembers the old route.
+    const anchor = (await shardBindings()[shard]!.prepare("SELECT * FROM users WHERE id = ?").bind(id).first<Record<string, unknown>>())!;
+    const columns = Object.keys(anchor);
+    const target = shardBindings()[elsewhere]!;
+    await target.prepare(`INSERT INTO users (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).bind(...columns.map((k) => anchor[k])).run();
+    await target.prepare("INSERT INTO glucose_sources (user_id, name) VALUES (?, 'moved')").bind(id).run();
+    await target.prepare("INSERT INTO glucose_readings (user_id, time, source_id, value_tenths) SELECT ?1, ?2, id, 1570 FROM glucose_sources WHERE user_id = ?1").bind(id, time).run();
+    await env.DB.prepare("UPDATE user_shards SET shard = ? WHERE user_id = ?").bind(elsewhere, id).run();
+
+    const read = await api(`/api/v1/glucose/readings?start=${time}&end=${time + 1}`, { token: a.access, headers: { "x-d1-bookmark": `${elsewhere}:` } });
+    expect(read.json.items.map((r: { value: number }) => r.value)).toEqual([157]);
+    expect(read.headers.get("x-d1-bookmark")).toMatch(new RegExp(`^${elsewhere}:.+`));
+  });
 });
 
 /**

@@ -23,10 +23,12 @@ export function shardBinding(env: ShardEnv, n: number): D1Database | undefined {
   return (env as unknown as Record<string, D1Database | undefined>)[`SHARD_${n}`];
 }
 
-// user -> shard, remembered in the isolate for a few seconds (worker/db/shards.ts resolveShard). A
-// stale entry after a move is safe for writes (the old shard's fence refuses them and the writer
-// re-resolves) and, for reads, at most SHARD_CACHE_MS old: the mover keeps the old rows that long.
-export const SHARD_CACHE_MS = 5_000;
+// user -> shard, remembered in the isolate for half a minute (worker/db/shards.ts resolveShard),
+// as long as a live session is (worker/lib/live-sessions.ts). A stale entry after a move is safe
+// for writes (the old shard's fence refuses them and the writer re-resolves); a read through it
+// is at most SHARD_CACHE_MS old (the mover keeps the old rows that long), and a client whose
+// bookmark names the new shard is routed there at once (worker/db/shards.ts userShard).
+export const SHARD_CACHE_MS = 30_000;
 export const shardCache = new Map<number, { shard: number; until: number }>();
 
 export function forgetShard(userId: number): void {
@@ -165,6 +167,11 @@ export class ShardStatement {
   raw<T = unknown[]>(options?: { columnNames?: boolean }): Promise<T[]> {
     return this.d1.run((r) => (options?.columnNames ? (this.on(r).raw<T>({ columnNames: true }) as unknown as Promise<T[]>) : this.on(r).raw<T>()));
   }
+}
+
+/** The shard named by an `x-d1-bookmark` header (`<shard>:<bookmark>`), or null. */
+export function bookmarkShard(header: string | null): number | null {
+  return splitBookmark(header)[0];
 }
 
 function splitBookmark(header: string | null): [number | null, string | null] {

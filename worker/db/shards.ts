@@ -35,7 +35,7 @@ import { userShards } from "./schema-shards.ts";
 import type { AppEnv } from "../env.ts";
 import { adoptedShard } from "./shard-adopt.ts";
 import { directoryDb } from "./shard-bindings.ts";
-import { forgetShard, SHARD_CACHE_MS, shardBinding, ShardD1, shardCache, type ShardEnv, type ShardTarget } from "./shard-d1.ts";
+import { bookmarkShard, forgetShard, SHARD_CACHE_MS, shardBinding, ShardD1, shardCache, type ShardEnv, type ShardTarget } from "./shard-d1.ts";
 
 export { shardBinding, type ShardEnv };
 export { allShardDbs, directoryDb, shardBindings, shardCount, shardDbAt, shardForNewUser } from "./shard-bindings.ts";
@@ -99,8 +99,14 @@ export async function shardDb(env: ShardEnv, userId: number): Promise<Db> {
   return (await shardFor(env, userId)).db;
 }
 
-export async function shardFor(env: ShardEnv, userId: number, target: ShardTarget = { kind: "primary" }): Promise<UserShard> {
-  return open(env, userId, await resolveShard(env, userId), target);
+/**
+ * The user's shard, routed to `target`. `seen` is a shard the client has already written to (its
+ * bookmark's): a cached route elsewhere predates a move, so the directory is asked again.
+ */
+export async function shardFor(env: ShardEnv, userId: number, target: ShardTarget = { kind: "primary" }, seen: number | null = null): Promise<UserShard> {
+  let shard = await resolveShard(env, userId);
+  if (seen !== null && seen !== shard) shard = await resolveShard(env, userId, true);
+  return open(env, userId, shard, target);
 }
 
 /** One routed handle per request and user (the request's D1 session lives in it). */
@@ -115,7 +121,8 @@ export function userShard(c: Context<AppEnv>, userId: number = c.get("user").id)
   if (!byUser) perRequest.set(c.req.raw, (byUser = new Map()));
   let found = byUser.get(userId);
   if (!found) {
-    found = shardFor(c.env, userId, { kind: "session", bookmark: c.req.header("x-d1-bookmark") ?? null });
+    const bookmark = c.req.header("x-d1-bookmark") ?? null;
+    found = shardFor(c.env, userId, { kind: "session", bookmark }, bookmarkShard(bookmark));
     found.catch(() => byUser.delete(userId));
     byUser.set(userId, found);
   }
