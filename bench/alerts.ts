@@ -20,7 +20,12 @@
  * exactly once, no reading lost.
  *
  * The platform (ALERT_BENCH_PLATFORM):
- * - `direct` (default): the production bundle of the same wrangler.toml served by Miniflare
+ * - `compare` (default): `direct` and `floor` in turn on the same machine, ALERT_BENCH_ROUNDS
+ *   rounds (default 2) of one run each, the order alternating (direct, floor, floor, direct, …) so
+ *   that a drift of the machine over the runs weighs on both alike; each run on fresh state. It
+ *   prints each run and, per level, GlucoLens's median workerd CPU per reading and median alert p99
+ *   over the floor's, against the issue's bounds (1.2× and 1.5×).
+ * - `direct`: the production bundle of the same wrangler.toml served by Miniflare
  *   (bench/serve-built.ts): local D1, the real SQLite-backed Durable Object, one workerd, the port
  *   a socket straight to the Worker (no Miniflare entry worker, a dev-only layer that cost about
  *   0.8 ms of workerd's single thread per request: 4.08 vs 3.28 ms CPU per request measured).
@@ -36,7 +41,8 @@
  * Environment: ALERT_BENCH_USERS (default 200; a list such as `25,50,100,200` runs each level in
  * turn on one platform, fresh accounts each, and names the highest that meets the target),
  * ALERT_BENCH_SECONDS (default 60), ALERT_BENCH_GRACE_MS (wait for late alerts after the last
- * post, default 3000), ALERT_BENCH_PLATFORM, ALERT_BENCH_STATE_DIR, BENCH_PORT (default 8791).
+ * post, default 3000), ALERT_BENCH_PLATFORM, ALERT_BENCH_ROUNDS, ALERT_BENCH_STATE_DIR (with
+ * `compare`, each run gets a folder of its own under it), BENCH_PORT (default 8791).
  */
 import { Agent } from "node:http";
 import { sendJson, type JsonAnswer } from "./http-json.ts";
@@ -51,7 +57,8 @@ const LEVELS = String(process.env.ALERT_BENCH_USERS ?? 200)
   .filter((n) => Number.isInteger(n) && n > 0);
 const SECONDS = Number(process.env.ALERT_BENCH_SECONDS ?? 60);
 const GRACE_MS = Number(process.env.ALERT_BENCH_GRACE_MS ?? 3000);
-const PLATFORM = process.env.ALERT_BENCH_PLATFORM ?? "direct";
+const PLATFORM = process.env.ALERT_BENCH_PLATFORM ?? "compare";
+const ROUNDS = Number(process.env.ALERT_BENCH_ROUNDS ?? 2);
 const STATE_DIR = process.env.ALERT_BENCH_STATE_DIR;
 const PORT = Number(process.env.BENCH_PORT ?? 8791);
 /** ALERT_BENCH_TRACE=<file prefix>: writes every POST as [ms since the run's start, ms to answer], per level. */
@@ -68,7 +75,11 @@ const PLATFORMS: Record<string, { name: string; env: Record<string, string> }> =
   dev: { name: "wrangler dev", env: {} },
   floor: { name: "the floor Worker (bench/floor/worker.ts) on Miniflare, direct socket", env: { SERVE_DIRECT: "1", SERVE_CONFIG: "bench/floor/wrangler.toml" } },
 };
-if (!PLATFORMS[PLATFORM]) throw new Error(`ALERT_BENCH_PLATFORM must be one of ${Object.keys(PLATFORMS).join(", ")}`);
+if (PLATFORM !== "compare" && !PLATFORMS[PLATFORM]) throw new Error(`ALERT_BENCH_PLATFORM must be compare or one of ${Object.keys(PLATFORMS).join(", ")}`);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error("ALERT_BENCH_ROUNDS must be a positive integer");
+/** The issue's bounds on GlucoLens over the floor in the same run. */
+const BOUND_CPU = 1.2;
+const BOUND_P99 = 1.5;
 
 interface User {
   index: number;
@@ -176,7 +187,7 @@ function cpuNow(platform: Platform) {
   return { byName, client: (u.user + u.system) / 1e6 };
 }
 
-async function runLevel(platform: Platform, USERS: number, level: number) {
+async function runLevel(platform: Platform, platformKey: string, USERS: number, level: number) {
   const postTrace: [number, number][] = [];
   const wsBase = platform.url.replace(/^http/, "ws");
   console.log(`\nSetting up ${USERS} users with a WebSocket each…`);
@@ -337,7 +348,7 @@ async function runLevel(platform: Platform, USERS: number, level: number) {
   for (const name of Object.keys(cpu1.byName)) serverCpu[name] = cpuPercent(cpu0.byName[name] ?? 0, cpu1.byName[name]!);
   const requests = postMs.length;
   const figures = {
-    platform: PLATFORM,
+    platform: platformKey,
     state_dir: platform.stateDir,
     users: USERS,
     seconds: SECONDS,
@@ -407,29 +418,83 @@ async function runLevel(platform: Platform, USERS: number, level: number) {
   );
   console.log(`Peak memory: workerd ${figures.workerd_peak_rss_mib} MiB, client ${figures.client_peak_rss_mib} MiB; ${closedEarly} sockets closed early ${earlyCloseCodes.join(" ")}`);
   console.log(JSON.stringify(figures));
-  return { users: USERS, met, p99: l.p99, exact, noLoss };
+  return { users: USERS, met, p99: l.p99, exact, noLoss, cpuPerReading: figures.cpu_ms_per_request.workerd ?? null };
 }
 
 // --------------------------------------------------------------------------------------------
 
-const platform = PLATFORM === "dev" ? await startPlatform(PORT, "bench-alerts") : await startBuiltPlatform(PORT, "bench-alerts", STATE_DIR, PLATFORMS[PLATFORM]!.env);
+type LevelResult = Awaited<ReturnType<typeof runLevel>>;
+
+let serving: Platform | null = null;
 // Stopped on Ctrl-C or a kill too: the platform runs in its own process group.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
-    void platform.stop().finally(() => process.exit(130));
+    void (serving?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
   });
 }
-console.log(`Platform: ${PLATFORMS[PLATFORM]!.name} at ${platform.url}, state in ${platform.stateDir}`);
-try {
-  const results = [];
-  for (const [i, n] of LEVELS.entries()) results.push(await runLevel(platform, n, i));
-  if (results.length > 1) {
-    console.log("\nLevels:");
-    for (const r of results) console.log(`  ${r.users} users: p99 ${r.p99} ms, exactly once ${r.exact ? "yes" : "no"}, no loss ${r.noLoss ? "yes" : "no"} → ${r.met ? "meets" : "misses"} the target`);
-    const best = results.filter((r) => r.met).sort((a, b) => b.users - a.users)[0];
-    console.log(best ? `Highest load meeting the target: ${best.users} users (${best.users} readings/s)` : "No level met the target");
+
+/** One platform started on fresh state, every level run on it, then stopped. */
+async function runPlatform(key: string, stateDir: string | undefined): Promise<LevelResult[]> {
+  const platform = key === "dev" ? await startPlatform(PORT, "bench-alerts") : await startBuiltPlatform(PORT, "bench-alerts", stateDir, PLATFORMS[key]!.env);
+  serving = platform;
+  console.log(`\nPlatform: ${PLATFORMS[key]!.name} at ${platform.url}, state in ${platform.stateDir}`);
+  try {
+    const results = [];
+    for (const [i, n] of LEVELS.entries()) results.push(await runLevel(platform, key, n, i));
+    if (results.length > 1) {
+      console.log("\nLevels:");
+      for (const r of results) console.log(`  ${r.users} users: p99 ${r.p99} ms, exactly once ${r.exact ? "yes" : "no"}, no loss ${r.noLoss ? "yes" : "no"} → ${r.met ? "meets" : "misses"} the target`);
+      const best = results.filter((r) => r.met).sort((a, b) => b.users - a.users)[0];
+      console.log(best ? `Highest load meeting the target: ${best.users} users (${best.users} readings/s)` : "No level met the target");
+    }
+    return results;
+  } finally {
+    await platform.stop();
+    serving = null;
   }
+}
+
+function median(xs: number[]): number | null {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** GlucoLens (`direct`) against the floor, run in alternating order; the ratios of their medians per level. */
+async function compare(): Promise<void> {
+  const order: string[] = [];
+  for (let r = 0; r < ROUNDS; r++) order.push(...(r % 2 === 0 ? ["direct", "floor"] : ["floor", "direct"]));
+  const runs: { key: string; results: LevelResult[] }[] = [];
+  for (const [i, key] of order.entries()) runs.push({ key, results: await runPlatform(key, STATE_DIR ? `${STATE_DIR}/${i}-${key}` : undefined) });
+  const summary = [];
+  console.log(`\nGlucoLens against the floor, ${ROUNDS} round(s) in the order ${order.join(", ")}:`);
+  for (const [level, users] of LEVELS.entries()) {
+    const of = (key: string) => runs.filter((r) => r.key === key).map((r) => r.results[level]!);
+    const [app, floor] = [of("direct"), of("floor")];
+    for (const r of runs) {
+      const x = r.results[level]!;
+      console.log(`  ${users} users, ${r.key === "direct" ? "GlucoLens" : "floor    "}: workerd CPU ${x.cpuPerReading} ms per reading, alert p99 ${x.p99} ms, every alert exactly once ${x.exact ? "yes" : "NO"}, no reading lost ${x.noLoss ? "yes" : "NO"}`);
+    }
+    const med = (xs: LevelResult[], f: (x: LevelResult) => number | null) => median(xs.map(f).filter((v): v is number => v !== null));
+    const cpu = [med(app, (x) => x.cpuPerReading), med(floor, (x) => x.cpuPerReading)];
+    const p99 = [med(app, (x) => x.p99), med(floor, (x) => x.p99)];
+    const ratio = (pair: (number | null)[]) => (pair[0] !== null && pair[1] ? Math.round((pair[0] / pair[1]) * 100) / 100 : null);
+    const cpuRatio = ratio(cpu);
+    const p99Ratio = ratio(p99);
+    const correct = [...app, ...floor].every((x) => x.exact && x.noLoss);
+    const within = correct && cpuRatio !== null && cpuRatio <= BOUND_CPU && p99Ratio !== null && p99Ratio <= BOUND_P99;
+    console.log(
+      `  ${users} users, medians: CPU per reading ${round(cpu[0]!, 2)} vs ${round(cpu[1]!, 2)} ms (${cpuRatio}×, bound ${BOUND_CPU}×); alert p99 ${round(p99[0]!)} vs ${round(p99[1]!)} ms (${p99Ratio}×, bound ${BOUND_P99}×); every alert exactly once and no reading lost in every run: ${correct ? "yes" : "NO"} → ${within ? "within the bounds" : "NOT within the bounds"}`,
+    );
+    summary.push({ users, cpu_ms_per_reading: { glucolens: cpu[0], floor: cpu[1], ratio: cpuRatio }, alert_p99_ms: { glucolens: p99[0], floor: p99[1], ratio: p99Ratio }, correct, within_bounds: within });
+  }
+  console.log(JSON.stringify({ compare: { order, rounds: ROUNDS, seconds: SECONDS, bounds: { cpu: BOUND_CPU, p99: BOUND_P99 }, levels: summary } }));
+}
+
+try {
+  if (PLATFORM === "compare") await compare();
+  else await runPlatform(PLATFORM, STATE_DIR);
 } finally {
   agent.destroy();
-  await platform.stop();
 }
