@@ -312,7 +312,7 @@ describe("Nightscout API v3 and cloud bridges on the sharded layout", () => {
     expect(move.status, JSON.stringify(move.json)).toBe(200);
     expect(move.json.rows).toMatchObject({ nightscout_settings: 1, nightscout_entry_tombstones: 1, bridges: 1 });
     const [source, target] = [shardBindings()[from]!, shardBindings()[to]!];
-    for (const table of ["nightscout_settings", "nightscout_entry_tombstones", "nightscout_entry_extras", "bridges"]) {
+    for (const table of ["nightscout_settings", "nightscout_entry_tombstones", "nightscout_entry_ids", "bridges"]) {
       expect(await count(source, table, id), `source ${table}`).toBe(0);
       expect(await count(target, table, id), `target ${table}`).toBeGreaterThan(0);
     }

@@ -1,9 +1,10 @@
 /**
  * @module worker/db/schema-interop
  * Tables of the interop work: Nightscout uploader secrets, Nightscout treatments, device status
- * and food documents, the extras of Nightscout entries, webhook secrets and idempotency records. The SQL is hand-written in
- * migrations/0003_interop.sql, 0009_nightscout_v1.sql, 0012_nightscout_v3.sql, 0020_uploader_roles.sql
- * and 0021_uploader_subjects.sql (keep them in step).
+ * and food documents, the ids of Nightscout entries, webhook secrets and idempotency records. The
+ * SQL is hand-written in migrations/0003_interop.sql, 0009_nightscout_v1.sql,
+ * 0012_nightscout_v3.sql, 0020_uploader_roles.sql, 0021_uploader_subjects.sql and
+ * 0022_entry_extra_on_reading.sql (keep them in step).
  *
  * Glucose entries posted through the Nightscout API are not stored here: they become ordinary
  * readings (glucose_readings), so they reach analytics and the live monitor like native uploads.
@@ -117,29 +118,29 @@ export const nightscoutFood = sqliteTable(
 );
 
 /**
- * What a Nightscout client sent with a reading beyond the reading itself (its own `_id`,
- * `identifier`, and JSON of noise/filtered/unfiltered/rssi and other fields), keyed like the
- * reading in glucose_readings and kept only where sent (migrations/0009_nightscout_v1.sql).
+ * What Nightscout clients look a reading up by, kept only for readings that have any: the client's
+ * own `_id`, an API v3 `identifier`, and the server times API v3 stamps when it creates or changes
+ * a reading. Keyed like the reading in glucose_readings; the other fields a client sends are in
+ * glucose_readings.ns_extra (migrations/0022_entry_extra_on_reading.sql).
  */
-export const nightscoutEntryExtras = sqliteTable(
-  "nightscout_entry_extras",
+export const nightscoutEntryIds = sqliteTable(
+  "nightscout_entry_ids",
   {
     userId: owner(),
     time: integer("time").notNull(),
     sourceId: integer("source_id").notNull(),
     clientId: text("client_id"),
     identifier: text("identifier"),
-    extra: text("extra"),
     /** Set when API v3 created or changed the reading; otherwise its srvModified is its time. */
     srvCreated: integer("srv_created"),
     srvModified: integer("srv_modified"),
   },
   (t) => [
     primaryKey({ columns: [t.userId, t.time, t.sourceId] }),
-    // Partial: only rows that carry the value (migrations/0015_entry_extras_partial_indexes.sql).
-    index("nightscout_entry_extras_client_id").on(t.userId, t.clientId).where(sql`${t.clientId} IS NOT NULL`),
-    index("nightscout_entry_extras_identifier").on(t.userId, t.identifier).where(sql`${t.identifier} IS NOT NULL`),
-    index("nightscout_entry_extras_modified").on(t.userId, t.srvModified).where(sql`${t.srvModified} IS NOT NULL`),
+    // Partial: only rows that carry the value (as migrations/0015_entry_extras_partial_indexes.sql made them).
+    index("nightscout_entry_ids_client_id").on(t.userId, t.clientId).where(sql`${t.clientId} IS NOT NULL`),
+    index("nightscout_entry_ids_identifier").on(t.userId, t.identifier).where(sql`${t.identifier} IS NOT NULL`),
+    index("nightscout_entry_ids_modified").on(t.userId, t.srvModified).where(sql`${t.srvModified} IS NOT NULL`),
   ],
 );
 

@@ -150,6 +150,12 @@ export const glucoseReadings = sqliteTable(
     trend: integer("trend"),
     /** Bit flags: 1 = below the sensor's range ("Low"), 2 = above it ("High"). */
     flags: integer("flags"),
+    /**
+     * JSON of what a Nightscout client sent besides the value (noise, filtered, rssi, delta, …;
+     * worker/nightscout/entries-store.ts), NULL for every other reading. On the reading's row so
+     * that such an upload writes one row.
+     */
+    nsExtra: text("ns_extra"),
   },
   (t) => [primaryKey({ columns: [t.userId, t.time, t.sourceId] })],
 );

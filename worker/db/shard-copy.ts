@@ -17,7 +17,7 @@ export const MOVED_TABLES: readonly { table: string; where: string }[] = [
   { table: "insight_jobs", where: "user_id = ?1" },
   ...[
     "glucose_readings",
-    "nightscout_entry_extras",
+    "nightscout_entry_ids",
     "nightscout_entry_tombstones",
     "sleep_sessions",
     "meals",

@@ -25,7 +25,7 @@ import { treatmentsSpec } from "./treatments.ts";
 import { deviceStatusSpec } from "./devicestatus.ts";
 import { batchAnswer, countOf, iso, notModified, parseDocTime, purify, readDocuments, utcOffsetOf, type ItemResult } from "./http.ts";
 import { isObjectId, newObjectId, parseReadingObjectId } from "./ids.ts";
-import { deleteEntries, ENTRY_FROM, entryDoc, METER_SUFFIX, upsertEntries, type EntryRow, type EntryWrite } from "./entries-store.ts";
+import { deleteEntries, ENTRY_FROM, ENTRY_JOINS, entryDoc, METER_SUFFIX, upsertEntries, type EntryRow, type EntryWrite } from "./entries-store.ts";
 import { matchesInCode, parseFind, translate, type CollectionSpec, type Condition } from "./query.ts";
 import { countDocuments } from "./documents-store.ts";
 import { userD1 } from "../db/shards.ts";
@@ -52,7 +52,7 @@ export const entriesSpec: CollectionSpec = {
     direction: { sql: "r.trend", kind: "trend", exists: `NOT ${IS_METER}` },
     identifier: { sql: "x.identifier", kind: "text" },
   },
-  json: "x.extra",
+  json: "r.ns_extra",
   regexFields: new Set(["dateString", "device", "direction", "sysTime"]),
   intFields: new Set(["filtered", "unfiltered", "rssi", "noise"]),
   dateFields: new Set(["date", "dateString", "sysTime"]),
@@ -380,8 +380,7 @@ entriesRoutes.get("/count/:storage/where", async (c) => {
   if (storage === "entries" || !["treatments", "devicestatus"].includes(storage)) {
     const t = translate(conditions, entriesSpec, { defaultWindow: false });
     const row = await (await userD1(c)).prepare(
-      `SELECT count(*) AS n FROM glucose_readings r JOIN glucose_sources s ON s.id = r.source_id
-       LEFT JOIN nightscout_entry_extras x ON x.user_id = r.user_id AND x.time = r.time AND x.source_id = r.source_id
+      `SELECT count(*) AS n ${ENTRY_JOINS}
        WHERE r.user_id = ? ${t.where.map((w) => `AND ${w}`).join(" ")}`,
     )
       .bind(c.get("user").id, ...t.params)

@@ -7,7 +7,7 @@
  *   of the creation second, then 16 random ones; a valid 24-hex `_id` sent by the client is kept.
  * - A reading has no id column (glucose_readings is keyed by (user, time, source)): its `_id` is
  *   derived from that key, 12 hex digits of the time in ms and 12 of the source id, so it is stable
- *   and costs no storage. A client-sent `_id` is kept in nightscout_entry_extras and served instead.
+ *   and costs no storage. A client-sent `_id` is kept in nightscout_entry_ids and served instead.
  */
 import { ApiError } from "../lib/errors.ts";
 

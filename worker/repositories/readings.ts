@@ -17,6 +17,8 @@ export interface NewReading {
   source: string;
   trend: TrendDirection | null;
   flags?: number | null;
+  /** JSON of the other fields a Nightscout client sent with it (worker/nightscout/entries-store.ts). */
+  nsExtra?: string | null;
 }
 
 export interface StoredReading extends NewReading {
@@ -85,15 +87,15 @@ export async function insertReadings(db: Db, userId: number, readings: NewReadin
   const ids = await sourceIds(db, userId, readings.map((x) => x.source));
   // Raw D1 statements here: drizzle cannot batch a plain `sql` INSERT … SELECT FROM json_each.
   const d1 = db.$client;
-  const insert = d1.prepare(`INSERT OR IGNORE INTO glucose_readings (user_id, time, source_id, value_tenths, trend, flags)
+  const insert = d1.prepare(`INSERT OR IGNORE INTO glucose_readings (user_id, time, source_id, value_tenths, trend, flags, ns_extra)
     SELECT ?1, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'),
-           json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]')
+           json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), json_extract(j.value, '$[5]')
     FROM json_each(?2) AS j`);
   const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < readings.length; i += ROWS_PER_STATEMENT) {
     const rows = readings
       .slice(i, i + ROWS_PER_STATEMENT)
-      .map((x) => [x.time, ids.get(x.source)!, toTenths(x.value), trendToCode(x.trend), x.flags ?? null]);
+      .map((x) => [x.time, ids.get(x.source)!, toTenths(x.value), trendToCode(x.trend), x.flags ?? null, x.nsExtra ?? null]);
     statements.push(insert.bind(userId, JSON.stringify(rows)));
   }
   const results = await d1.batch(statements);

@@ -1,9 +1,9 @@
 /**
  * @module worker/nightscout/v3/entries
- * API v3's `entries` over glucose_readings (+ nightscout_entry_extras), as v1 serves them
+ * API v3's `entries` over glucose_readings (+ nightscout_entry_ids), as v1 serves them
  * (worker/nightscout/entries-store.ts entryDoc). A reading's identifier is the one a client sent
- * (extras), else its v1 `_id` (a client's 24-hex `_id`, or the one derived from time and source),
- * so it is stable. Its srvCreated/srvModified are those API v3 stamped on its extras row, else its
+ * (nightscout_entry_ids), else its v1 `_id` (a client's 24-hex `_id`, or the one derived from time and source),
+ * so it is stable. Its srvCreated/srvModified are those API v3 stamped on its ids row, else its
  * date (Nightscout's fallbackDate for documents without them, lib/api3/generic/setup.js). A reading
  * deleted through v3 leaves a tombstone (nightscout_entry_tombstones) for history and 410.
  * Only `sgv` and `mbg` entries are stored (readings); `cal` is refused.
@@ -14,14 +14,14 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { userD1 } from "../../db/shards.ts";
 import { parseEntry } from "../entries.ts";
-import { deleteEntries, ENTRY_FROM, entryDoc, METER_SUFFIX, upsertEntries, type EntryRow } from "../entries-store.ts";
+import { deleteEntries, ENTRY_COLUMNS, ENTRY_JOINS, entryDoc, METER_SUFFIX, upsertEntries, type EntryRow } from "../entries-store.ts";
 import { parseReadingObjectId } from "../ids.ts";
 import type { Collection, Column, Doc, RowQuery, Stored } from "./collection.ts";
 import { V3Error } from "./respond.ts";
 
 type Row = EntryRow & { srv_created: number | null; srv_modified: number | null };
 
-const FROM = ENTRY_FROM.replace("x.extra", "x.extra, x.srv_created, x.srv_modified");
+const FROM = `SELECT ${ENTRY_COLUMNS}, x.srv_created, x.srv_modified ${ENTRY_JOINS}`;
 const IDENTIFIER = `coalesce(x.identifier, x.client_id, printf('%012x%012x', r.time, r.source_id))`;
 const SRV_MODIFIED = `max(r.time, coalesce(x.srv_modified, 0))`;
 const TYPE = `(CASE WHEN s.name LIKE '% (meter)' THEN 'mbg' ELSE 'sgv' END)`;
@@ -52,16 +52,16 @@ async function tombstone(c: Context<AppEnv>, identifier: string): Promise<Stored
 }
 
 /**
- * The extras row a v3 identifier names, by `identifier` or by client `_id`. Two SELECTs rather than
+ * The reading a v3 identifier names, by `identifier` or by client `_id`. Two SELECTs rather than
  * one `identifier = ?2 OR client_id = ?2`: SQLite answers the OR by scanning the user's whole
  * primary-key range, while each half here is a search of its own (partial) index.
  */
-export const ENTRY_BY_IDENTIFIER_SQL = `SELECT time, source_id FROM nightscout_entry_extras WHERE user_id = ?1 AND identifier = ?2
-  UNION ALL SELECT time, source_id FROM nightscout_entry_extras WHERE user_id = ?1 AND client_id = lower(?2) LIMIT 1`;
+export const ENTRY_BY_IDENTIFIER_SQL = `SELECT time, source_id FROM nightscout_entry_ids WHERE user_id = ?1 AND identifier = ?2
+  UNION ALL SELECT time, source_id FROM nightscout_entry_ids WHERE user_id = ?1 AND client_id = lower(?2) LIMIT 1`;
 
 async function findOne(c: Context<AppEnv>, identifier: string): Promise<Stored | null> {
   const userId = c.get("user").id;
-  // A sent identifier or client `_id` (extras, indexed), else a derived `_id` names (time, source).
+  // A sent identifier or client `_id` (nightscout_entry_ids, indexed), else a derived `_id` names (time, source).
   const x = await (await userD1(c)).prepare(ENTRY_BY_IDENTIFIER_SQL).bind(userId, identifier).first<{ time: number; source_id: number }>();
   const key = x ? { time: x.time, sourceId: x.source_id } : parseReadingObjectId(identifier);
   if (key) {
@@ -93,7 +93,7 @@ async function write(c: Context<AppEnv>, doc: Doc, now: number, created: number 
   const key = parseReadingObjectId(String(stored!._id))!;
   const d1 = await userD1(c);
   await d1.batch([
-    d1.prepare(`UPDATE nightscout_entry_extras SET srv_created = coalesce(?1, srv_created, ?2), srv_modified = ?2, identifier = ?3 WHERE user_id = ?4 AND time = ?5 AND source_id = ?6`).bind(created, now, w.identifier, c.get("user").id, key.time, key.sourceId),
+    d1.prepare(`UPDATE nightscout_entry_ids SET srv_created = coalesce(?1, srv_created, ?2), srv_modified = ?2, identifier = ?3 WHERE user_id = ?4 AND time = ?5 AND source_id = ?6`).bind(created, now, w.identifier, c.get("user").id, key.time, key.sourceId),
     d1.prepare(`DELETE FROM nightscout_entry_tombstones WHERE user_id = ? AND identifier = ?`).bind(c.get("user").id, w.identifier),
   ]);
 }
@@ -162,7 +162,7 @@ export const entriesCollection: Collection = {
   async lastModified(c) {
     const userId = c.get("user").id;
     const r = await (await userD1(c)).prepare(
-      `SELECT max((SELECT max(time) FROM glucose_readings WHERE user_id = ?1), coalesce((SELECT max(srv_modified) FROM nightscout_entry_extras WHERE user_id = ?1), 0), coalesce((SELECT max(srv_modified) FROM nightscout_entry_tombstones WHERE user_id = ?1), 0)) AS m`,
+      `SELECT max((SELECT max(time) FROM glucose_readings WHERE user_id = ?1), coalesce((SELECT max(srv_modified) FROM nightscout_entry_ids WHERE user_id = ?1), 0), coalesce((SELECT max(srv_modified) FROM nightscout_entry_tombstones WHERE user_id = ?1), 0)) AS m`,
     )
       .bind(userId)
       .first<{ m: number | null }>();

@@ -1,0 +1,82 @@
+/**
+ * What one uploaded Nightscout entry writes to D1, and that the lookups by `_id`, `identifier` and
+ * `srvModified` still use their indexes. D1 bills every row written, index rows included
+ * (developers.cloudflare.com/d1/platform/pricing: "Indexes will add an additional written row when
+ * writes include the indexed column"). The fields a client sends besides the value are on the
+ * reading's own row (glucose_readings.ns_extra), and the ids table's secondary indexes are partial,
+ * so an entry with no `_id`, no `identifier` and no API v3 change (what xDrip+'s
+ * NightscoutUploader.java doRESTUpload sends) writes one row: its reading.
+ */
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { ENTRY_BY_IDENTIFIER_SQL } from "../../worker/nightscout/v3/entries.ts";
+import { client, MIN } from "./nightscout-client-helpers.ts";
+import { shardBindings, userD1 } from "./shard-helpers.ts";
+
+// The statement shapes of worker/repositories/readings.ts insertReadings and worker/nightscout/entries-store.ts.
+const READING_INSERT = `INSERT OR IGNORE INTO glucose_readings (user_id, time, source_id, value_tenths, trend, flags, ns_extra) VALUES (?, ?, ?, ?, ?, ?, ?)`;
+const IDS_INSERT = `INSERT INTO nightscout_entry_ids (user_id, time, source_id, client_id, identifier) VALUES (?, ?, ?, ?, ?)`;
+
+async function userIdOf(email: string): Promise<number> {
+  return (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(email.toLowerCase()).first<{ id: number }>())!.id;
+}
+
+/** The plan on a shard, where the table's rows live (every shard has the same schema). */
+async function plan(sql: string, ...params: unknown[]): Promise<string> {
+  const rows = await shardBindings()[0]!.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+  return rows.results.map((r) => r.detail).join("\n");
+}
+
+describe("Nightscout entries: rows written and index use", () => {
+  it("an xDrip+ entry (extra fields, no _id or identifier) writes its reading row only; an _id or identifier adds an ids row and its index row", async () => {
+    const { a, call } = await client();
+    const userId = await userIdOf(a.email);
+    const db = await userD1(userId);
+    const t = Date.now() - 10 * MIN;
+    // The fields NightscoutUploader.java doRESTUpload puts in each sgv record.
+    const entry = { device: "xDrip-DexcomG6", date: t, dateString: new Date(t).toISOString(), sgv: 120, delta: 1.5, direction: "Flat", type: "sgv", filtered: 120000, unfiltered: 121000, rssi: 100, noise: 1, sysTime: new Date(t).toISOString() };
+    expect((await call("POST", "/api/v1/entries", [entry])).status).toBe(200);
+    const stored = await db.prepare("SELECT source_id, ns_extra FROM glucose_readings WHERE user_id = ? AND time = ?").bind(userId, t).all<{ source_id: number; ns_extra: string }>();
+    expect(stored.results).toHaveLength(1);
+    const row = stored.results[0]!;
+    expect(JSON.parse(row.ns_extra)).toMatchObject({ filtered: 120000, unfiltered: 121000, rssi: 100, noise: 1, delta: 1.5 });
+    expect((await db.prepare("SELECT count(*) AS n FROM nightscout_entry_ids WHERE user_id = ?").bind(userId).first<{ n: number }>())!.n).toBe(0);
+    // Read back as sent.
+    const [served] = (await call("GET", `/api/v1/entries.json?find[date]=${t}`)).json as Record<string, unknown>[];
+    expect(served).toMatchObject({ sgv: 120, filtered: 120000, unfiltered: 121000, rssi: 100, noise: 1, delta: 1.5 });
+
+    // The same statement shapes at free keys.
+    expect((await db.prepare(READING_INSERT).bind(userId, t + MIN, row.source_id, 1200, 4, null, row.ns_extra).run()).meta.rows_written).toBe(1);
+    expect((await db.prepare(IDS_INSERT).bind(userId, t + 2 * MIN, row.source_id, "65a1b2c3d4e5f60718293a4b", null).run()).meta.rows_written).toBe(2);
+    expect((await db.prepare(IDS_INSERT).bind(userId, t + 3 * MIN, row.source_id, "65a1b2c3d4e5f60718293a4c", "aaps-1").run()).meta.rows_written).toBe(3);
+  });
+
+  it("a repeated upload keeps one reading and one ids row; a changed extra field updates the reading's row", async () => {
+    const { a, call } = await client();
+    const userId = await userIdOf(a.email);
+    const db = await userD1(userId);
+    const t = Date.now() - 10 * MIN;
+    const entry = { _id: "65a1b2c3d4e5f60718293a4d", device: "xDrip-DexcomG6", date: t, sgv: 130, direction: "Flat", type: "sgv", noise: 1 };
+    expect((await call("POST", "/api/v1/entries", [entry])).status).toBe(200);
+    expect((await call("POST", "/api/v1/entries", [entry])).status).toBe(200);
+    const rows = await db.prepare("SELECT ns_extra FROM glucose_readings WHERE user_id = ? AND time = ?").bind(userId, t).all<{ ns_extra: string }>();
+    expect(rows.results.map((r) => r.ns_extra)).toEqual(['{"noise":1}']);
+    const ids = await db.prepare("SELECT client_id FROM nightscout_entry_ids WHERE user_id = ?").bind(userId).all<{ client_id: string }>();
+    expect(ids.results.map((r) => r.client_id)).toEqual(["65a1b2c3d4e5f60718293a4d"]);
+
+    expect((await call("POST", "/api/v1/entries", [{ ...entry, noise: 3 }])).status).toBe(200);
+    expect((await db.prepare("SELECT ns_extra FROM glucose_readings WHERE user_id = ? AND time = ?").bind(userId, t).first<{ ns_extra: string }>())!.ns_extra).toBe('{"noise":3}');
+    const [served] = (await call("GET", "/api/v1/entries/65a1b2c3d4e5f60718293a4d.json")).json as Record<string, unknown>[];
+    expect(served).toMatchObject({ _id: "65a1b2c3d4e5f60718293a4d", sgv: 130, noise: 3 });
+  });
+
+  it("the lookups by _id (API v1), identifier or _id (API v3 read) and srvModified (v3 history) use the partial indexes", async () => {
+    // worker/nightscout/v3/entries.ts findOne: a document by identifier, which may also be a client _id.
+    const byIdentifier = await plan(ENTRY_BY_IDENTIFIER_SQL, 1, "x");
+    expect(byIdentifier).toContain("INDEX nightscout_entry_ids_identifier");
+    expect(byIdentifier).toContain("INDEX nightscout_entry_ids_client_id");
+    // worker/nightscout/entries.ts: GET/DELETE /api/v1/entries/<_id>.
+    expect(await plan("SELECT time FROM nightscout_entry_ids WHERE user_id = ? AND client_id = ?", 1, "65a1b2c3d4e5f60718293a4b")).toContain("nightscout_entry_ids_client_id");
+    expect(await plan("SELECT time FROM nightscout_entry_ids WHERE user_id = ? AND srv_modified >= ?", 1, 0)).toContain("nightscout_entry_ids_modified");
+  });
+});
