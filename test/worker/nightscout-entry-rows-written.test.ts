@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { ENTRY_BY_IDENTIFIER_SQL } from "../../worker/nightscout/v3/entries.ts";
 import { client, MIN } from "./nightscout-client-helpers.ts";
 import { shardBindings, userD1 } from "./shard-helpers.ts";
+import { v3Client } from "./nightscout-v3-helpers.ts";
 
 // The statement shapes of worker/repositories/readings.ts insertReadings and worker/nightscout/entries-store.ts.
 const READING_INSERT = `INSERT OR IGNORE INTO glucose_readings (user_id, time, source_id, value_tenths, trend, flags, ns_extra) VALUES (?, ?, ?, ?, ?, ?, ?)`;
@@ -68,6 +69,22 @@ describe("Nightscout entries: rows written and index use", () => {
     expect((await db.prepare("SELECT ns_extra FROM glucose_readings WHERE user_id = ? AND time = ?").bind(userId, t).first<{ ns_extra: string }>())!.ns_extra).toBe('{"noise":3}');
     const [served] = (await call("GET", "/api/v1/entries/65a1b2c3d4e5f60718293a4d.json")).json as Record<string, unknown>[];
     expect(served).toMatchObject({ _id: "65a1b2c3d4e5f60718293a4d", sgv: 130, noise: 3 });
+  });
+
+  // lib/api3/generic/update/replace.js keeps srvCreated and stamps srvModified; here both are
+  // written with the entry's ids row in the upload's one batch.
+  it("an API v3 entry's server times: srvCreated kept across a replace, srvModified moved, in one ids row", async () => {
+    const c = await v3Client();
+    const date = Date.now() - 20 * MIN;
+    const doc = { identifier: "rows-v3-1", type: "sgv", sgv: 118, date, direction: "Flat", device: "AAPS", app: "AAPS", utcOffset: 0, units: "mg/dl" };
+    const created = await c.call("/api/v3/entries", { body: doc });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    await new Promise((r) => setTimeout(r, 5));
+    const replaced = await c.call("/api/v3/entries/rows-v3-1", { method: "PUT", body: { ...doc, sgv: 121 } });
+    expect(replaced.status, JSON.stringify(replaced.json)).toBe(200);
+    const read = (await c.call("/api/v3/entries/rows-v3-1")).json.result;
+    expect(read).toMatchObject({ identifier: "rows-v3-1", sgv: 121, srvCreated: created.json.lastModified, srvModified: replaced.json.lastModified });
+    expect(replaced.json.lastModified).toBeGreaterThan(created.json.lastModified);
   });
 
   it("the lookups by _id (API v1), identifier or _id (API v3 read) and srvModified (v3 history) use the partial indexes", async () => {

@@ -36,6 +36,8 @@ export interface EntryWrite {
   identifier: string | null;
   /** Extra fields to keep (noise, filtered, …), or null. */
   extra: Record<string, unknown> | null;
+  /** API v3's server times for this write (worker/nightscout/v3/entries.ts). */
+  serverTimes?: { created: number; modified: number };
 }
 
 export interface EntryRow {
@@ -132,7 +134,7 @@ export async function upsertEntries(c: Context<AppEnv>, writes: EntryWrite[]): P
   const orphans = d1.prepare(`DELETE FROM nightscout_entry_ids WHERE user_id = ?1 AND (time, source_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?2))`);
   for (const part of chunks(freshKeys, CHUNK)) statements.push(orphans.bind(userId, JSON.stringify(part)));
   // An unchanged id is not written again (the upsert's WHERE), so a retry writes no row here either.
-  const withIds = unique.filter((w) => w.clientId || w.identifier);
+  const withIds = unique.filter((w) => (w.clientId || w.identifier) && !w.serverTimes);
   const idsUpsert = d1.prepare(`INSERT INTO nightscout_entry_ids (user_id, time, source_id, client_id, identifier)
     SELECT ?1, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]')
     FROM json_each(?2) AS j WHERE true
@@ -141,6 +143,18 @@ export async function upsertEntries(c: Context<AppEnv>, writes: EntryWrite[]): P
   for (const part of chunks(withIds, CHUNK)) {
     const rows = part.map((w) => [w.reading.time, stored.get(keyOf(w))!.sourceId, w.clientId, w.identifier]);
     statements.push(idsUpsert.bind(userId, JSON.stringify(rows)));
+  }
+  // API v3's writes stamp their server times in the same row write.
+  const timed = unique.filter((w) => w.serverTimes);
+  const timedUpsert = d1.prepare(`INSERT INTO nightscout_entry_ids (user_id, time, source_id, client_id, identifier, srv_created, srv_modified)
+    SELECT ?1, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'),
+      json_extract(j.value, '$[4]'), json_extract(j.value, '$[5]')
+    FROM json_each(?2) AS j WHERE true
+    ON CONFLICT (user_id, time, source_id) DO UPDATE SET client_id = coalesce(excluded.client_id, client_id), identifier = coalesce(excluded.identifier, identifier),
+      srv_created = excluded.srv_created, srv_modified = excluded.srv_modified`);
+  for (const part of chunks(timed, CHUNK)) {
+    const rows = part.map((w) => [w.reading.time, stored.get(keyOf(w))!.sourceId, w.clientId, w.identifier, w.serverTimes!.created, w.serverTimes!.modified]);
+    statements.push(timedUpsert.bind(userId, JSON.stringify(rows)));
   }
   if (statements.length) await d1.batch(statements);
 

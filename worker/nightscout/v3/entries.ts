@@ -87,15 +87,10 @@ function toWrite(doc: Doc, now: number) {
   return w;
 }
 
-async function write(c: Context<AppEnv>, doc: Doc, now: number, created: number | null) {
+async function write(c: Context<AppEnv>, doc: Doc, now: number, created: number) {
   const w = toWrite(doc, now);
-  const [stored] = await upsertEntries(c, [w]);
-  const key = parseReadingObjectId(String(stored!._id))!;
-  const d1 = await userD1(c);
-  await d1.batch([
-    d1.prepare(`UPDATE nightscout_entry_ids SET srv_created = coalesce(?1, srv_created, ?2), srv_modified = ?2, identifier = ?3 WHERE user_id = ?4 AND time = ?5 AND source_id = ?6`).bind(created, now, w.identifier, c.get("user").id, key.time, key.sourceId),
-    d1.prepare(`DELETE FROM nightscout_entry_tombstones WHERE user_id = ? AND identifier = ?`).bind(c.get("user").id, w.identifier),
-  ]);
+  await upsertEntries(c, [{ ...w, serverTimes: { created, modified: now } }]);
+  await (await userD1(c)).prepare(`DELETE FROM nightscout_entry_tombstones WHERE user_id = ? AND identifier = ?`).bind(c.get("user").id, w.identifier).run();
 }
 
 async function remove(c: Context<AppEnv>, stored: Stored, now: number | null, modifiedBy: string | null = null) {
@@ -148,7 +143,7 @@ export const entriesCollection: Collection = {
       const sameKey = w.reading.time === time && (w.type === "mbg") === (stored.doc.type === "mbg");
       if (!sameKey) await deleteEntries(c, ["r.time = ?", "r.source_id = ?"], [time, sourceId], 1);
     }
-    await write(c, doc, now, stored.valid ? ((stored.doc.srvCreated as number | undefined) ?? null) : now);
+    await write(c, doc, now, stored.valid ? ((stored.doc.srvCreated as number | undefined) ?? now) : now);
   },
   markDeleted: (c, stored, now, modifiedBy) => remove(c, stored, now, modifiedBy),
   deletePermanently: (c, stored) => remove(c, stored, null),
