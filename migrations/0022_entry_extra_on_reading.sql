@@ -5,8 +5,10 @@
 -- a side table, now named for what it holds, with a row only for readings that have one of them.
 -- The new column is NULL for every other reading (one byte of record header each).
 ALTER TABLE `glucose_readings` ADD `ns_extra` text;--> statement-breakpoint
-UPDATE `glucose_readings` SET `ns_extra` = x.`extra` FROM `nightscout_entry_extras` AS x
-  WHERE x.`user_id` = `glucose_readings`.`user_id` AND x.`time` = `glucose_readings`.`time` AND x.`source_id` = `glucose_readings`.`source_id` AND x.`extra` IS NOT NULL;--> statement-breakpoint
+-- Driven by the extras rows (each reading found by its primary key), not by a scan of every reading.
+UPDATE `glucose_readings` SET `ns_extra` = (SELECT x.`extra` FROM `nightscout_entry_extras` AS x
+    WHERE x.`user_id` = `glucose_readings`.`user_id` AND x.`time` = `glucose_readings`.`time` AND x.`source_id` = `glucose_readings`.`source_id`)
+  WHERE (`user_id`, `time`, `source_id`) IN (SELECT `user_id`, `time`, `source_id` FROM `nightscout_entry_extras` WHERE `extra` IS NOT NULL);--> statement-breakpoint
 CREATE TABLE `nightscout_entry_ids` (
 	`user_id` integer NOT NULL,
 	`time` integer NOT NULL,

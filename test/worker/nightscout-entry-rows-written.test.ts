@@ -11,7 +11,8 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ENTRY_BY_IDENTIFIER_SQL } from "../../worker/nightscout/v3/entries.ts";
 import { client, MIN } from "./nightscout-client-helpers.ts";
-import { shardBindings, userD1 } from "./shard-helpers.ts";
+import { register } from "./helpers.ts";
+import { internalIdOf, shardBindings, userD1 } from "./shard-helpers.ts";
 import { v3Client } from "./nightscout-v3-helpers.ts";
 
 // The statement shapes of worker/repositories/readings.ts insertReadings and worker/nightscout/entries-store.ts.
@@ -85,6 +86,37 @@ describe("Nightscout entries: rows written and index use", () => {
     const read = (await c.call("/api/v3/entries/rows-v3-1")).json.result;
     expect(read).toMatchObject({ identifier: "rows-v3-1", sgv: 121, srvCreated: created.json.lastModified, srvModified: replaced.json.lastModified });
     expect(replaced.json.lastModified).toBeGreaterThan(created.json.lastModified);
+  });
+
+  it("migration 0022 moves stored extras onto their readings and keeps only ids and server times aside", async () => {
+    const a = await register();
+    const userId = await internalIdOf(a.id);
+    const db = await userD1(userId);
+    // The table as migrations 0009 and 0012 left it, holding rows for this user's readings.
+    await db.exec("CREATE TABLE nightscout_entry_extras (user_id integer NOT NULL, time integer NOT NULL, source_id integer NOT NULL, client_id text, identifier text, extra text, srv_created integer, srv_modified integer, PRIMARY KEY(user_id, time, source_id)) WITHOUT ROWID");
+    await db.prepare("INSERT INTO glucose_sources (user_id, name) VALUES (?, 'xDrip-DexcomG6')").bind(userId).run();
+    const source = (await db.prepare("SELECT id FROM glucose_sources WHERE user_id = ?").bind(userId).first<{ id: number }>())!.id;
+    const t = Date.now() - 60 * MIN;
+    for (let i = 0; i < 4; i++) await db.prepare("INSERT INTO glucose_readings (user_id, time, source_id, value_tenths) VALUES (?, ?, ?, ?)").bind(userId, t + i * 5 * MIN, source, 1200 + i).run();
+    await db.batch([
+      db.prepare("INSERT INTO nightscout_entry_extras (user_id, time, source_id, extra) VALUES (?, ?, ?, '{\"noise\":1}')").bind(userId, t, source),
+      db.prepare("INSERT INTO nightscout_entry_extras (user_id, time, source_id, client_id, extra) VALUES (?, ?, ?, '65a1b2c3d4e5f60718293a4e', '{\"rssi\":100}')").bind(userId, t + 5 * MIN, source),
+      db.prepare("INSERT INTO nightscout_entry_extras (user_id, time, source_id, identifier, srv_created, srv_modified) VALUES (?, ?, ?, 'aaps-mig', ?, ?)").bind(userId, t + 10 * MIN, source, t + 11 * MIN, t + 12 * MIN),
+    ]);
+    // The migration's data statements as the file has them (its schema statements already ran).
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0022_"))!;
+    const moves = migration.queries.filter((q) => /^\s*(?:--[^\n]*\n\s*)*(UPDATE `glucose_readings`|INSERT INTO `nightscout_entry_ids`|DROP TABLE `nightscout_entry_extras`)/.test(q));
+    expect(moves).toHaveLength(3);
+    for (const q of moves) await db.prepare(q).run();
+
+    const readings = await db.prepare("SELECT time, ns_extra FROM glucose_readings WHERE user_id = ? ORDER BY time").bind(userId).all<{ time: number; ns_extra: string | null }>();
+    expect(readings.results.map((r) => r.ns_extra)).toEqual(['{"noise":1}', '{"rssi":100}', null, null]);
+    const ids = await db.prepare("SELECT time, client_id, identifier, srv_created, srv_modified FROM nightscout_entry_ids WHERE user_id = ? ORDER BY time").bind(userId).all();
+    expect(ids.results).toEqual([
+      { time: t + 5 * MIN, client_id: "65a1b2c3d4e5f60718293a4e", identifier: null, srv_created: null, srv_modified: null },
+      { time: t + 10 * MIN, client_id: null, identifier: "aaps-mig", srv_created: t + 11 * MIN, srv_modified: t + 12 * MIN },
+    ]);
+    expect(await db.prepare("SELECT name FROM sqlite_master WHERE name = 'nightscout_entry_extras'").first()).toBeNull();
   });
 
   it("the lookups by _id (API v1), identifier or _id (API v3 read) and srvModified (v3 history) use the partial indexes", async () => {
