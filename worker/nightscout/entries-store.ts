@@ -133,28 +133,19 @@ export async function upsertEntries(c: Context<AppEnv>, writes: EntryWrite[]): P
   const freshKeys = fresh.map((w) => [w.reading.time, stored.get(keyOf(w))!.sourceId]);
   const orphans = d1.prepare(`DELETE FROM nightscout_entry_ids WHERE user_id = ?1 AND (time, source_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?2))`);
   for (const part of chunks(freshKeys, CHUNK)) statements.push(orphans.bind(userId, JSON.stringify(part)));
-  // An unchanged id is not written again (the upsert's WHERE), so a retry writes no row here either.
-  const withIds = unique.filter((w) => (w.clientId || w.identifier) && !w.serverTimes);
-  const idsUpsert = d1.prepare(`INSERT INTO nightscout_entry_ids (user_id, time, source_id, client_id, identifier)
-    SELECT ?1, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]')
-    FROM json_each(?2) AS j WHERE true
-    ON CONFLICT (user_id, time, source_id) DO UPDATE SET client_id = coalesce(excluded.client_id, client_id), identifier = coalesce(excluded.identifier, identifier)
-      WHERE coalesce(excluded.client_id, client_id) IS NOT client_id OR coalesce(excluded.identifier, identifier) IS NOT identifier`);
-  for (const part of chunks(withIds, CHUNK)) {
-    const rows = part.map((w) => [w.reading.time, stored.get(keyOf(w))!.sourceId, w.clientId, w.identifier]);
-    statements.push(idsUpsert.bind(userId, JSON.stringify(rows)));
-  }
-  // API v3's writes stamp their server times in the same row write.
-  const timed = unique.filter((w) => w.serverTimes);
-  const timedUpsert = d1.prepare(`INSERT INTO nightscout_entry_ids (user_id, time, source_id, client_id, identifier, srv_created, srv_modified)
+  // API v3's writes stamp their server times in the same row write. A v1 write leaves them as they
+  // are, and an unchanged id is not written again (the upsert's WHERE): a retry writes no row here.
+  const withIds = unique.filter((w) => w.clientId || w.identifier || w.serverTimes);
+  const idsUpsert = d1.prepare(`INSERT INTO nightscout_entry_ids (user_id, time, source_id, client_id, identifier, srv_created, srv_modified)
     SELECT ?1, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'),
       json_extract(j.value, '$[4]'), json_extract(j.value, '$[5]')
     FROM json_each(?2) AS j WHERE true
     ON CONFLICT (user_id, time, source_id) DO UPDATE SET client_id = coalesce(excluded.client_id, client_id), identifier = coalesce(excluded.identifier, identifier),
-      srv_created = excluded.srv_created, srv_modified = excluded.srv_modified`);
-  for (const part of chunks(timed, CHUNK)) {
-    const rows = part.map((w) => [w.reading.time, stored.get(keyOf(w))!.sourceId, w.clientId, w.identifier, w.serverTimes!.created, w.serverTimes!.modified]);
-    statements.push(timedUpsert.bind(userId, JSON.stringify(rows)));
+      srv_created = coalesce(excluded.srv_created, srv_created), srv_modified = coalesce(excluded.srv_modified, srv_modified)
+      WHERE excluded.srv_modified IS NOT NULL OR coalesce(excluded.client_id, client_id) IS NOT client_id OR coalesce(excluded.identifier, identifier) IS NOT identifier`);
+  for (const part of chunks(withIds, CHUNK)) {
+    const rows = part.map((w) => [w.reading.time, stored.get(keyOf(w))!.sourceId, w.clientId, w.identifier, w.serverTimes?.created ?? null, w.serverTimes?.modified ?? null]);
+    statements.push(idsUpsert.bind(userId, JSON.stringify(rows)));
   }
   if (statements.length) await d1.batch(statements);
 

@@ -32,10 +32,13 @@ export function demandObjectIdParam(id: string, allowAll = false): void {
   if (!(isObjectId(id) || (allowAll && id === "*"))) throw new ApiError(400, "bad_request", "Invalid _id format: must be a 24-character hex string", [{ path: "_id", message: "must be a 24-character hex string" }]);
 }
 
+/** An ObjectId's shape: 8 hex digits of the creation second, then 16 of `tail`. */
+export const objectIdOf = (createdMs: number, tail: string): string => Math.floor(createdMs / 1000).toString(16).padStart(8, "0").slice(-8) + tail;
+
 /** A new ObjectId-like id: the creation second, then 64 random bits. */
 export function newObjectId(now = Date.now()): string {
   const random = crypto.getRandomValues(new Uint8Array(8));
-  return Math.floor(now / 1000).toString(16).padStart(8, "0").slice(-8) + Array.from(random, (b) => b.toString(16).padStart(2, "0")).join("");
+  return objectIdOf(now, Array.from(random, (b) => b.toString(16).padStart(2, "0")).join(""));
 }
 
 /** The `_id` of a reading, derived from its key. */

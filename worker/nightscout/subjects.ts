@@ -24,10 +24,11 @@ import { ApiError, notFound } from "../lib/errors.ts";
 import { createSubject, digestHex, findUploaderDigest, listSubjects, revokeUploader } from "../repositories/interop.ts";
 import { notPermitted, permissionsOf, permits } from "./auth.ts";
 import { readBody } from "./http.ts";
+import { objectIdOf } from "./ids.ts";
 
 /** `_id` of an uploader: 8 hex digits of its creation second, 16 of its id. */
 export function subjectId(row: { id: number; createdAt: number }): string {
-  return Math.floor(row.createdAt / 1000).toString(16).padStart(8, "0").slice(-8) + row.id.toString(16).padStart(16, "0");
+  return objectIdOf(row.createdAt, row.id.toString(16).padStart(16, "0"));
 }
 
 /** storage.js: `abbrev + '-' + digest.substring(0, 16)`, digest = sha1(sha1(api secret) + _id). */

@@ -43,9 +43,9 @@ export async function listUploaders(db: Db, userId: number): Promise<Uploader[]>
 }
 
 /** An uploader of the user with its SHA-1 (what a Nightscout subject's token is derived from), while not revoked. */
-export async function findUploaderDigest(db: Db, userId: number, id: number): Promise<{ id: number; sha1: string; role: UploaderRole } | null> {
+export async function findUploaderDigest(db: Db, userId: number, id: number): Promise<{ id: number; sha1: string } | null> {
   const row = await db
-    .select({ id: uploaderSecrets.id, sha1: uploaderSecrets.sha1, role: uploaderSecrets.role })
+    .select({ id: uploaderSecrets.id, sha1: uploaderSecrets.sha1 })
     .from(uploaderSecrets)
     .where(and(eq(uploaderSecrets.userId, userId), eq(uploaderSecrets.id, id), isNull(uploaderSecrets.revokedAt)))
     .get();
