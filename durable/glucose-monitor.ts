@@ -674,7 +674,7 @@ export class GlucoseMonitor extends DurableObject<Env> {
       current: newest ? this.liveReading(newest, unit) : null,
       trend: this.wireTrend(rate, unit),
       minutes_since_last: newest ? Math.max(0, Math.floor((now - newest.time) / 60_000)) : null,
-      readings_in_window: this.window.size,
+      readings_in_window: this.window.countSince(now - MONITOR_WINDOW_MS),
       ...alertSnapshot(this.alerts, now, unit),
     };
   }

@@ -4,7 +4,7 @@
  * (so it survives eviction and restarts) and mirrored in memory, sorted by (time, source), so
  * that the questions asked on every reading (is it a duplicate, which is the newest, what came in
  * the last 15 minutes or 2 hours) cost no SQL. Only a new reading is written, and the table is
- * only trimmed when something has left the window. Before the mirror, each reading took five or
+ * trimmed an hour's worth at a time. Before the mirror, each reading took five or
  * six statements, the object's largest cost in the alert benchmark.
  *
  * Changes reach the table only on {@link save}, which the monitor calls after it has sent the
@@ -19,21 +19,32 @@ export interface WindowRow {
   value: number;
 }
 
+/** How far past the window the table may keep readings before one DELETE drops them all. */
+export const TRIM_SLACK_MS = 3600 * 1000;
+
 export class ReadingWindow {
   /** Sorted by time, then source (the table's primary key order). */
   private rows: WindowRow[];
   /** Changes since the last save, in order: a reading added (with its trend arrow, stored but not needed in memory) or a trim. */
   private unsaved: ({ time: number; source: string; value: number; trend: string | null } | { cutoff: number })[] = [];
+  /** No row in the table is older than this; the table may hold up to TRIM_SLACK_MS of readings the memory has forgotten. */
+  private tableOldest: number;
 
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS window (
       time INTEGER NOT NULL, source TEXT NOT NULL, value REAL NOT NULL, trend TEXT,
       PRIMARY KEY (time, source)) WITHOUT ROWID`);
     this.rows = sql.exec<{ time: number; source: string; value: number }>("SELECT time, source, value FROM window ORDER BY time, source").toArray();
+    this.tableOldest = this.rows[0]?.time ?? Infinity;
   }
 
   get size(): number {
     return this.rows.length;
+  }
+
+  /** How many readings have time ≥ `from` (the window as of a moment, whatever is still to be trimmed). */
+  countSince(from: number): number {
+    return this.rows.length - this.lowerBound(from, "");
   }
 
   /** Adds a reading unless the window already holds one at that time from that source. */
@@ -43,16 +54,23 @@ export class ReadingWindow {
     if (at && at.time === time && at.source === source) return false;
     this.rows.splice(i, 0, { time, source, value });
     this.unsaved.push({ time, source, value, trend });
+    if (time < this.tableOldest) this.tableOldest = time;
     return true;
   }
 
-  /** Forgets readings older than `cutoff`. */
+  /**
+   * Forgets readings older than `cutoff`. The table is trimmed only once its oldest row is
+   * TRIM_SLACK_MS past the cutoff: a DELETE per reading (each new reading pushes one out of the
+   * window) was a statement per reading for rows nothing reads; the constructor's load and this
+   * trim drop them from memory either way.
+   */
   trim(cutoff: number): void {
     let n = 0;
     while (n < this.rows.length && this.rows[n]!.time < cutoff) n++;
-    if (!n) return;
-    this.rows.splice(0, n);
+    if (n) this.rows.splice(0, n);
+    if (cutoff - this.tableOldest < TRIM_SLACK_MS) return;
     this.unsaved.push({ cutoff });
+    this.tableOldest = this.rows[0]?.time ?? Infinity;
   }
 
   /** Writes what changed since the last save to the table. */

@@ -4,7 +4,7 @@
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ReadingWindow } from "../../durable/reading-window.ts";
+import { ReadingWindow, TRIM_SLACK_MS } from "../../durable/reading-window.ts";
 
 const MIN = 60_000;
 
@@ -39,21 +39,37 @@ describe("ReadingWindow", () => {
       expect(table().length).toBe(4);
       expect(new ReadingWindow(sql).between(0, Infinity)).toEqual(table());
 
+      // Memory forgets at once; the table keeps what left the window until its oldest row is an
+      // hour past the cutoff (one DELETE an hour, not one per reading).
       w.trim(t + 5 * MIN);
       expect(w.size).toBe(3);
       w.save();
-      expect(table().map((r) => r.value)).toEqual([111, 110, 120]);
-      expect(new ReadingWindow(sql).between(0, Infinity)).toEqual(w.between(0, Infinity));
-      w.trim(t + 5 * MIN); // nothing left to trim: no change
+      expect(table().length).toBe(4);
+      // A reload holds the stale row too, but never counts or returns it inside the window.
+      const reloaded = new ReadingWindow(sql);
+      expect(reloaded.countSince(t + 5 * MIN)).toBe(3);
+      expect(reloaded.between(t + 5 * MIN, Infinity)).toEqual(w.between(0, Infinity));
+      reloaded.trim(t + 5 * MIN);
+      expect(reloaded.between(0, Infinity)).toEqual(w.between(0, Infinity));
+
+      w.trim(t + TRIM_SLACK_MS - 1); // the oldest table row (t) is not yet an hour past
       w.save();
-      expect(table().length).toBe(3);
+      expect(table().length).toBe(4);
+      expect(w.size).toBe(0);
+      w.trim(t + TRIM_SLACK_MS); // now it is: every row before the cutoff goes in one statement
+      w.save();
+      expect(table().map((r) => r.value)).toEqual([]);
+      expect(w.size).toBe(0);
 
       // Changes between saves are replayed in order: a reading added, trimmed away, another added.
-      w.add(t + 20 * MIN, "cgm", 130, null);
-      w.trim(t + 15 * MIN);
-      w.add(t + 25 * MIN, "cgm", 140, null);
+      const u = t + 2 * TRIM_SLACK_MS;
+      w.add(u + 20 * MIN, "cgm", 130, null);
+      w.trim(u + 15 * MIN);
+      w.add(u + 25 * MIN, "cgm", 140, null);
+      w.trim(u + 21 * MIN + TRIM_SLACK_MS); // an hour past the first, whose DELETE follows its INSERT
+      w.add(u + 30 * MIN + TRIM_SLACK_MS, "cgm", 150, null);
       w.save();
-      expect(table().map((r) => r.value)).toEqual([130, 140]);
+      expect(table().map((r) => r.value)).toEqual([150]);
       expect(new ReadingWindow(sql).between(0, Infinity)).toEqual(w.between(0, Infinity));
     });
   });
