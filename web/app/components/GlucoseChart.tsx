@@ -7,7 +7,7 @@
 import { useMemo } from "react";
 import type uPlot from "uplot";
 import type { ChartMarkers, GlucoseColumns, PointMarkerKind, SpanMarkerKind } from "#app/lib/chart-data.ts";
-import { glucoseYRange, targetBand } from "#app/lib/chart-data.ts";
+import { glucoseYRange, isolatedPoints, targetBand } from "#app/lib/chart-data.ts";
 import type { ForecastOverlay } from "#app/lib/forecast-data.ts";
 import type { GlucoseUnit } from "#app/lib/units.ts";
 import { UPlotChart, type ChartOptions, type UPlotConstructor } from "./UPlotChart.tsx";
@@ -169,7 +169,8 @@ export function buildGlucoseOptions(
         label: "Glucose",
         width: 2,
         spanGaps: false,
-        points: { show: false },
+        // No dots on the line, but a reading with no neighbour to join is drawn as one.
+        points: { show: false, size: 7, filter: (u, si) => isolatedPoints(u.data[si] as (number | null)[]), fill: (u) => rangeGradient(u, bandLow, bandHigh) },
         stroke: (u) => rangeGradient(u, bandLow, bandHigh),
         value: (_u, v) => (v == null ? "–" : `${v.toFixed(decimals)} ${o.unit}`),
       },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  isolatedPoints,
   glucoseYRange,
   readingsToColumns,
   recordsToMarkers,
@@ -91,6 +92,30 @@ describe("readingsToColumns", () => {
     }));
     const [xs] = readingsToColumns(readings, "mg/dL");
     for (let i = 1; i < xs.length; i++) expect(xs[i]).toBeGreaterThan(xs[i - 1]);
+  });
+});
+
+describe("isolatedPoints", () => {
+  it("finds values with no neighbour to draw a line to", () => {
+    expect(isolatedPoints([120])).toEqual([0]);
+    expect(isolatedPoints([120, 130])).toBeNull();
+    // A reading between two gaps, one at each end beside a gap, and a joined pair.
+    expect(isolatedPoints([100, null, 110, null, 120, 125, null, 130])).toEqual([0, 2, 7]);
+    expect(isolatedPoints([])).toBeNull();
+    expect(isolatedPoints([null, null])).toBeNull();
+  });
+
+  it("agrees with the gaps readingsToColumns inserts", () => {
+    const [, ys] = readingsToColumns(
+      [
+        { time: "2026-01-01T00:00:00Z", value: 100 },
+        { time: "2026-01-01T01:00:00Z", value: 110 },
+        { time: "2026-01-01T01:05:00Z", value: 115 },
+      ],
+      "mg/dL",
+    );
+    expect(ys).toEqual([100, null, 110, 115]);
+    expect(isolatedPoints(ys)).toEqual([0]);
   });
 });
 

@@ -73,6 +73,20 @@ export function readingsToColumns(
   return [xs, ys];
 }
 
+/**
+ * Indices of values with no value beside them (both neighbours null or absent): a line needs two
+ * points, so a reading on its own (the first after set-up, or one between gaps) would not show
+ * unless drawn as a dot. Null when there are none (uPlot then draws no points).
+ */
+export function isolatedPoints(ys: readonly (number | null | undefined)[]): number[] | null {
+  const out: number[] = [];
+  for (let i = 0; i < ys.length; i++) {
+    if (ys[i] == null) continue;
+    if (ys[i - 1] == null && ys[i + 1] == null) out.push(i);
+  }
+  return out.length ? out : null;
+}
+
 function isSortedByX(points: readonly { x: number }[]): boolean {
   for (let i = 1; i < points.length; i++) if (points[i].x < points[i - 1].x) return false;
   return true;
