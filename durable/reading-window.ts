@@ -60,9 +60,9 @@ export class ReadingWindow {
 
   /**
    * Forgets readings older than `cutoff`. The table is trimmed only once its oldest row is
-   * TRIM_SLACK_MS past the cutoff: a DELETE per reading (each new reading pushes one out of the
-   * window) was a statement per reading for rows nothing reads; the constructor's load and this
-   * trim drop them from memory either way.
+   * TRIM_SLACK_MS past the cutoff: each new reading pushes an old one out of the window, and a
+   * DELETE for each would be a second statement per reading for rows nothing reads (the
+   * constructor's load and this trim keep them out of memory either way).
    */
   trim(cutoff: number): void {
     let n = 0;
