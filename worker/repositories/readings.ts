@@ -78,35 +78,30 @@ const ROWS_PER_STATEMENT = 5_000;
 
 /**
  * Inserts readings, skipping any whose (time, source) is already stored (or repeated earlier in
- * the same call). One D1 batch, so a failure stores nothing. Returns the number inserted.
- * All rows travel as one JSON parameter per statement: D1 allows only 100 bound parameters,
- * and one statement per 5,000 rows is far faster than one per 20.
+ * the same call). One statement or one D1 batch, so a failure stores nothing. Returns the number
+ * inserted. Several rows travel as one JSON parameter per statement: D1 allows only 100 bound
+ * parameters, and one statement per 5,000 rows is far faster than one per 20.
  */
 export async function insertReadings(db: Db, userId: number, readings: NewReading[]): Promise<number> {
   if (!readings.length) return 0;
   const ids = await sourceIds(db, userId, readings.map((x) => x.source));
+  const columns = "user_id, time, source_id, value_tenths, trend, flags, ns_extra";
+  const valuesOf = (x: NewReading) => [x.time, ids.get(x.source)!, toTenths(x.value), trendToCode(x.trend), x.flags ?? null, x.nsExtra ?? null];
   // Raw D1 statements here: drizzle cannot batch a plain `sql` INSERT … SELECT FROM json_each.
   const d1 = db.$client;
   if (readings.length === 1) {
     // An uploader's every-5-minutes reading: one plain statement, with no JSON for SQLite to parse
     // and no batch around it (the most frequent write of all, so its CPU is the platform's).
-    const x = readings[0]!;
-    const res = await d1
-      .prepare("INSERT OR IGNORE INTO glucose_readings (user_id, time, source_id, value_tenths, trend, flags, ns_extra) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .bind(userId, x.time, ids.get(x.source)!, toTenths(x.value), trendToCode(x.trend), x.flags ?? null, x.nsExtra ?? null)
-      .run();
+    const res = await d1.prepare(`INSERT OR IGNORE INTO glucose_readings (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?)`).bind(userId, ...valuesOf(readings[0]!)).run();
     return res.meta.changes;
   }
-  const insert = d1.prepare(`INSERT OR IGNORE INTO glucose_readings (user_id, time, source_id, value_tenths, trend, flags, ns_extra)
+  const insert = d1.prepare(`INSERT OR IGNORE INTO glucose_readings (${columns})
     SELECT ?1, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'),
            json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), json_extract(j.value, '$[5]')
     FROM json_each(?2) AS j`);
   const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < readings.length; i += ROWS_PER_STATEMENT) {
-    const rows = readings
-      .slice(i, i + ROWS_PER_STATEMENT)
-      .map((x) => [x.time, ids.get(x.source)!, toTenths(x.value), trendToCode(x.trend), x.flags ?? null, x.nsExtra ?? null]);
-    statements.push(insert.bind(userId, JSON.stringify(rows)));
+    statements.push(insert.bind(userId, JSON.stringify(readings.slice(i, i + ROWS_PER_STATEMENT).map(valuesOf))));
   }
   const results = await d1.batch(statements);
   return results.reduce((n, res) => n + res.meta.changes, 0);
