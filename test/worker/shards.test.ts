@@ -10,6 +10,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import { MOVED_TABLES } from "../../worker/db/shard-copy.ts";
+import { directoryDb, forgetShard, rememberedShard, rememberPlacement } from "../../worker/db/shards.ts";
+import { familyIsLive } from "../../worker/repositories/sessions.ts";
 import { api, expectFieldError, register, type Account } from "./helpers.ts";
 import { uploader as createUploader } from "./interop-helpers.ts";
 import { allDatabases, internalIdOf, registerOnShard, shardBindings, shardIndexOf } from "./shard-helpers.ts";
@@ -242,6 +244,54 @@ describe("D1 Sessions API", () => {
     const read = await api(`/api/v1/glucose/readings?start=${time}&end=${time + 1}`, { token: a.access, headers: { "x-d1-bookmark": `${elsewhere}:` } });
     expect(read.json.items.map((r: { value: number }) => r.value)).toEqual([157]);
     expect(read.headers.get("x-d1-bookmark")).toMatch(new RegExp(`^${elsewhere}:.+`));
+  });
+});
+
+describe("the route comes with the credential's own directory read", () => {
+  // An uploader every 5 minutes finds both the session and the route forgotten (each is
+  // remembered 30 s): the session check (worker/repositories/sessions.ts familyIsLive) and the
+  // uploader lookup (worker/repositories/interop.ts findUploaderOwner) join `user_shards`, so the
+  // request asks the directory once. GET /api/v1/auth/me and Nightscout's verifyauth read the
+  // directory only, so a route remembered after them came from the credential's read.
+  it("a bearer session check remembers the user's shard", async () => {
+    const a = await register();
+    const { id, shard } = await placementOf(a);
+    forgetShard(id);
+    expect(rememberedShard(id)).toBeNull();
+    expect((await api("/api/v1/auth/me", { token: a.access })).status).toBe(200);
+    expect(rememberedShard(id)).toBe(shard);
+  });
+
+  it("an uploader's api-secret and its Nightscout JWT remember the owner's shard", async () => {
+    const a = await register();
+    const { id, shard } = await placementOf(a);
+    const up = await createUploader(a.access);
+    forgetShard(id);
+    const verified = await api("/api/v1/verifyauth", { headers: { "api-secret": up.apiSecret } });
+    expect(verified.json.message.message).toBe("OK");
+    expect(rememberedShard(id)).toBe(shard);
+
+    const jwt = (await api(`/api/v2/authorization/request/${up.secret}`)).json.token as string;
+    forgetShard(id);
+    expect((await api("/api/v1/verifyauth", { headers: { authorization: `Bearer ${jwt}` } })).json.message.message).toBe("OK");
+    expect(rememberedShard(id)).toBe(shard);
+  });
+
+  it("reads the placement as resolveShard does: a move in progress routes to the source, an adoption is left to resolveShard", async () => {
+    const a = await register();
+    const { id, shard } = await placementOf(a);
+    expect(await familyIsLive(directoryDb(env), "no-such-session", id)).toEqual({ live: false, placement: null });
+    const family = (await env.DB.prepare("SELECT family_id FROM refresh_tokens WHERE user_id = ?").bind(id).first<{ family_id: string }>())!.family_id;
+    expect(await familyIsLive(directoryDb(env), family, id)).toEqual({ live: true, placement: { shard, state: "active" } });
+
+    forgetShard(id);
+    rememberPlacement(id, { shard, state: "moving" });
+    expect(rememberedShard(id)).toBe(shard);
+    forgetShard(id);
+    rememberPlacement(id, { shard, state: "adopting" });
+    expect(rememberedShard(id)).toBeNull();
+    rememberPlacement(id, null);
+    expect(rememberedShard(id)).toBeNull();
   });
 });
 

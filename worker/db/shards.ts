@@ -58,13 +58,37 @@ export async function resolveShard(env: ShardEnv, userId: number, fresh = false)
   if (known && known.until > now && !fresh) return known.shard;
   const row = await directoryDb(env).select({ shard: userShards.shard, state: userShards.state }).from(userShards).where(eq(userShards.userId, userId)).get();
   const shard = row && row.state !== "adopting" ? row.shard : ((await adoptedShard(env, userId)) ?? 0);
-  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-  cache.set(userId, { shard, until: now + SHARD_CACHE_MS });
+  remember(userId, shard, now);
   return shard;
 }
 
+function remember(userId: number, shard: number, now: number): void {
+  cache.delete(userId);
+  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+  cache.set(userId, { shard, until: now + SHARD_CACHE_MS });
+}
+
+/** A user's row of `user_shards`, as a directory read that joins it returns it (null: no row). */
+export type Placement = { shard: number; state: "active" | "moving" | "adopting" } | null;
+
+/**
+ * Remembers the route that a directory read made for another reason (the session check, an
+ * uploader's credential) found by joining `user_shards`, exactly as {@link resolveShard} would
+ * from its own read, so the request does not ask the directory a second time. An account without
+ * a row, or still being adopted, is left to resolveShard.
+ */
+export function rememberPlacement(userId: number, row: Placement): void {
+  if (row && row.state !== "adopting") remember(userId, row.shard, Date.now());
+}
+
+/** The user's route as this isolate remembers it, or null (for tests and diagnostics). */
+export function rememberedShard(userId: number): number | null {
+  const known = cache.get(userId);
+  return known && known.until > Date.now() ? known.shard : null;
+}
+
 /** The directory's state of the user's placement, read from the primary (the writers' wait). */
-export async function placement(env: ShardEnv, userId: number): Promise<{ shard: number; state: "active" | "moving" | "adopting" } | null> {
+export async function placement(env: ShardEnv, userId: number): Promise<Placement> {
   return (await directoryDb(env).select({ shard: userShards.shard, state: userShards.state }).from(userShards).where(eq(userShards.userId, userId)).get()) ?? null;
 }
 
@@ -84,8 +108,12 @@ export interface UserShard {
 
 function open(env: ShardEnv, userId: number, shard: number, target: ShardTarget): UserShard {
   const d1 = new ShardD1(env, userId, shard, target);
+  let db: Db | null = null;
   return {
-    db: drizzleOver(d1),
+    // Built on first use: the most frequent statements (a reading's INSERT) go to `d1` directly.
+    get db() {
+      return (db ??= drizzleOver(d1));
+    },
     d1: d1 as unknown as D1Database,
     get shard() {
       return d1.shard;

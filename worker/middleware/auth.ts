@@ -4,12 +4,14 @@
  * id (`sub`) and session (`sid`, its refresh-token family). A session ended by logout, password
  * change or account deletion is refused; whether it is live is remembered in the isolate
  * (worker/lib/live-sessions.ts), so the hot ingestion path reads D1 for it once per session and
- * 30 s, not once per request.
+ * 30 s, not once per request. That read also brings the user's shard route (worker/db/shards.ts
+ * rememberPlacement): an uploader every 5 minutes finds both forgotten, and asks the directory
+ * once for them, not twice in a row.
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { verify } from "hono/jwt";
-import { directoryDb } from "../db/shards.ts";
+import { directoryDb, rememberPlacement } from "../db/shards.ts";
 import { jwtSecret } from "../lib/config.ts";
 import { unauthorized } from "../lib/errors.ts";
 import { sessionIsLive } from "../lib/live-sessions.ts";
@@ -100,7 +102,12 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const result = await verifiedRequest(c);
   if (!result.ok) throw unauthorized(result.message);
   const { user, sid } = result;
-  if (!(await sessionIsLive(sid, user.id, () => familyIsLive(directoryDb(c.env), sid, user.id)))) {
+  const check = async () => {
+    const { live, placement } = await familyIsLive(directoryDb(c.env), sid, user.id);
+    rememberPlacement(user.id, placement);
+    return live;
+  };
+  if (!(await sessionIsLive(sid, user.id, check))) {
     throw unauthorized("This session has ended (signed out, password changed or account deleted); sign in again");
   }
   c.set("user", user);

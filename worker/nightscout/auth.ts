@@ -22,7 +22,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { sign, verify } from "hono/jwt";
 import type { Db } from "../db/client.ts";
-import { directoryDb } from "../db/shards.ts";
+import { directoryDb, rememberPlacement } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { jwtSecret } from "../lib/config.ts";
 import { errorBody } from "../lib/errors.ts";
@@ -73,6 +73,7 @@ export async function byUploaderSecret(c: Context<AppEnv>, value: string): Promi
   const db = directoryDb(c.env);
   const found = await findUploaderByCredential(db, value);
   if (!found) return null;
+  rememberPlacement(found.user.id, found.placement);
   c.executionCtx.waitUntil(touchUploader(db, found.uploaderId, found.lastUsedAt).catch(() => undefined));
   c.set("nsSubject", found.name);
   c.set("nsUploaderId", found.uploaderId);
@@ -92,6 +93,7 @@ export async function byNightscoutJwt(c: Context<AppEnv>, token: string): Promis
   if (payload.typ !== "nightscout" || typeof payload.uploader !== "number") return null;
   const found = await findUploaderById(directoryDb(c.env), payload.uploader);
   if (!found) return null;
+  rememberPlacement(found.user.id, found.placement);
   c.set("nsSubject", found.name);
   c.set("nsUploaderId", payload.uploader);
   c.set("nsPermissions", ROLE_PERMISSIONS[found.role]);

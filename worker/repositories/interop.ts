@@ -9,6 +9,8 @@ import { and, asc, eq, gte, inArray, isNull, lt, ne } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client.ts";
 import { users } from "../db/schema.ts";
+import { userShards } from "../db/schema-shards.ts";
+import type { Placement } from "../db/shards.ts";
 import { idempotencyKeys, importUploadParts, importUploads, importUploadState, uploaderSecrets, webhookSecrets, type UploaderRole } from "../db/schema-interop.ts";
 import { toHex } from "../lib/crypto.ts";
 import type { AuthUser } from "../middleware/auth.ts";
@@ -96,31 +98,55 @@ export async function revokeUploader(db: Db, userId: number, id: number): Promis
 }
 
 /**
+ * An uploader's owner and role, with the owner's row of `user_shards` joined in: the request
+ * that presents the credential goes on to the user's shard, and the route comes with this read
+ * instead of a second directory read (worker/db/shards.ts rememberPlacement).
+ */
+const OWNER_COLUMNS = {
+  id: users.id,
+  publicId: users.publicId,
+  name: uploaderSecrets.name,
+  role: uploaderSecrets.role,
+  shard: userShards.shard,
+  state: userShards.state,
+};
+
+function ownerOf(row: { id: number; publicId: string; name: string; role: UploaderRole; shard: number | null; state: "active" | "moving" | "adopting" | null }) {
+  const placement: Placement = row.shard === null || row.state === null ? null : { shard: row.shard, state: row.state };
+  return { user: { id: row.id, publicId: row.publicId } satisfies AuthUser, name: row.name, role: row.role, placement };
+}
+
+/**
  * The owner of an uploader credential: `digest` is the hex SHA-1 (40 chars) or SHA-512 (128 chars)
  * of the secret, as Nightscout clients send it. Case-insensitive, as Nightscout compares it.
  */
-export async function findUploaderOwner(db: Db, digest: string): Promise<{ user: AuthUser; uploaderId: number; name: string; role: UploaderRole; lastUsedAt: number | null } | null> {
+export async function findUploaderOwner(
+  db: Db,
+  digest: string,
+): Promise<{ user: AuthUser; uploaderId: number; name: string; role: UploaderRole; lastUsedAt: number | null; placement: Placement } | null> {
   const d = digest.toLowerCase();
   const column = d.length === 40 ? uploaderSecrets.sha1 : d.length === 128 ? uploaderSecrets.sha512 : null;
   if (!column || !/^[0-9a-f]+$/.test(d)) return null;
   const row = await db
-    .select({ id: users.id, publicId: users.publicId, uploaderId: uploaderSecrets.id, name: uploaderSecrets.name, role: uploaderSecrets.role, lastUsedAt: uploaderSecrets.lastUsedAt })
+    .select({ ...OWNER_COLUMNS, uploaderId: uploaderSecrets.id, lastUsedAt: uploaderSecrets.lastUsedAt })
     .from(uploaderSecrets)
     .innerJoin(users, eq(users.id, uploaderSecrets.userId))
+    .leftJoin(userShards, eq(userShards.userId, uploaderSecrets.userId))
     .where(and(eq(column, d), isNull(uploaderSecrets.revokedAt)))
     .get();
-  return row ? { user: { id: row.id, publicId: row.publicId }, uploaderId: row.uploaderId, name: row.name, role: row.role, lastUsedAt: row.lastUsedAt } : null;
+  return row ? { ...ownerOf(row), uploaderId: row.uploaderId, lastUsedAt: row.lastUsedAt } : null;
 }
 
 /** The owner of an uploader by its id, while it is not revoked (Nightscout JWTs name the uploader). */
-export async function findUploaderById(db: Db, id: number): Promise<{ user: AuthUser; name: string; role: UploaderRole } | null> {
+export async function findUploaderById(db: Db, id: number): Promise<{ user: AuthUser; name: string; role: UploaderRole; placement: Placement } | null> {
   const row = await db
-    .select({ id: users.id, publicId: users.publicId, name: uploaderSecrets.name, role: uploaderSecrets.role })
+    .select(OWNER_COLUMNS)
     .from(uploaderSecrets)
     .innerJoin(users, eq(users.id, uploaderSecrets.userId))
+    .leftJoin(userShards, eq(userShards.userId, uploaderSecrets.userId))
     .where(and(eq(uploaderSecrets.id, id), isNull(uploaderSecrets.revokedAt)))
     .get();
-  return row ? { user: { id: row.id, publicId: row.publicId }, name: row.name, role: row.role } : null;
+  return row ? ownerOf(row) : null;
 }
 
 /** Records that an uploader was used (the list shows it), at most once an hour per uploader. */

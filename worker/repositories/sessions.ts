@@ -6,6 +6,8 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import * as t from "../db/schema.ts";
+import { userShards } from "../db/schema-shards.ts";
+import type { Placement } from "../db/shards.ts";
 import { sessionEnded, sessionsOfUserEnded } from "../lib/live-sessions.ts";
 
 export const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -56,16 +58,21 @@ export async function familyOfToken(db: Db, tokenHash: string): Promise<string |
 
 /**
  * Whether a session (refresh-token family) still has a token that was not revoked: logout,
- * password change, reuse of a rotated token and account deletion all end it.
+ * password change, reuse of a rotated token and account deletion all end it. A live session's
+ * answer carries the user's row of `user_shards`, joined in the same statement, so that an
+ * authenticated request whose route is not remembered asks the directory once instead of twice
+ * (worker/db/shards.ts rememberPlacement).
  */
-export async function familyIsLive(db: Db, familyId: string, userId: number): Promise<boolean> {
+export async function familyIsLive(db: Db, familyId: string, userId: number): Promise<{ live: boolean; placement: Placement }> {
   const row = await db
-    .select({ id: t.refreshTokens.id })
+    .select({ id: t.refreshTokens.id, shard: userShards.shard, state: userShards.state })
     .from(t.refreshTokens)
+    .leftJoin(userShards, eq(userShards.userId, t.refreshTokens.userId))
     .where(and(eq(t.refreshTokens.familyId, familyId), eq(t.refreshTokens.userId, userId), isNull(t.refreshTokens.revokedAt)))
     .limit(1)
     .get();
-  return row !== undefined;
+  if (!row) return { live: false, placement: null };
+  return { live: true, placement: row.shard === null || row.state === null ? null : { shard: row.shard, state: row.state } };
 }
 
 export async function revokeAllForUser(db: Db, userId: number): Promise<void> {
