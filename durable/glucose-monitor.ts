@@ -67,6 +67,7 @@ import { PING, PONG } from "../vocabulary/monitor-feed.ts";
 import { MONITOR_WINDOW_MS, OWNER_ID_HEADER, OWNER_PUBLIC_ID_HEADER, type MonitorOwner, type MonitorReading } from "../vocabulary/monitor.ts";
 import type { AckResult, IngestSummary, SnoozeResult } from "./monitor-types.ts";
 import { alertPushes, pushAlerts } from "./push.ts";
+import { PushRecipientsCache } from "./push-recipients.ts";
 import { disconnectFollowerSockets } from "./followers.ts";
 import { acceptFeedSocket, accountGoneResponse, answerClose, broadcast, closeDeleted, closeOnError, readClientMessage, sendError } from "./feed-sockets.ts";
 import { Escalations } from "./escalation.ts";
@@ -119,6 +120,8 @@ export class GlucoseMonitor extends DurableObject<Env> {
   private readonly alerts = emptyAlertState();
   /** The alarm as last set by this instance (undefined: unknown after a restart). */
   private alarmAt: number | null | undefined = undefined;
+  /** Who the alerts are pushed to, as last read from the directory (durable/push-recipients.ts). */
+  private readonly recipients = new PushRecipientsCache();
   /** The alert history's outbox on its way to D1 (durable/alert-history.ts). */
   private history!: AlertHistoryOutbox;
   /** Whether a reading has arrived as it happened (fresh) since the window was last empty. */
@@ -367,9 +370,18 @@ export class GlucoseMonitor extends DurableObject<Env> {
     this.escalations.setMinutes(minutes);
   }
 
-  /** Closes one caregiver's sockets at once (the sharing has ended). */
+  /** Closes one caregiver's sockets at once (the sharing has ended); their pushes end with it. */
   async disconnectFollower(followerId: number): Promise<number> {
+    this.recipients.forget();
     return disconnectFollowerSockets(this.ctx, followerId);
+  }
+
+  /**
+   * Who gets this user's alert pushes has changed (a subscription stored or removed, a sharing
+   * accepted or its preferences changed): the next alert reads them from the directory again.
+   */
+  async pushRecipientsChanged(): Promise<void> {
+    this.recipients.forget();
   }
 
   /** A socket.io session that authorized as this user (durable/socketio/session.ts). */
@@ -599,7 +611,11 @@ export class GlucoseMonitor extends DurableObject<Env> {
     for (const p of pushes) if (p.event === "raised") recordMetric(this.env as Pick<Bindings, "METRICS">, "alert_raised", `${p.alert.kind}.${p.alert.level}`);
     for (const alert of step.escalated) pushes.push({ alert, event: "escalated" });
     this.escalations.track(step.messages, now);
-    if (pushes.length && this.owner) this.ctx.waitUntil(pushAlerts(this.env, this.owner, pushes));
+    if (pushes.length && this.owner) {
+      const pushed = pushAlerts(this.env, this.owner, pushes, Date.now(), (userId) => this.recipients.get(this.env, userId));
+      // A subscription the push service reported gone was removed: the copy still names it.
+      this.ctx.waitUntil(pushed.then((r) => (r.expired ? this.recipients.forget() : undefined)));
+    }
     for (const kind of step.dirtyAlerts) {
       const a = this.alerts.active.get(kind);
       if (a) this.sql.exec("INSERT INTO active_alerts (kind, body) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET body = excluded.body", kind, JSON.stringify(a));

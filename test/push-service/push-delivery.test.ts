@@ -202,4 +202,66 @@ describe("Web Push delivery", () => {
     expect((await call(`/api/v1/sharing/${inv.json.id}`, { token: owner.token, method: "DELETE" })).status).toBe(204);
     expect((await call("/api/v1/push/actions", { body: { ...base, action: "acknowledge" } })).status).toBe(403);
   });
+
+  // The object keeps who it pushes to for a minute (durable/push-recipients.ts); each change the
+  // Worker makes tells it at once. Each test loads the copy with a first alert, changes the
+  // recipients, and raises a second alert well within the minute.
+  describe("who gets pushed follows each change at once", () => {
+    async function following(threshold: number | null = null) {
+      const owner = await account("Robin");
+      const carer = await account("Sam");
+      const inv = await call("/api/v1/sharing/invitations", { token: owner.token, body: { email: carer.email } });
+      await verifyEmail(carer.email);
+      expect((await call(`/api/v1/sharing/invitations/${inv.json.id}/accept`, { token: carer.token, body: {} })).status).toBe(200);
+      // A null threshold is what the sharing starts with: setting it is a no-op that still answers 200.
+      expect((await call(`/api/v1/sharing/${inv.json.id}`, { token: carer.token, method: "PATCH", body: { low_threshold: threshold } })).status).toBe(200);
+      return { owner, carer, sharingId: inv.json.id as string };
+    }
+    /** A low (68), then, after `change`, an urgent low (50): the owner's own device sees both. */
+    async function lowThenUrgent(ownerToken: string, own: TestSubscription, change: () => Promise<void>) {
+      const now = Date.now();
+      await reading(ownerToken, 75, now - 10 * 60_000);
+      await reading(ownerToken, 68, now - 5 * 60_000);
+      await push.waitFor(() => push.messagesFor(own).some((m) => m.payload?.alert?.kind === "low"));
+      await change();
+      await reading(ownerToken, 50, now);
+      await push.waitFor(() => push.messagesFor(own).some((m) => m.payload?.alert?.kind === "urgent_low"));
+    }
+    const kinds = (sub: TestSubscription) => push.messagesFor(sub).map((m) => m.payload?.alert?.kind);
+
+    it("a caregiver's new subscription gets the person's next alert", async () => {
+      const { owner, carer } = await following(65);
+      const own = await subscribe(owner.token);
+      let theirs: TestSubscription | null = null;
+      await lowThenUrgent(owner.token, own.sub, async () => {
+        theirs = (await subscribe(carer.token)).sub;
+      });
+      await push.waitFor(() => kinds(theirs!).includes("urgent_low"));
+      expect(kinds(theirs!)).toEqual(["urgent_low"]);
+    });
+
+    it("a caregiver's new threshold applies to the next alert", async () => {
+      const { owner, carer, sharingId } = await following(null);
+      const own = await subscribe(owner.token);
+      const theirs = await subscribe(carer.token);
+      await lowThenUrgent(owner.token, own.sub, async () => {
+        expect((await call(`/api/v1/sharing/${sharingId}`, { token: carer.token, method: "PATCH", body: { low_threshold: 65 } })).status).toBe(200);
+      });
+      // Without a threshold the low (68) was not theirs; with 65 the urgent low (50) is.
+      await push.waitFor(() => kinds(theirs.sub).includes("urgent_low"));
+      expect(kinds(theirs.sub)).toEqual(["urgent_low"]);
+    });
+
+    it("a removed subscription gets nothing more", async () => {
+      const owner = await account();
+      const kept = await subscribe(owner.token);
+      const removed = await subscribe(owner.token);
+      await lowThenUrgent(owner.token, kept.sub, async () => {
+        expect((await call(`/api/v1/push/subscriptions/${removed.id}`, { token: owner.token, method: "DELETE" })).status).toBe(204);
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(kinds(kept.sub)).toEqual(["low", "urgent_low"]);
+      expect(kinds(removed.sub)).toEqual(["low"]);
+    });
+  });
 });

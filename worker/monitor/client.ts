@@ -7,7 +7,7 @@
 import type { Context } from "hono";
 import type { AppEnv, Bindings } from "../env.ts";
 import { isAccountGone } from "../lib/errors.ts";
-import { errorFields } from "../lib/log.ts";
+import { errorFields, type Logger } from "../lib/log.ts";
 import type { GlucoseUnit } from "../../vocabulary/units.ts";
 import type { AuthUser } from "../middleware/auth.ts";
 import type { NewReading } from "../repositories/readings.ts";
@@ -51,6 +51,17 @@ export function notifyMonitor(c: Context<AppEnv>, readings: NewReading[]): void 
 export async function closeMonitors(env: Bindings, publicId: string, userId: number, followedPublicIds: readonly string[]): Promise<void> {
   await monitorStub(env, publicId).deleteAccount();
   await Promise.all(followedPublicIds.map((owner) => monitorStub(env, owner).disconnectFollower(userId)));
+}
+
+/**
+ * Tells the objects of `publicIds` that who gets their alert pushes has changed
+ * (durable/push-recipients.ts). Not thrown: the change is stored either way, and an object that
+ * missed the word reads the directory again within its copy's lifetime (a minute).
+ */
+export async function pushRecipientsChanged(env: Bindings, publicIds: readonly string[], log: Logger): Promise<void> {
+  await Promise.all(
+    publicIds.map((publicId) => monitorStub(env, publicId).pushRecipientsChanged().catch((err: unknown) => log.warn("monitor.push_recipients_not_told", { user: publicId, ...errorFields(err) }))),
+  );
 }
 
 export function monitorState(env: Bindings, user: AuthUser, requestId?: string) {

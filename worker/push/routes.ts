@@ -7,16 +7,17 @@
  * (a service worker holds no session), not by a bearer token.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { directoryDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, notFound } from "../lib/errors.ts";
 import { alertExists } from "../repositories/alerts.ts";
 import { deleteSubscription, findSubscriptionOwner, listSubscriptions, saveSubscription, type StoredSubscription } from "./repository.ts";
-import { findFollowedByPublicId } from "../repositories/sharing.ts";
+import { findFollowedByPublicId, followedPublicIds } from "../repositories/sharing.ts";
 import { Alert } from "../schemas/alerts.ts";
 import { commonErrors, ErrorEnvelope, iso, jsonBody, jsonContent, notFoundError } from "../schemas/common.ts";
 import { PushActionInput, PushSubscriptionInput, PushSubscriptionList, PushSubscriptionOut, PushTestResult, VapidKeyResponse } from "./schemas.ts";
-import { acknowledgeAlert, snoozeAlerts } from "../monitor/client.ts";
+import { acknowledgeAlert, pushRecipientsChanged, snoozeAlerts } from "../monitor/client.ts";
 import { checkActionToken, deliver, endpointProblem, vapidKeys } from "./service.ts";
 
 const security = [{ Bearer: [] }];
@@ -33,6 +34,12 @@ const out = (s: StoredSubscription) => ({
 });
 
 export const pushRoutes = new OpenAPIHono<AppEnv>();
+
+/** The user's subscriptions receive their own alerts and those of everyone they follow: each of those objects is told. */
+async function subscriptionsChanged(c: Context<AppEnv>): Promise<void> {
+  const user = c.get("user");
+  await pushRecipientsChanged(c.env, [user.publicId, ...(await followedPublicIds(directoryDb(c.env), user.id))], c.get("log"));
+}
 
 pushRoutes.openapi(
   createRoute({
@@ -71,6 +78,7 @@ pushRoutes.openapi(
       auth: body.keys.auth,
       userAgent: c.req.header("user-agent")?.slice(0, 200) ?? null,
     });
+    await subscriptionsChanged(c);
     return c.json(out(subscription), created ? 201 : 200);
   },
 );
@@ -84,6 +92,7 @@ pushRoutes.openapi(
   createRoute({ method: "delete", path: "/subscriptions/{id}", tags, summary: "Remove a push subscription", security, request: { params: SubscriptionId }, responses: { 204: { description: "Removed" }, ...commonErrors, ...notFoundError } }),
   async (c) => {
     if (!(await deleteSubscription(directoryDb(c.env), c.get("user").id, Number(c.req.valid("param").id)))) throw notFound("Push subscription");
+    await subscriptionsChanged(c);
     return c.body(null, 204);
   },
 );

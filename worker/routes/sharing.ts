@@ -7,6 +7,7 @@
  * escalated to the caregivers. Reading a followed person's data: worker/routes/following.ts.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { directoryDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, notFound, unauthorized } from "../lib/errors.ts";
@@ -18,7 +19,7 @@ import { acceptInvitation, createInvitation, endSharing, getEscalationMinutes, l
 import { findUser, type UserRecord } from "../repositories/users.ts";
 import { commonErrors, conflictError, ErrorEnvelope, iso, jsonBody, jsonContent, notFoundError } from "../schemas/common.ts";
 import { AccessLogList, CareSettings, CareSettingsInput, InvitationInput, PreferencesInput, Sharing, SharingList } from "../schemas/sharing.ts";
-import { monitorStub } from "../monitor/client.ts";
+import { monitorStub, pushRecipientsChanged } from "../monitor/client.ts";
 
 const security = [{ Bearer: [] }];
 const tags = ["Sharing"];
@@ -61,6 +62,12 @@ async function account(c: { env: AppEnv["Bindings"]; get: (k: "user") => AppEnv[
 export const invitedAddress = (me: UserRecord): string | null => (me.emailVerified ? me.email : null);
 
 export const sharingRoutes = new OpenAPIHono<AppEnv>();
+
+/** A follower gained access or changed what they are pushed: the person's object is told. */
+async function sharingChanged(c: Context<AppEnv>, ownerId: number): Promise<void> {
+  const owner = await findUser(directoryDb(c.env), ownerId);
+  if (owner) await pushRecipientsChanged(c.env, [owner.publicId], c.get("log"));
+}
 
 sharingRoutes.openapi(
   createRoute({
@@ -126,6 +133,7 @@ sharingRoutes.openapi(
       if (result.reason === "own") throw invalid([{ path: "id", message: "is your own invitation" }]);
       throw new ApiError(409, "not_pending", "The invitation was already accepted or has ended", [{ path: "id", message: "is no longer pending" }]);
     }
+    await sharingChanged(c, result.sharing.userId);
     const view = (await listSharings(db, me.id, invitedAddress(me))).find((v) => v.sharing.id === result.sharing.id);
     if (!view) throw notFound("Invitation");
     return c.json(sharingOut(view, me.unit), 200);
@@ -217,6 +225,7 @@ sharingRoutes.openapi(
     if (low !== null && high !== null && low >= high) throw invalid([{ path: "high_threshold", message: "must be above low_threshold" }]);
     const row = await updateFollowerPrefs(db, me.id, id, prefs);
     if (!row) throw notFound("Sharing");
+    await sharingChanged(c, row.userId);
     const view = (await listSharings(db, me.id, invitedAddress(me))).find((v) => v.sharing.id === row.id);
     if (!view) throw notFound("Sharing");
     return c.json(sharingOut(view, me.unit), 200);
