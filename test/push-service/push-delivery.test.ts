@@ -263,5 +263,31 @@ describe("Web Push delivery", () => {
       expect(kinds(kept.sub)).toEqual(["low", "urgent_low"]);
       expect(kinds(removed.sub)).toEqual(["low"]);
     });
+
+    it("an ended sharing stops the caregiver's pushes", async () => {
+      const { owner, carer, sharingId } = await following(70);
+      const own = await subscribe(owner.token);
+      const theirs = await subscribe(carer.token);
+      await lowThenUrgent(owner.token, own.sub, async () => {
+        await push.waitFor(() => kinds(theirs.sub).includes("low"));
+        expect((await call(`/api/v1/sharing/${sharingId}`, { token: owner.token, method: "DELETE" })).status).toBe(204);
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(kinds(theirs.sub)).toEqual(["low"]);
+    });
+
+    it("a subscription the push service reported gone is not sent to again", async () => {
+      const owner = await account();
+      const kept = await subscribe(owner.token);
+      const gone = await subscribe(owner.token);
+      push.answer(gone.sub, 410);
+      await lowThenUrgent(owner.token, kept.sub, async () => {
+        await push.waitFor(() => kinds(gone.sub).includes("low"));
+        // The removal is the object's own, after the delivery; give it a moment to land.
+        await new Promise((r) => setTimeout(r, 300));
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(kinds(gone.sub)).toEqual(["low"]);
+    });
   });
 });
