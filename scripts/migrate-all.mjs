@@ -11,11 +11,22 @@ import { DATABASES, query } from "./d1-tools.mjs";
 /** Every `[[d1_databases]]` binding of wrangler.toml, in file order (the directory first). */
 const d1Bindings = () => DATABASES.map((d) => d.binding);
 
-/** Runs `wrangler d1 migrations apply` for each binding; throws with wrangler's output on failure. */
+/**
+ * Runs `wrangler d1 migrations apply` for each binding; throws with wrangler's output on failure.
+ * A failed run is tried once more: each migration is applied and recorded in one transaction, so
+ * a second run starts at the first migration not recorded. Locally, workerd has failed a
+ * migration once with an internal assertion (`false == true`) and no SQL error; a real error in a
+ * migration fails both runs and is reported.
+ */
 export function migrateAll({ remote = false, persistTo, env = process.env } = {}) {
   for (const binding of d1Bindings()) {
     const args = ["wrangler", "d1", "migrations", "apply", binding, remote ? "--remote" : "--local", ...(persistTo ? ["--persist-to", persistTo] : [])];
-    const r = spawnSync("npx", args, { env: { ...env, CI: "true", WRANGLER_SEND_METRICS: "false" }, encoding: "utf8" });
+    const run = () => spawnSync("npx", args, { env: { ...env, CI: "true", WRANGLER_SEND_METRICS: "false" }, encoding: "utf8" });
+    let r = run();
+    if (r.status !== 0) {
+      console.error(`migrations of ${binding} failed; trying once more:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
+      r = run();
+    }
     if (r.status !== 0) throw new Error(`migrations of ${binding} failed:\n${r.stdout}\n${r.stderr}`);
   }
 }

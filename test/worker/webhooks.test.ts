@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { api, BASE, expectFieldError, register } from "./helpers.ts";
 import { SELF } from "cloudflare:test";
+import { forgetShard, rememberedShard } from "../../worker/db/shards.ts";
+import { internalIdOf, shardIndexOf } from "./shard-helpers.ts";
 
 async function hmacHex(secret: string, message: string) {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
@@ -43,6 +45,18 @@ const t0 = Math.floor(Date.now() / 1000) * 1000 - 2 * 3600_000;
 const generic = (n: number, offset = 0) => ({ readings: Array.from({ length: n }, (_, i) => ({ time: new Date(t0 + (i + offset) * 300_000).toISOString(), value: 110 + i, unit: "mg/dL", trend: "Flat" })) });
 
 describe("signed CGM webhooks", () => {
+  it("checks the signature and finds the user's shard in one directory read", async () => {
+    const hook = await setup();
+    const id = await internalIdOf(hook.userId);
+    forgetShard(id);
+    // A bad signature remembers nothing; a good one with a body that is not JSON (400, nothing
+    // stored, no shard touched) leaves the route that the signer's read brought.
+    expect((await deliver(hook, null, { raw: "not json", signature: "0".repeat(64) })).status).toBe(401);
+    expect(rememberedShard(id)).toBeNull();
+    expect((await deliver(hook, null, { raw: "not json" })).status).toBe(400);
+    expect(rememberedShard(id)).toBe(await shardIndexOf(id));
+  });
+
   it("stores a signed generic delivery through the normal ingestion path", async () => {
     const hook = await setup();
     const res = await deliver(hook, generic(3));

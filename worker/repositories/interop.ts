@@ -166,14 +166,22 @@ export async function setWebhookSecret(db: Db, userId: number, secret: string): 
     .onConflictDoUpdate({ target: webhookSecrets.userId, set: { secret, createdAt: Date.now() } });
 }
 
-export async function getWebhookSecret(db: Db, userId: number): Promise<string | null> {
-  const row = await db.select({ secret: webhookSecrets.secret }).from(webhookSecrets).where(eq(webhookSecrets.userId, userId)).get();
-  return row?.secret ?? null;
-}
-
-export async function findUserByPublicId(db: Db, publicId: string): Promise<AuthUser | null> {
-  const row = await db.select({ id: users.id, publicId: users.publicId }).from(users).where(eq(users.publicId, publicId)).get();
-  return row ?? null;
+/**
+ * The account a webhook delivery names (its public id), with its webhook secret (null: none set)
+ * and its row of `user_shards`, in one directory read: the delivery is checked against the secret
+ * and then goes on to the user's shard (worker/db/shards.ts rememberPlacement).
+ */
+export async function findWebhookSigner(db: Db, publicId: string): Promise<{ user: AuthUser; secret: string | null; placement: Placement } | null> {
+  const row = await db
+    .select({ id: users.id, publicId: users.publicId, secret: webhookSecrets.secret, shard: userShards.shard, state: userShards.state })
+    .from(users)
+    .leftJoin(webhookSecrets, eq(webhookSecrets.userId, users.id))
+    .leftJoin(userShards, eq(userShards.userId, users.id))
+    .where(eq(users.publicId, publicId))
+    .get();
+  if (!row) return null;
+  const placement: Placement = row.shard === null || row.state === null ? null : { shard: row.shard, state: row.state };
+  return { user: { id: row.id, publicId: row.publicId }, secret: row.secret, placement };
 }
 
 /** How long a delivery's first response is replayed. */

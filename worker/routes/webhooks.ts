@@ -22,13 +22,13 @@
  *    UTC; a missing zone is read as UTC). Readings are stored with source `{source}`.
  */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { directoryDb, userDb } from "../db/shards.ts";
+import { directoryDb, rememberPlacement, userDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { constantTimeEqual, randomToken, toHex } from "../lib/crypto.ts";
 import { ApiError, invalid, unauthorized, zodFields, type FieldError } from "../lib/errors.ts";
 import { TREND_DIRECTIONS, type TrendDirection } from "../../vocabulary/trend.ts";
 import { mgdlFrom } from "../../vocabulary/units.ts";
-import { findIdempotent, findUserByPublicId, getWebhookSecret, saveIdempotent, setWebhookSecret } from "../repositories/interop.ts";
+import { findIdempotent, findWebhookSigner, saveIdempotent, setWebhookSecret } from "../repositories/interop.ts";
 import type { NewReading } from "../repositories/readings.ts";
 import { ReadingInput } from "../schemas/glucose.ts";
 import { storeReadings } from "../services/ingest.ts";
@@ -118,12 +118,14 @@ webhookRoutes.post("/:source", async (c) => {
   if (!/^\d{1,12}$/.test(timestamp)) throw unauthorized("X-GlucoLens-Timestamp must be epoch seconds");
   if (Math.abs(Date.now() / 1000 - Number(timestamp)) > REPLAY_WINDOW_S) throw unauthorized("X-GlucoLens-Timestamp is outside the 5-minute window");
   const db = directoryDb(c.env);
-  const user = /^[0-9a-f-]{36}$/i.test(userId) ? await findUserByPublicId(db, userId) : null;
-  const secret = user ? await getWebhookSecret(db, user.id) : null;
+  const signer = /^[0-9a-f-]{36}$/i.test(userId) ? await findWebhookSigner(db, userId) : null;
+  const secret = signer?.secret ?? null;
   const body = await c.req.text();
   // Always compute an HMAC, so an unknown user takes as long as a bad signature.
   const expected = await signWebhook(secret ?? "no secret", { method: c.req.method, path: new URL(c.req.url).pathname, timestamp, body });
-  if (!user || !secret || !constantTimeEqual(encoder.encode(expected), encoder.encode(signature))) throw unauthorized("Invalid webhook signature");
+  if (!signer || !secret || !constantTimeEqual(encoder.encode(expected), encoder.encode(signature))) throw unauthorized("Invalid webhook signature");
+  const { user } = signer;
+  rememberPlacement(user.id, signer.placement);
   c.set("user", user);
 
   const key = c.req.header("idempotency-key");
