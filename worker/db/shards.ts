@@ -71,6 +71,14 @@ function remember(userId: number, shard: number, now: number): void {
 /** A user's row of `user_shards`, as a directory read that joins it returns it (null: no row). */
 export type Placement = { shard: number; state: "active" | "moving" | "adopting" } | null;
 
+/** The columns a directory read selects when it LEFT JOINs `user_shards` to bring the route. */
+export const placementColumns = { shard: userShards.shard, state: userShards.state };
+
+/** The placement in a row read with {@link placementColumns} (both null: the user has no row). */
+export function joinedPlacement(row: { shard: number | null; state: NonNullable<Placement>["state"] | null }): Placement {
+  return row.shard === null || row.state === null ? null : { shard: row.shard, state: row.state };
+}
+
 /**
  * Remembers the route that a directory read made for another reason (the session check, an
  * uploader's credential) found by joining `user_shards`, exactly as {@link resolveShard} would

@@ -10,7 +10,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client.ts";
 import { users } from "../db/schema.ts";
 import { userShards } from "../db/schema-shards.ts";
-import type { Placement } from "../db/shards.ts";
+import { joinedPlacement, placementColumns, type Placement } from "../db/shards.ts";
 import { idempotencyKeys, importUploadParts, importUploads, importUploadState, uploaderSecrets, webhookSecrets, type UploaderRole } from "../db/schema-interop.ts";
 import { toHex } from "../lib/crypto.ts";
 import type { AuthUser } from "../middleware/auth.ts";
@@ -107,13 +107,11 @@ const OWNER_COLUMNS = {
   publicId: users.publicId,
   name: uploaderSecrets.name,
   role: uploaderSecrets.role,
-  shard: userShards.shard,
-  state: userShards.state,
+  ...placementColumns,
 };
 
 function ownerOf(row: { id: number; publicId: string; name: string; role: UploaderRole; shard: number | null; state: "active" | "moving" | "adopting" | null }) {
-  const placement: Placement = row.shard === null || row.state === null ? null : { shard: row.shard, state: row.state };
-  return { user: { id: row.id, publicId: row.publicId } satisfies AuthUser, name: row.name, role: row.role, placement };
+  return { user: { id: row.id, publicId: row.publicId } satisfies AuthUser, name: row.name, role: row.role, placement: joinedPlacement(row) };
 }
 
 /**
@@ -173,15 +171,14 @@ export async function setWebhookSecret(db: Db, userId: number, secret: string): 
  */
 export async function findWebhookSigner(db: Db, publicId: string): Promise<{ user: AuthUser; secret: string | null; placement: Placement } | null> {
   const row = await db
-    .select({ id: users.id, publicId: users.publicId, secret: webhookSecrets.secret, shard: userShards.shard, state: userShards.state })
+    .select({ id: users.id, publicId: users.publicId, secret: webhookSecrets.secret, ...placementColumns })
     .from(users)
     .leftJoin(webhookSecrets, eq(webhookSecrets.userId, users.id))
     .leftJoin(userShards, eq(userShards.userId, users.id))
     .where(eq(users.publicId, publicId))
     .get();
   if (!row) return null;
-  const placement: Placement = row.shard === null || row.state === null ? null : { shard: row.shard, state: row.state };
-  return { user: { id: row.id, publicId: row.publicId }, secret: row.secret, placement };
+  return { user: { id: row.id, publicId: row.publicId }, secret: row.secret, placement: joinedPlacement(row) };
 }
 
 /** How long a delivery's first response is replayed. */

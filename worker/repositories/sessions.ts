@@ -7,7 +7,7 @@ import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import * as t from "../db/schema.ts";
 import { userShards } from "../db/schema-shards.ts";
-import type { Placement } from "../db/shards.ts";
+import { joinedPlacement, placementColumns, type Placement } from "../db/shards.ts";
 import { sessionEnded, sessionsOfUserEnded } from "../lib/live-sessions.ts";
 
 export const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -65,14 +65,14 @@ export async function familyOfToken(db: Db, tokenHash: string): Promise<string |
  */
 export async function familyIsLive(db: Db, familyId: string, userId: number): Promise<{ live: boolean; placement: Placement }> {
   const row = await db
-    .select({ id: t.refreshTokens.id, shard: userShards.shard, state: userShards.state })
+    .select({ id: t.refreshTokens.id, ...placementColumns })
     .from(t.refreshTokens)
     .leftJoin(userShards, eq(userShards.userId, t.refreshTokens.userId))
     .where(and(eq(t.refreshTokens.familyId, familyId), eq(t.refreshTokens.userId, userId), isNull(t.refreshTokens.revokedAt)))
     .limit(1)
     .get();
   if (!row) return { live: false, placement: null };
-  return { live: true, placement: row.shard === null || row.state === null ? null : { shard: row.shard, state: row.state } };
+  return { live: true, placement: joinedPlacement(row) };
 }
 
 export async function revokeAllForUser(db: Db, userId: number): Promise<void> {
