@@ -25,9 +25,9 @@ export default defineConfig(({ command }) => ({
     host: "127.0.0.1",
     strictPort: true,
     // The vite root is the repository root: don't reload the site when the Worker, scratch
-    // files or wrangler state change.
+    // files, wrangler state or a production build (`npm start` writes web/build) change.
     watch: {
-      ignored: ["**/.tmp/**", "**/.wrangler/**", "**/worker/**", "**/durable/**", "**/analytics/**"],
+      ignored: ["**/.tmp/**", "**/.wrangler/**", "**/worker/**", "**/durable/**", "**/analytics/**", "**/web/build/**"],
     },
   },
   ssr: {
