@@ -18,7 +18,7 @@ import { directoryDb } from "../worker/db/shards.ts";
 import { localMinutesOfDay } from "../vocabulary/timezone.ts";
 import { movementArrow } from "../vocabulary/trend.ts";
 import { mgdlFrom } from "../vocabulary/units.ts";
-import { pushRecipients, type FollowerPreferences, type PushRecipients, type StoredSubscription } from "../worker/push/repository.ts";
+import type { FollowerPreferences, PushRecipients, StoredSubscription } from "../worker/push/repository.ts";
 import type { Alert, AlertKind, ServerMessage } from "../worker/schemas/alerts.ts";
 import { actionToken, deliver, type PushOptions } from "../worker/push/service.ts";
 import type { MonitorOwner } from "../vocabulary/monitor.ts";
@@ -104,16 +104,16 @@ function payloadFor(push: AlertPush, owner: MonitorOwner, ownerName: string, own
 }
 
 /**
- * Pushes the alerts to everyone who should get them, as `recipients` names them (default: read
- * from the directory; the live monitor passes its copy, durable/push-recipients.ts). Resolves with
- * the counts; never rejects (the alert has already been sent on the sockets and recorded).
+ * Pushes the alerts to everyone who should get them, as `recipientsOf` names them (the live
+ * monitor's copy, durable/push-recipients.ts). Resolves with the counts; never rejects (the alert
+ * has already been sent on the sockets and recorded).
  */
 export async function pushAlerts(
   env: Env,
   owner: MonitorOwner,
   pushes: AlertPush[],
-  now = Date.now(),
-  recipientsOf: (userId: number) => Promise<PushRecipients | null> = (userId) => pushRecipients(directoryDb(env), userId),
+  now: number,
+  recipientsOf: (userId: number) => Promise<PushRecipients | null>,
 ): Promise<{ sent: number; expired: number; failed: number }> {
   const none = { sent: 0, expired: 0, failed: 0 };
   if (!pushes.length) return none;

@@ -56,7 +56,7 @@ export async function resolveShard(env: ShardEnv, userId: number, fresh = false)
   const now = Date.now();
   const known = cache.get(userId);
   if (known && known.until > now && !fresh) return known.shard;
-  const row = await directoryDb(env).select({ shard: userShards.shard, state: userShards.state }).from(userShards).where(eq(userShards.userId, userId)).get();
+  const row = await placement(env, userId);
   const shard = row && row.state !== "adopting" ? row.shard : ((await adoptedShard(env, userId)) ?? 0);
   remember(userId, shard, now);
   return shard;
@@ -97,7 +97,7 @@ export function rememberedShard(userId: number): number | null {
 
 /** The directory's state of the user's placement, read from the primary (the writers' wait). */
 export async function placement(env: ShardEnv, userId: number): Promise<Placement> {
-  return (await directoryDb(env).select({ shard: userShards.shard, state: userShards.state }).from(userShards).where(eq(userShards.userId, userId)).get()) ?? null;
+  return (await directoryDb(env).select(placementColumns).from(userShards).where(eq(userShards.userId, userId)).get()) ?? null;
 }
 
 /** A drizzle client over a routed D1 (no relational schema: no code uses `db.query`, and building it costs CPU). */

@@ -110,7 +110,7 @@ const OWNER_COLUMNS = {
   ...placementColumns,
 };
 
-function ownerOf(row: { id: number; publicId: string; name: string; role: UploaderRole; shard: number | null; state: "active" | "moving" | "adopting" | null }) {
+function ownerOf(row: { id: number; publicId: string; name: string; role: UploaderRole } & Parameters<typeof joinedPlacement>[0]) {
   return { user: { id: row.id, publicId: row.publicId } satisfies AuthUser, name: row.name, role: row.role, placement: joinedPlacement(row) };
 }
 

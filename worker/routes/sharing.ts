@@ -7,7 +7,6 @@
  * escalated to the caregivers. Reading a followed person's data: worker/routes/following.ts.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { directoryDb } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError, invalid, notFound, unauthorized } from "../lib/errors.ts";
@@ -62,12 +61,6 @@ async function account(c: { env: AppEnv["Bindings"]; get: (k: "user") => AppEnv[
 export const invitedAddress = (me: UserRecord): string | null => (me.emailVerified ? me.email : null);
 
 export const sharingRoutes = new OpenAPIHono<AppEnv>();
-
-/** A follower gained access or changed what they are pushed: the person's object is told. */
-async function sharingChanged(c: Context<AppEnv>, ownerId: number): Promise<void> {
-  const owner = await findUser(directoryDb(c.env), ownerId);
-  if (owner) await pushRecipientsChanged(c.env, [owner.publicId], c.get("log"));
-}
 
 sharingRoutes.openapi(
   createRoute({
@@ -133,9 +126,10 @@ sharingRoutes.openapi(
       if (result.reason === "own") throw invalid([{ path: "id", message: "is your own invitation" }]);
       throw new ApiError(409, "not_pending", "The invitation was already accepted or has ended", [{ path: "id", message: "is no longer pending" }]);
     }
-    await sharingChanged(c, result.sharing.userId);
     const view = (await listSharings(db, me.id, invitedAddress(me))).find((v) => v.sharing.id === result.sharing.id);
     if (!view) throw notFound("Invitation");
+    // A follower gained access: the person's object pushes to them from the next alert.
+    await pushRecipientsChanged(c.env, [view.ownerPublicId], c.get("log"));
     return c.json(sharingOut(view, me.unit), 200);
   },
 );
@@ -225,9 +219,9 @@ sharingRoutes.openapi(
     if (low !== null && high !== null && low >= high) throw invalid([{ path: "high_threshold", message: "must be above low_threshold" }]);
     const row = await updateFollowerPrefs(db, me.id, id, prefs);
     if (!row) throw notFound("Sharing");
-    await sharingChanged(c, row.userId);
     const view = (await listSharings(db, me.id, invitedAddress(me))).find((v) => v.sharing.id === row.id);
     if (!view) throw notFound("Sharing");
+    await pushRecipientsChanged(c.env, [view.ownerPublicId], c.get("log"));
     return c.json(sharingOut(view, me.unit), 200);
   },
 );
