@@ -110,19 +110,12 @@ export async function startBuiltPlatform(
   extraEnv: Record<string, string> = {},
   /** Another entry module built with the same config's bindings (bench/cost/worker.ts); default the config's `main`. */
   entry?: string,
+  /** A bundle built beforehand (`wrangler deploy --dry-run --outdir`) to serve instead of building one. */
+  prebuilt?: string,
 ): Promise<Platform & { workerdPids(): number[]; output(): string }> {
-  const outDir = `.tmp/${name}-build`;
-  // The migrations always come from the root wrangler.toml (SERVE_CONFIG may name another Worker on the same D1).
-  const config = extraEnv.SERVE_CONFIG ? ["--config", extraEnv.SERVE_CONFIG] : [];
-  rmSync(outDir, { recursive: true, force: true });
-  // Absolute: wrangler resolves --outdir against the config's folder.
-  const build = spawnSync("npx", ["wrangler", "deploy", "--dry-run", ...config, "--outdir", resolve(outDir), ...(entry ? [entry] : [])], { env, encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
+  const bundle = prebuilt ?? buildBundle(`.tmp/${name}-build`, extraEnv.SERVE_CONFIG, entry);
   freshMigratedState(stateDir);
-  // The bundle is the one .js file (named after the config's `main`) beside its Text/Data modules.
-  const bundle = readdirSync(outDir).find((f) => f.endsWith(".js"));
-  if (!bundle) throw new Error(`no bundle in ${outDir}`);
-  const child: ChildProcess = spawn("npx", ["tsx", "bench/serve-built.ts", String(port), stateDir, `${outDir}/${bundle}`], {
+  const child: ChildProcess = spawn("npx", ["tsx", "bench/serve-built.ts", String(port), stateDir, bundle], {
     env: { ...env, ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
@@ -158,6 +151,20 @@ export async function startBuiltPlatform(
       await new Promise((r) => setTimeout(r, 500));
     },
   };
+}
+
+/** Builds the production bundle into `outDir` and returns its path. */
+function buildBundle(outDir: string, serveConfig: string | undefined, entry: string | undefined): string {
+  // The migrations always come from the root wrangler.toml (SERVE_CONFIG may name another Worker on the same D1).
+  const config = serveConfig ? ["--config", serveConfig] : [];
+  rmSync(outDir, { recursive: true, force: true });
+  // Absolute: wrangler resolves --outdir against the config's folder.
+  const build = spawnSync("npx", ["wrangler", "deploy", "--dry-run", ...config, "--outdir", resolve(outDir), ...(entry ? [entry] : [])], { env, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
+  // The bundle is the one .js file (named after the config's `main`) beside its Text/Data modules.
+  const bundle = readdirSync(outDir).find((f) => f.endsWith(".js"));
+  if (!bundle) throw new Error(`no bundle in ${outDir}`);
+  return `${outDir}/${bundle}`;
 }
 
 /** workerd and Node processes under `root` (npx and shell wrappers left out). */
