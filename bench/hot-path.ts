@@ -101,11 +101,11 @@ const variants = (process.env.HOT_VARIANTS ?? "")
 
 const port = Number(process.env.BENCH_PORT ?? 8797);
 console.log(`Starting GlucoLens and the floor${variants.length ? ` and ${variants.map((v) => v.label).join(", ")}` : ""} (${USERS} accounts each)…`);
-const floor = await start("floor", port, { SERVE_DIRECT: "1", SERVE_CONFIG: FLOOR_CONFIG });
-const servers = [floor, await start("glucolens", port + 1, { SERVE_DIRECT: "1" })];
-for (const [i, v] of variants.entries()) servers.push(await start(v.label, port + 2 + i, { SERVE_DIRECT: "1", ...(v.floor ? { SERVE_CONFIG: FLOOR_CONFIG } : {}) }, v.bundle));
-
+const servers: Server[] = [];
 try {
+  servers.push(await start("floor", port, { SERVE_DIRECT: "1", SERVE_CONFIG: FLOOR_CONFIG }));
+  servers.push(await start("glucolens", port + 1, { SERVE_DIRECT: "1" }));
+  for (const [i, v] of variants.entries()) servers.push(await start(v.label, port + 2 + i, { SERVE_DIRECT: "1", ...(v.floor ? { SERVE_CONFIG: FLOOR_CONFIG } : {}) }, v.bundle));
   await Promise.all(servers.map((s) => post(s, WARM)));
   console.log(`Running: ${ROUNDS} rounds of ${BLOCK} readings to every server at once, ${IN_FLIGHT} in flight each…`);
   for (let r = 0; r < ROUNDS; r++) {
@@ -119,6 +119,7 @@ try {
   await Promise.all(servers.map((s) => s.platform.stop()));
 }
 
+const floor = servers[0]!;
 const summary: Record<string, unknown> = { rounds: ROUNDS, block: BLOCK, users: USERS };
 for (const s of servers) {
   const ratios = s.msPerReading.map((x, i) => x / floor.msPerReading[i]!);
