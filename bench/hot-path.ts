@@ -22,7 +22,8 @@
  * floor), which is how a part's share of the difference is measured (docs/alert-latency.md).
  */
 import { Agent } from "node:http";
-import { cpuSeconds, startBuiltPlatform } from "../test/support/local-platform.ts";
+import { rMean, rMedian, rSd } from "../analytics/cgm/r-stats.ts";
+import { cpuSeconds, newAccount, startBuiltPlatform } from "../test/support/local-platform.ts";
 import { sendJson } from "./http-json.ts";
 
 const ROUNDS = Number(process.env.HOT_ROUNDS ?? 20);
@@ -47,23 +48,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 async function start(label: string, port: number, extraEnv: Record<string, string>, bundle?: string): Promise<Server> {
   const platform = await startBuiltPlatform(port, `hot-path-${label}`, `${STATE_ROOT}/${label}`, extraEnv, undefined, bundle);
   const tokens: string[] = [];
-  for (let i = 0; i < USERS; i += 10) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(10, USERS - i) }, (_, j) =>
-        sendJson(`${platform.url}/api/v1/auth/register`, "POST", {}, agent, {
-          email: `hot-${label}-${i + j}-${crypto.randomUUID().slice(0, 6)}@bench.local`,
-          password: "benchmark-password",
-          name: "hot",
-          timezone: "UTC",
-          unit: "mg/dL",
-        }),
-      ),
-    );
-    for (const r of batch) {
-      if (r.status !== 201) throw new Error(`${label}: register answered ${r.status} ${JSON.stringify(r.json)}`);
-      tokens.push(r.json.access_token as string);
-    }
-  }
+  for (let i = 0; i < USERS; i += 10) tokens.push(...(await Promise.all(Array.from({ length: Math.min(10, USERS - i) }, () => newAccount(platform.url, `hot-${label}`)))));
   // Each account's readings are one second apart and end before now (none ahead of the clock).
   const perUser = Math.ceil((WARM + ROUNDS * BLOCK) / USERS);
   return { label, platform, tokens, next: 0, base: Date.now() - (perUser + 5) * 1000, msPerReading: [] };
@@ -84,11 +69,6 @@ async function post(s: Server, n: number): Promise<void> {
 
 const cpuOf = (s: Server) => s.platform.workerdPids().reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
 const variants = (process.env.HOT_VARIANTS ?? "")
   .split(",")
   .filter(Boolean)
@@ -123,11 +103,11 @@ const floor = servers[0]!;
 const summary: Record<string, unknown> = { rounds: ROUNDS, block: BLOCK, users: USERS };
 for (const s of servers) {
   const ratios = s.msPerReading.map((x, i) => x / floor.msPerReading[i]!);
-  const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
-  const se = Math.sqrt(ratios.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, ratios.length - 1) / ratios.length);
-  const line = `${s.label.padEnd(12)} workerd CPU per reading: median ${median(s.msPerReading).toFixed(3)} ms` + (s === floor ? "" : `; over the floor, round by round: median ${median(ratios).toFixed(3)}×, mean ${mean.toFixed(3)}× ± ${se.toFixed(3)} (standard error)`);
+  const mean = rMean(ratios);
+  const se = ratios.length > 1 ? rSd(ratios) / Math.sqrt(ratios.length) : 0;
+  const line = `${s.label.padEnd(12)} workerd CPU per reading: median ${rMedian(s.msPerReading).toFixed(3)} ms` + (s === floor ? "" : `; over the floor, round by round: median ${rMedian(ratios).toFixed(3)}×, mean ${mean.toFixed(3)}× ± ${se.toFixed(3)} (standard error)`);
   console.log(line);
-  summary[s.label] = { cpu_ms_per_reading_median: +median(s.msPerReading).toFixed(3), ...(s === floor ? {} : { over_floor_median: +median(ratios).toFixed(3), over_floor_mean: +mean.toFixed(3), over_floor_se: +se.toFixed(3) }) };
+  summary[s.label] = { cpu_ms_per_reading_median: +rMedian(s.msPerReading).toFixed(3), ...(s === floor ? {} : { over_floor_median: +rMedian(ratios).toFixed(3), over_floor_mean: +mean.toFixed(3), over_floor_se: +se.toFixed(3) }) };
 }
 console.log(JSON.stringify(summary));
 process.exit(0);
