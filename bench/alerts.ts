@@ -21,10 +21,12 @@
  *
  * The platform (ALERT_BENCH_PLATFORM):
  * - `compare` (default): `direct` and `floor` in turn on the same machine, ALERT_BENCH_ROUNDS
- *   rounds (default 2) of one run each, the order alternating (direct, floor, floor, direct, …) so
+ *   rounds (default 3) of one run each, the order alternating (direct, floor, floor, direct, …) so
  *   that a drift of the machine over the runs weighs on both alike; each run on fresh state. It
  *   prints each run and, per level, GlucoLens's median workerd CPU per reading and median alert p99
- *   over the floor's, against the issue's bounds (1.2× and 1.5×).
+ *   over the floor's, against the issue's bounds (1.2× and 1.5×), and each round's own two ratios:
+ *   on a shared VM they can differ from one round to the next by more than a bound's margin, and it
+ *   says so when they fall on both sides of one.
  * - `direct`: the production bundle of the same wrangler.toml served by Miniflare
  *   (bench/serve-built.ts): local D1, the real SQLite-backed Durable Object, one workerd, the port
  *   a socket straight to the Worker (no Miniflare entry worker, a dev-only layer that cost about
@@ -42,7 +44,9 @@
  * turn on one platform, fresh accounts each, and names the highest that meets the target),
  * ALERT_BENCH_SECONDS (default 60), ALERT_BENCH_GRACE_MS (wait for late alerts after the last
  * post, default 3000), ALERT_BENCH_PLATFORM, ALERT_BENCH_ROUNDS, ALERT_BENCH_STATE_DIR (with
- * `compare`, each run gets a folder of its own under it), BENCH_PORT (default 8791).
+ * `compare`, each run gets a folder of its own under it), BENCH_PORT (default 8791),
+ * ALERT_BENCH_BUNDLE (a GlucoLens bundle built beforehand with `npx wrangler deploy --dry-run
+ * --outdir …`, served instead of building the tree's: how a variant's latency is measured).
  */
 import { Agent } from "node:http";
 import { sendJson, type JsonAnswer } from "./http-json.ts";
@@ -58,9 +62,11 @@ const LEVELS = String(process.env.ALERT_BENCH_USERS ?? 200)
 const SECONDS = Number(process.env.ALERT_BENCH_SECONDS ?? 60);
 const GRACE_MS = Number(process.env.ALERT_BENCH_GRACE_MS ?? 3000);
 const PLATFORM = process.env.ALERT_BENCH_PLATFORM ?? "compare";
-const ROUNDS = Number(process.env.ALERT_BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.ALERT_BENCH_ROUNDS ?? 3);
 const STATE_DIR = process.env.ALERT_BENCH_STATE_DIR;
 const PORT = Number(process.env.BENCH_PORT ?? 8791);
+/** A GlucoLens bundle built beforehand (`npx wrangler deploy --dry-run --outdir …` in a changed tree) to serve as `direct` / `built`. */
+const BUNDLE = process.env.ALERT_BENCH_BUNDLE;
 /** ALERT_BENCH_TRACE=<file prefix>: writes every POST as [ms since the run's start, ms to answer], per level. */
 const TRACE = process.env.ALERT_BENCH_TRACE;
 const SETUP_CONCURRENCY = 8;
@@ -435,7 +441,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 /** One platform started on fresh state, every level run on it, then stopped. */
 async function runPlatform(key: string, stateDir: string | undefined): Promise<LevelResult[]> {
-  const platform = key === "dev" ? await startPlatform(PORT, "bench-alerts") : await startBuiltPlatform(PORT, "bench-alerts", stateDir, PLATFORMS[key]!.env);
+  const platform = key === "dev" ? await startPlatform(PORT, "bench-alerts") : await startBuiltPlatform(PORT, "bench-alerts", stateDir, PLATFORMS[key]!.env, undefined, key === "floor" ? undefined : BUNDLE);
   serving = platform;
   console.log(`\nPlatform: ${PLATFORMS[key]!.name} at ${platform.url}, state in ${platform.stateDir}`);
   try {
@@ -484,10 +490,27 @@ async function compare(): Promise<void> {
     const p99Ratio = ratio(p99);
     const correct = [...app, ...floor].every((x) => x.exact && x.noLoss);
     const within = correct && cpuRatio !== null && cpuRatio <= BOUND_CPU && p99Ratio !== null && p99Ratio <= BOUND_P99;
+    // Each round's own pair (its GlucoLens run over its floor run, which ran next to it): how far
+    // one round's verdict can be from another's on this machine.
+    const rounds = Array.from({ length: ROUNDS }, (_, r) => {
+      const pair = [runs[2 * r]!, runs[2 * r + 1]!];
+      const [a, f] = [pair.find((x) => x.key === "direct")!.results[level]!, pair.find((x) => x.key === "floor")!.results[level]!];
+      return { cpu: ratio([a.cpuPerReading, f.cpuPerReading]), p99: ratio([a.p99, f.p99]) };
+    });
+    const spread = (xs: (number | null)[]) => {
+      const v = xs.filter((x): x is number => x !== null);
+      return v.length ? [Math.min(...v), Math.max(...v)] : null;
+    };
+    const [cpuSpread, p99Spread] = [spread(rounds.map((x) => x.cpu)), spread(rounds.map((x) => x.p99))];
     console.log(
       `  ${users} users, medians: CPU per reading ${round(cpu[0]!, 2)} vs ${round(cpu[1]!, 2)} ms (${cpuRatio}×, bound ${BOUND_CPU}×); alert p99 ${round(p99[0]!)} vs ${round(p99[1]!)} ms (${p99Ratio}×, bound ${BOUND_P99}×); every alert exactly once and no reading lost in every run: ${correct ? "yes" : "NO"} → ${within ? "within the bounds" : "NOT within the bounds"}`,
     );
-    summary.push({ users, cpu_ms_per_reading: { glucolens: cpu[0], floor: cpu[1], ratio: cpuRatio }, alert_p99_ms: { glucolens: p99[0], floor: p99[1], ratio: p99Ratio }, correct, within_bounds: within });
+    console.log(`  ${users} users, round by round (each round's GlucoLens run over its floor run): CPU ${rounds.map((x) => `${x.cpu}×`).join(", ")}; p99 ${rounds.map((x) => `${x.p99}×`).join(", ")}`);
+    const straddles = (range: number[] | null, bound: number) => range !== null && range[0]! <= bound && range[1]! > bound;
+    if (straddles(cpuSpread, BOUND_CPU) || straddles(p99Spread, BOUND_P99)) {
+      console.log(`  The rounds fall on both sides of a bound: the verdict above is within this machine's run-to-run spread (more rounds, or npm run bench:hot-path for the CPU, settle it).`);
+    }
+    summary.push({ users, cpu_ms_per_reading: { glucolens: cpu[0], floor: cpu[1], ratio: cpuRatio }, alert_p99_ms: { glucolens: p99[0], floor: p99[1], ratio: p99Ratio }, round_ratios: rounds, correct, within_bounds: within });
   }
   console.log(JSON.stringify({ compare: { order, rounds: ROUNDS, seconds: SECONDS, bounds: { cpu: BOUND_CPU, p99: BOUND_P99 }, levels: summary } }));
 }
