@@ -22,6 +22,7 @@
  * floor), which is how a part's share of the difference is measured (docs/alert-latency.md).
  */
 import { Agent } from "node:http";
+import { setTimeout as pause } from "node:timers/promises";
 import { rMean, rMedian, rSd } from "../analytics/cgm/r-stats.ts";
 import { cpuSeconds, newAccount, startBuiltPlatform } from "../test/support/local-platform.ts";
 import { sendJson } from "./http-json.ts";
@@ -68,7 +69,6 @@ async function post(s: Server, n: number): Promise<void> {
 }
 
 const cpuOf = (s: Server) => s.platform.workerdPids().reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const variants = (process.env.HOT_VARIANTS ?? "")
   .split(",")
   .filter(Boolean)
